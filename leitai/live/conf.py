@@ -1,0 +1,33 @@
+"""The hub's settings, each with the default that `make demo` runs with.
+
+Read through these functions (not at import) so that tests can override settings before a
+server starts; the hub reads them once in `Hub.start()`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def redis_url() -> str:
+    return str(getattr(settings, "REDIS_URL", "") or "")
+
+
+def redis_channel() -> str:
+    # One channel for every topic: one subscription per process, whatever the number of topics.
+    return str(getattr(settings, "LIVE_REDIS_CHANNEL", "leitai:live"))
+
+
+def max_rate() -> float:
+    """Most messages a second delivered per topic (leading-edge throttle)."""
+    return float(getattr(settings, "LIVE_MAX_RATE", 10.0))
+
+
+def slow_client_seconds() -> float:
+    """How long a client may leave a write blocked (its socket full) before it is dropped."""
+    return float(getattr(settings, "LIVE_SLOW_CLIENT_SECONDS", 10.0))
+
+
+def gc_freeze() -> bool:
+    """Freeze the start-up heap at lifespan start so collections skip Django's own objects."""
+    return bool(getattr(settings, "LIVE_GC_FREEZE", True))

@@ -1,0 +1,578 @@
+"""The per-process live hub: topics, local subscribers, the throttle and the Redis bridge.
+
+One `Hub` per server process. `publish(topic, message)` may be called from any thread (Django's
+sync views run in worker threads; call it from `transaction.on_commit`). The message is
+serialised to JSON once; every local subscriber of the topic gets that same text.
+
+Delivery, in order:
+
+1. `publish` serialises the frame. With REDIS_URL it makes one Redis PUBLISH and stops there:
+   every server process (this one included) receives the frame through its one subscription, so
+   all processes see the updates of a topic in the same order and end on the same last state.
+   Without REDIS_URL it hands the frame to this process's event loop.
+2. On the loop, the topic's leading-edge throttle sends a frame at once when the topic has been
+   idle for 1/rate seconds, otherwise keeps only the latest frame and sends it when the interval
+   is up: at most `rate` frames a second per topic, and the last one always goes.
+3. Each subscriber has a one-frame slot. A write to a healthy socket completes synchronously
+   (uvicorn writes the frame to the transport); a write that must wait (the client's socket is
+   full) continues in its own task while newer frames replace the slot, so one slow client never
+   delays the others. A client whose write stays blocked longer than LIVE_SLOW_CLIENT_SECONDS is
+   dropped.
+
+All hub state is touched only on the event loop's thread; other threads cross over with
+`call_soon_threadsafe`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from leitai.live import conf
+from leitai.live.topics import check_topic_name, resolve_topic
+
+logger = logging.getLogger(__name__)
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+# How many topics' last frames are kept for late joiners of topics without a snapshot function.
+LAST_FRAMES_KEPT = 1024
+
+
+def encode_frame(kind: str, topic: str, data: Any) -> str:
+    """The JSON text clients receive: {"type": kind, "topic": topic, "data": data}."""
+    return json.dumps(
+        {"type": kind, "topic": topic, "data": data},
+        cls=DjangoJSONEncoder,  # Decimal scores and datetimes arrive as strings
+        ensure_ascii=False,  # Chinese text is half the size as UTF-8 than as \\u escapes
+        separators=(",", ":"),
+    )
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+# --- starting a send without a trip through the scheduler ------------------------------------
+
+if sys.version_info >= (3, 12):  # pragma: no cover - our machines run 3.11
+
+    def start_eagerly(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
+        task = asyncio.Task(coro, eager_start=True)  # type: ignore[call-arg]
+        return None if task.done() and task.exception() is None else task
+
+else:
+
+    class _Resume:
+        """Await the rest of a coroutine whose first step already ran (see start_eagerly)."""
+
+        __slots__ = ("_coro", "_yielded")
+
+        def __init__(self, coro: Coroutine[Any, Any, None], yielded: Any) -> None:
+            self._coro = coro
+            self._yielded = yielded
+
+        def __await__(self) -> Generator[Any, Any, None]:
+            coro, yielded = self._coro, self._yielded
+            while True:
+                try:
+                    value = yield yielded
+                except GeneratorExit:
+                    coro.close()
+                    raise
+                except BaseException as exc:
+                    try:
+                        yielded = coro.throw(exc)
+                    except StopIteration:
+                        return
+                else:
+                    try:
+                        yielded = coro.send(value)
+                    except StopIteration:
+                        return
+
+    async def _finish(coro: Coroutine[Any, Any, None], yielded: Any) -> None:
+        await _Resume(coro, yielded)
+
+    def start_eagerly(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
+        """Run a coroutine's first step now, as Python 3.12's eager tasks do.
+
+        Returns None when it finished in that step (a write to a healthy socket: uvicorn's send
+        does not suspend), else a task that finishes it. Exceptions of the first step propagate.
+        Starting 2,000 writes this way costs no task and no scheduler round trip per client.
+        """
+        try:
+            yielded = coro.send(None)
+        except StopIteration:
+            return None
+        return asyncio.get_running_loop().create_task(_finish(coro, yielded))
+
+
+# --- subscribers ---------------------------------------------------------------------------
+
+
+class Subscriber:
+    """One WebSocket following one topic, with a one-frame slot for when its socket is full."""
+
+    __slots__ = (
+        "_hub",
+        "_send",
+        "_writer",
+        "blocked_since",
+        "finished",
+        "held",
+        "pending",
+        "topic",
+    )
+
+    def __init__(self, hub: Hub, topic: str, send: Send) -> None:
+        self._hub = hub
+        self._send = send
+        self._writer: asyncio.Task[None] | None = None
+        self.topic = topic
+        # Held until the initial state is sent: frames arriving meanwhile wait in the slot.
+        self.held = True
+        self.pending: dict[str, Any] | None = None
+        self.blocked_since = 0.0
+        # Resolved when the hub stops serving this subscriber (dropped or unsubscribed).
+        self.finished: asyncio.Future[str] = hub.loop_or_raise().create_future()
+
+    @property
+    def closed(self) -> bool:
+        return self.finished.done()
+
+    def offer(self, message: dict[str, Any]) -> None:
+        if self.closed:
+            return
+        if self.held or self._writer is not None:
+            if self.pending is not None:
+                self._hub.stats.client_skipped += 1
+            self.pending = message
+            if (
+                self._writer is not None
+                and self._hub.loop_time() - self.blocked_since > self._hub.slow_client_seconds
+            ):
+                self.drop("slow")
+            return
+        self._write(message)
+
+    def release(self, initial: str | None) -> None:
+        """Send the initial state (if any), then whatever arrived while it was being prepared."""
+        self.held = False
+        if initial is not None:
+            self.pending, newer = None, self.pending
+            self._write({"type": "websocket.send", "text": initial})
+            if newer is not None:
+                self.offer(newer)
+        elif self.pending is not None:
+            message, self.pending = self.pending, None
+            self._write(message)
+
+    def send_direct(self, text: str) -> None:
+        """A reply to this client alone (a pong), written without waiting for the socket."""
+        if self.closed:
+            return
+        try:
+            task = start_eagerly(self._send({"type": "websocket.send", "text": text}))
+        except OSError:
+            self.drop("gone")
+            return
+        if task is not None:
+            task.add_done_callback(_ignore_result)
+
+    def _write(self, message: dict[str, Any]) -> None:
+        try:
+            task = start_eagerly(self._send(message))
+        except OSError:  # uvicorn's ClientDisconnected: the socket closed under us
+            self.drop("gone")
+            return
+        self._hub.stats.frames_written += 1
+        if task is not None:
+            self._writer = task
+            self.blocked_since = self._hub.loop_time()
+            task.add_done_callback(self._write_done)
+
+    def _write_done(self, task: asyncio.Task[None]) -> None:
+        self._writer = None
+        if task.cancelled():
+            return
+        if task.exception() is not None:
+            self.drop("gone")
+            return
+        if self.pending is not None and not self.closed:
+            message, self.pending = self.pending, None
+            self._write(message)
+
+    def drop(self, reason: str) -> None:
+        if self.closed:
+            return
+        if reason == "slow":
+            self._hub.stats.dropped_clients += 1
+            logger.info("live: dropped a client of %s whose socket stayed full", self.topic)
+        self.finished.set_result(reason)
+        self.pending = None
+        if self._writer is not None:
+            self._writer.cancel()
+        self._hub.unsubscribe(self)
+
+
+def _ignore_result(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
+        task.exception()  # retrieved, so asyncio does not log "exception never retrieved"
+
+
+# --- topics ------------------------------------------------------------------------------
+
+
+class _Topic:
+    __slots__ = ("last_sent", "name", "pending", "subscribers", "timer")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.subscribers: set[Subscriber] = set()
+        self.last_sent = -1e9
+        self.pending: str | None = None
+        self.timer: asyncio.TimerHandle | None = None
+
+
+@dataclass
+class HubStats:
+    published: int = 0  # publish() calls in this process
+    received: int = 0  # frames that reached this process's loop (locally or from Redis)
+    sent: int = 0  # frames fanned out to a topic's subscribers
+    coalesced: int = 0  # frames superseded by a newer one within the throttle interval
+    frames_written: int = 0  # writes to single sockets
+    client_skipped: int = 0  # frames a slow client missed because a newer one replaced them
+    dropped_clients: int = 0
+    redis_publish_errors: int = 0
+    redis_reconnects: int = 0
+
+
+@dataclass
+class HubFigures:
+    """A consistent copy of the hub's figures, for the status page."""
+
+    attached: bool
+    rate: float
+    redis: str
+    stats: HubStats
+    topics: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def connections(self) -> int:
+        return sum(count for _, count in self.topics)
+
+
+class BridgeState:
+    OFF = "off"
+    CONNECTING = "connecting"
+    SUBSCRIBED = "subscribed"
+    DOWN = "down"
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._topics: dict[str, _Topic] = {}
+        self._last_frames: dict[str, str] = {}
+        self._bridge: asyncio.Task[None] | None = None
+        self._subscribed: asyncio.Event | None = None
+        self._redis_sync: Any = None
+        self._redis_sync_lock = threading.Lock()
+        self._stats_lock = threading.Lock()
+        self.stats = HubStats()
+        self.bridge_state = BridgeState.OFF
+        self.bridge_error = ""
+        self.interval = 1 / conf.max_rate()
+        self.slow_client_seconds = conf.slow_client_seconds()
+        self.redis_url = conf.redis_url()
+        self.channel = conf.redis_channel()
+
+    # -- lifecycle (on the loop) --
+
+    @property
+    def attached(self) -> bool:
+        return self._loop is not None and not self._loop.is_closed()
+
+    def loop_or_raise(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            raise RuntimeError("the live hub is not attached to an event loop")
+        return self._loop
+
+    def loop_time(self) -> float:
+        return self.loop_or_raise().time()
+
+    async def start(self, *, wait_for_redis: float = 5.0) -> None:
+        """Attach to the running loop; with REDIS_URL, subscribe (waiting up to wait_for_redis)."""
+        loop = asyncio.get_running_loop()
+        if self._loop is loop:
+            return
+        self._loop = loop
+        self._loop_thread = threading.get_ident()
+        self._topics.clear()
+        self.stats = HubStats()
+        self.interval = 1 / conf.max_rate()
+        self.slow_client_seconds = conf.slow_client_seconds()
+        self.redis_url = conf.redis_url()
+        self.channel = conf.redis_channel()
+        if not self.redis_url:
+            self.bridge_state = BridgeState.OFF
+            return
+        self._subscribed = asyncio.Event()
+        self._bridge = loop.create_task(self._run_bridge(), name="leitai-live-redis")
+        try:
+            await asyncio.wait_for(self._subscribed.wait(), timeout=wait_for_redis)
+        except TimeoutError:
+            # Serve anyway: local publishes still reach this process's clients, and the bridge
+            # keeps retrying. The status page shows the bridge as down.
+            logger.error("live: Redis at %s not reachable yet; retrying", self.redis_url)
+
+    async def stop(self) -> None:
+        if self._bridge is not None:
+            self._bridge.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._bridge
+            self._bridge = None
+        for topic in list(self._topics.values()):
+            if topic.timer is not None:
+                topic.timer.cancel()
+            for subscriber in list(topic.subscribers):
+                subscriber.drop("stopped")
+        self._topics.clear()
+        self._loop = None
+        self._loop_thread = None
+        self.bridge_state = BridgeState.OFF
+
+    async def ensure_started(self) -> None:
+        """For servers run without lifespan events: attach on the first connection."""
+        if self._loop is not asyncio.get_running_loop():
+            await self.start(wait_for_redis=0.5)
+
+    # -- publishing (any thread) --
+
+    def publish(self, topic: str, message: dict[str, Any]) -> None:
+        check_topic_name(topic)
+        frame = encode_frame("message", topic, message)
+        with self._stats_lock:
+            self.stats.published += 1
+        if self.redis_url and self._publish_to_redis(topic, frame):
+            return
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            # A management command without REDIS_URL: no server in this process to deliver to.
+            logger.debug("live: %s published outside a server process and without Redis", topic)
+            return
+        if threading.get_ident() == self._loop_thread:
+            self._receive(topic, frame)
+        else:
+            loop.call_soon_threadsafe(self._receive, topic, frame)
+
+    def _publish_to_redis(self, topic: str, frame: str) -> bool:
+        from redis.exceptions import RedisError
+
+        try:
+            self._redis_client().publish(self.channel, f"{topic}\n{frame}".encode())
+        except RedisError as error:
+            # The database has committed; the screens must not fail the request. This process's
+            # own clients still get the update through the local path.
+            with self._stats_lock:
+                self.stats.redis_publish_errors += 1
+            logger.warning("live: Redis PUBLISH of %s failed: %s", topic, error)
+            return False
+        return True
+
+    def _redis_client(self) -> Any:
+        with self._redis_sync_lock:
+            if self._redis_sync is None:
+                import redis
+
+                self._redis_sync = redis.Redis.from_url(
+                    self.redis_url or conf.redis_url(),
+                    socket_timeout=2,
+                    socket_connect_timeout=2,
+                    health_check_interval=30,
+                )
+            return self._redis_sync
+
+    # -- delivering (on the loop) --
+
+    def _receive(self, topic_name: str, frame: str) -> None:
+        self.stats.received += 1
+        last = self._last_frames
+        last.pop(topic_name, None)
+        last[topic_name] = frame
+        if len(last) > LAST_FRAMES_KEPT:
+            del last[next(iter(last))]
+        topic = self._topics.get(topic_name)
+        if topic is None or not topic.subscribers:
+            return
+        if topic.timer is not None:
+            if topic.pending is not None:
+                self.stats.coalesced += 1
+            topic.pending = frame
+            return
+        now = self.loop_time()
+        due = topic.last_sent + self.interval
+        if now >= due:
+            self._fan_out(topic, frame, now)
+        else:
+            topic.pending = frame
+            topic.timer = self.loop_or_raise().call_at(due, self._flush, topic)
+
+    def _flush(self, topic: _Topic) -> None:
+        topic.timer = None
+        frame, topic.pending = topic.pending, None
+        if frame is not None and topic.subscribers:
+            self._fan_out(topic, frame, self.loop_time())
+
+    def _fan_out(self, topic: _Topic, frame: str, now: float) -> None:
+        topic.last_sent = now
+        self.stats.sent += 1
+        # One ASGI message for every socket: uvicorn only reads it.
+        message = {"type": "websocket.send", "text": frame}
+        for subscriber in tuple(topic.subscribers):  # a failed write unsubscribes mid-loop
+            subscriber.offer(message)
+
+    def subscribe(self, topic_name: str, send: Send) -> Subscriber:
+        """A held subscriber: call `release(initial_frame)` once the initial state is known."""
+        subscriber = Subscriber(self, topic_name, send)
+        topic = self._topics.get(topic_name)
+        if topic is None:
+            topic = self._topics[topic_name] = _Topic(topic_name)
+        topic.subscribers.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        if not subscriber.finished.done():
+            subscriber.finished.set_result("unsubscribed")
+        topic = self._topics.get(subscriber.topic)
+        if topic is None:
+            return
+        topic.subscribers.discard(subscriber)
+        if not topic.subscribers:
+            if topic.timer is not None:
+                topic.timer.cancel()
+            del self._topics[subscriber.topic]
+
+    def last_frame(self, topic_name: str) -> str | None:
+        return self._last_frames.get(topic_name)
+
+    # -- the Redis bridge (on the loop) --
+
+    async def _run_bridge(self) -> None:
+        import redis.asyncio as aioredis
+        from redis.exceptions import RedisError
+
+        backoff = 0.25
+        connected_before = False
+        while True:
+            self.bridge_state = BridgeState.CONNECTING
+            client = aioredis.Redis.from_url(self.redis_url, socket_connect_timeout=2)
+            pubsub = client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self.channel)
+                self.bridge_state = BridgeState.SUBSCRIBED
+                self.bridge_error = ""
+                backoff = 0.25
+                if self._subscribed is not None:
+                    self._subscribed.set()
+                if connected_before:
+                    # Updates published while we were cut off are lost to us: send every
+                    # followed topic's current state again.
+                    self.stats.redis_reconnects += 1
+                    self._spawn(self._resync())
+                connected_before = True
+                async for item in pubsub.listen():
+                    if item.get("type") != "message":
+                        continue
+                    topic, _, frame = item["data"].partition(b"\n")
+                    self._receive(topic.decode(), frame.decode())
+            except (RedisError, OSError) as error:
+                self.bridge_state = BridgeState.DOWN
+                self.bridge_error = str(error)
+                logger.warning("live: Redis subscription lost: %s", error)
+            finally:
+                try:
+                    await pubsub.aclose()
+                    await client.aclose()
+                except (RedisError, OSError):
+                    pass
+            await asyncio.sleep(backoff * (1 + random.random()))
+            backoff = min(backoff * 2, 5.0)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = self.loop_or_raise().create_task(coro)
+        task.add_done_callback(_ignore_result)
+
+    async def _resync(self) -> None:
+        from asgiref.sync import sync_to_async
+
+        for name in list(self._topics):
+            resolved = resolve_topic(name)
+            if resolved is None or resolved[0].snapshot is None:
+                continue
+            spec, match = resolved
+            state = await sync_to_async(spec.snapshot, thread_sensitive=True)(match)
+            if state is not None:
+                self._receive(name, encode_frame("snapshot", name, state))
+
+    # -- figures (any thread) --
+
+    def figures(self) -> HubFigures:
+        loop = self._loop
+        if loop is not None and threading.get_ident() != self._loop_thread and loop.is_running():
+            # The hub's dictionaries change on the loop; read them there.
+            async def read() -> HubFigures:
+                return self._figures_now()
+
+            return asyncio.run_coroutine_threadsafe(read(), loop).result(timeout=5)
+        return self._figures_now()
+
+    def _figures_now(self) -> HubFigures:
+        redis_state = self.bridge_state
+        if self.bridge_error and redis_state != BridgeState.SUBSCRIBED:
+            redis_state = f"{redis_state}: {self.bridge_error}"
+        return HubFigures(
+            attached=self.attached,
+            rate=1 / self.interval,
+            redis=redis_state,
+            stats=HubStats(**vars(self.stats)),
+            topics=sorted((name, len(t.subscribers)) for name, t in self._topics.items()),
+        )
+
+
+_hub = Hub()
+
+
+def get_hub() -> Hub:
+    return _hub
+
+
+def publish(topic: str, message: dict[str, Any]) -> None:
+    """Send `message` (a JSON-serialisable dict) to every follower of `topic`, in every process.
+
+    Call it after the commit: `transaction.on_commit(lambda: publish(topic, state))`.
+    """
+    _hub.publish(topic, message)
+
+
+def multi_process_ready() -> tuple[bool, str]:
+    """Whether several server processes would each see every update (`serve --workers N`)."""
+    if not conf.redis_url():
+        return False, (
+            "several workers need REDIS_URL: without it each process's live hub reaches only "
+            "its own WebSocket clients"
+        )
+    return True, ""

@@ -1,0 +1,271 @@
+"""The hub on its own event loop, with stand-in sockets: throttle, coalescing, slow clients."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import pytest
+
+from leitai.live.hub import Hub, multi_process_ready, start_eagerly
+from leitai.live.topics import InvalidTopicName
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+@pytest.fixture(autouse=True)
+def _local_hub(settings):
+    # These tests are about one process; the Redis path has its own tests.
+    settings.REDIS_URL = ""
+    settings.LIVE_MAX_RATE = 10
+    settings.LIVE_SLOW_CLIENT_SECONDS = 0.3
+
+
+class Socket:
+    """Records what the hub writes; `gate` (when set) makes every write wait, like a full socket."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, gate: asyncio.Event | None = None):
+        self.loop = loop
+        self.gate = gate
+        self.frames: list[tuple[float, dict[str, Any]]] = []
+
+    async def send(self, message: dict[str, Any]) -> None:
+        if self.gate is not None:
+            await self.gate.wait()
+        self.frames.append((self.loop.time(), json.loads(message["text"])))
+
+    @property
+    def seqs(self) -> list[int]:
+        return [frame["data"]["seq"] for _, frame in self.frames]
+
+
+def run(test: Callable[[Hub, asyncio.AbstractEventLoop], Coroutine[Any, Any, None]]) -> None:
+    async def main() -> None:
+        hub = Hub()
+        await hub.start()
+        try:
+            await test(hub, asyncio.get_running_loop())
+        finally:
+            await hub.stop()
+
+    asyncio.run(main())
+
+
+def subscribe(hub: Hub, socket: Socket, topic: str = "t") -> Any:
+    subscriber = hub.subscribe(topic, socket.send)
+    subscriber.release(None)
+    return subscriber
+
+
+def test_publish_delivers_one_json_frame_with_topic_and_data():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        socket = Socket(loop)
+        subscribe(hub, socket, "arena:1:screen")
+        hub.publish("arena:1:screen", {"seq": 1, "名": "泰州路社区"})
+        assert [frame for _, frame in socket.frames] == [
+            {"type": "message", "topic": "arena:1:screen", "data": {"seq": 1, "名": "泰州路社区"}}
+        ]
+
+    run(test)
+
+
+def test_publish_reaches_only_the_topics_subscribers():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        one, other = Socket(loop), Socket(loop)
+        subscribe(hub, one, "a")
+        subscribe(hub, other, "b")
+        hub.publish("a", {"seq": 1})
+        assert (one.seqs, other.seqs) == ([1], [])
+
+    run(test)
+
+
+def test_leading_edge_is_immediate_then_at_most_rate_per_second_and_last_arrives():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        socket = Socket(loop)
+        subscribe(hub, socket)
+        started = loop.time()
+        for seq in range(1, 31):  # 30 updates in 0.3 s: three times the allowed rate
+            hub.publish("t", {"seq": seq})
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.25)
+        times = [t for t, _ in socket.frames]
+        assert socket.seqs[0] == 1
+        assert times[0] - started < 0.005  # the first goes out at once
+        assert socket.seqs[-1] == 30  # the last always arrives
+        assert socket.seqs == sorted(socket.seqs)
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        assert all(gap >= 0.099 for gap in gaps)  # at most 10 a second
+        assert len(socket.frames) <= 5
+        assert hub.stats.sent == len(socket.frames)
+        assert hub.stats.sent + hub.stats.coalesced == 30
+
+    run(test)
+
+
+def test_an_idle_topic_sends_at_once_again():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        socket = Socket(loop)
+        subscribe(hub, socket)
+        hub.publish("t", {"seq": 1})
+        await asyncio.sleep(0.12)
+        sent = loop.time()
+        hub.publish("t", {"seq": 2})
+        assert socket.seqs == [1, 2]
+        assert socket.frames[1][0] - sent < 0.005
+
+    run(test)
+
+
+def test_a_slow_client_does_not_delay_the_others_and_gets_only_the_latest():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        gate = asyncio.Event()
+        slow, fast = Socket(loop, gate), Socket(loop)
+        subscribe(hub, slow)
+        subscribe(hub, fast)
+        for seq in (1, 2, 3):
+            hub.publish("t", {"seq": seq})
+            await asyncio.sleep(0.11)
+        assert fast.seqs == [1, 2, 3]
+        assert slow.seqs == []
+        gate.set()
+        await asyncio.sleep(0.01)
+        # The write of 1 was under way; 2 was replaced by 3 in the slot.
+        assert slow.seqs == [1, 3]
+        assert hub.stats.client_skipped == 1
+
+    run(test)
+
+
+def test_a_client_blocked_past_the_limit_is_dropped():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        stuck, fine = Socket(loop, asyncio.Event()), Socket(loop)
+        stuck_subscriber = subscribe(hub, stuck)
+        subscribe(hub, fine)
+        hub.publish("t", {"seq": 1})
+        await asyncio.sleep(0.35)  # past LIVE_SLOW_CLIENT_SECONDS = 0.3
+        hub.publish("t", {"seq": 2})
+        assert stuck_subscriber.finished.done()
+        assert stuck_subscriber.finished.result() == "slow"
+        assert hub.stats.dropped_clients == 1
+        assert hub.figures().topics == [("t", 1)]
+        hub.publish("t", {"seq": 3})
+        await asyncio.sleep(0.12)
+        assert fine.seqs == [1, 2, 3]
+
+    run(test)
+
+
+def test_a_held_subscriber_gets_the_initial_state_then_newer_updates():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        socket = Socket(loop)
+        subscriber = hub.subscribe("t", socket.send)
+        hub.publish("t", {"seq": 5})  # committed while the snapshot was being read
+        assert socket.frames == []
+        subscriber.release(json.dumps({"type": "snapshot", "topic": "t", "data": {"seq": 4}}))
+        assert [f["type"] for _, f in socket.frames] == ["snapshot", "message"]
+        assert socket.seqs == [4, 5]
+
+    run(test)
+
+
+def test_last_frame_is_kept_for_late_joiners():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        hub.publish("nobody-listens", {"seq": 9})
+        assert json.loads(hub.last_frame("nobody-listens"))["data"] == {"seq": 9}
+
+    run(test)
+
+
+def test_publish_from_another_thread_is_delivered_on_the_loop():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        socket = Socket(loop)
+        subscribe(hub, socket)
+        thread = threading.Thread(target=hub.publish, args=("t", {"seq": 1}))
+        thread.start()
+        await asyncio.to_thread(thread.join)
+        await asyncio.sleep(0.01)
+        assert socket.seqs == [1]
+
+    run(test)
+
+
+def test_figures_from_another_thread_are_read_on_the_loop():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        subscribe(hub, Socket(loop), "a")
+        subscribe(hub, Socket(loop), "a")
+        figures = await asyncio.to_thread(hub.figures)
+        assert (figures.topics, figures.connections, figures.redis) == ([("a", 2)], 2, "off")
+
+    run(test)
+
+
+def test_publish_without_a_loop_and_without_redis_delivers_nothing():
+    hub = Hub()
+    hub.publish("t", {"seq": 1})  # a management command in single-process mode: no error
+    assert hub.stats.published == 1
+
+
+def test_publish_refuses_a_malformed_topic():
+    with pytest.raises(InvalidTopicName):
+        Hub().publish("no spaces allowed", {})
+
+
+def test_multi_process_needs_redis(settings):
+    settings.REDIS_URL = ""
+    ready, reason = multi_process_ready()
+    assert not ready
+    assert "REDIS_URL" in reason
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    assert multi_process_ready() == (True, "")
+
+
+def test_start_eagerly_finishes_a_coroutine_that_does_not_wait():
+    steps: list[str] = []
+
+    async def quick() -> None:
+        steps.append("ran")
+
+    async def main() -> None:
+        assert start_eagerly(quick()) is None
+        assert steps == ["ran"]
+
+    asyncio.run(main())
+
+
+def test_start_eagerly_hands_a_waiting_coroutine_to_a_task():
+    async def main() -> None:
+        gate = asyncio.Event()
+        steps: list[str] = []
+
+        async def waits() -> None:
+            steps.append("started")
+            await gate.wait()
+            steps.append("finished")
+
+        task = start_eagerly(waits())
+        assert task is not None
+        assert steps == ["started"]
+        gate.set()
+        await task
+        assert steps == ["started", "finished"]
+
+    asyncio.run(main())
+
+
+def test_start_eagerly_task_can_be_cancelled():
+    async def main() -> None:
+        async def waits_forever() -> None:
+            await asyncio.Event().wait()
+
+        task = start_eagerly(waits_forever())
+        assert task is not None
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
