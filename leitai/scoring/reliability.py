@@ -1,0 +1,334 @@
+"""How consistent a panel is: ICCs, Kendall's W, and each judge's deviation from the others.
+
+Statistics here are plain floats, not published figures. A figure that is undefined (a panel
+whose marks are all equal, too few participants) is None with a reason: never NaN, which is not
+JSON and silently poisons every comparison.
+
+Missing cells (recusals, absences): the ICCs and W need a complete participants × judges table,
+so they use the complete cases, the participants scored by every judge of the panel, and report
+how many that is. Judge deviations use every cell present: a judge's mark against the mean of the
+other judges who scored the same participant.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+ALPHA = 0.05
+ICC_NAMES = ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)")
+
+
+@dataclass(frozen=True)
+class Icc:
+    name: str
+    value: float | None
+    ci95: tuple[float, float] | None
+    reason: str | None = None  # why value or ci95 is None
+
+
+@dataclass(frozen=True)
+class KendallW:
+    w: float | None
+    chi2: float | None
+    df: int
+    p: float | None
+    tie_corrected: bool = True
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CorridorRule:
+    """When a judge's deviations leave the panel's corridor (see docs/scoring.md).
+
+    The corridor around the other judges' mean is ± width; by default width = width_factor × a
+    robust scale of all the panel's deviations (1.4826 × their median absolute value), so it
+    adapts to the mark scale and is not widened by the very judge it should catch.
+    """
+
+    width: float | None = None  # in mark units; None: width_factor × robust scale
+    width_factor: float = 2.0
+    max_outside_share: float = 0.25  # flag when more than this share of cells is outside …
+    min_outside: int = 2  # … and at least this many
+    bias_share_of_width: float = 0.5  # flag when |mean signed deviation| > this × width …
+    min_cells_for_bias: int = 5  # … over at least this many cells
+
+
+@dataclass(frozen=True)
+class JudgeDeviation:
+    judge: str
+    cells: int  # participants this judge scored together with at least one other judge
+    mean_deviation: float | None
+    mean_abs_deviation: float | None
+    correlation: float | None
+    correlation_reason: str | None
+    outside_corridor: int
+    flagged: bool
+    flag_reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reliability:
+    participants_used: int  # complete cases behind the ICCs and W
+    participants_excluded: int  # participants missing at least one judge's mark
+    judges: int
+    icc: tuple[Icc, ...]
+    kendall_w: KendallW
+    corridor_width: float | None
+    deviations: tuple[JudgeDeviation, ...]
+
+
+FloatMatrix = NDArray[np.float64]
+
+
+def assess_panel(
+    values: FloatMatrix,
+    present: NDArray[np.bool_],
+    judges: list[str],
+    corridor: CorridorRule | None = None,
+) -> Reliability:
+    """Reliability of one panel: `values` is participants × judges, `present` marks scored cells."""
+    complete = present.all(axis=1)
+    table = values[complete]
+    deviations, width = judge_deviations(values, present, judges, corridor or CorridorRule())
+    return Reliability(
+        participants_used=int(complete.sum()),
+        participants_excluded=int((~complete).sum()),
+        judges=len(judges),
+        icc=intraclass_correlations(table),
+        kendall_w=kendall_w(table),
+        corridor_width=width,
+        deviations=deviations,
+    )
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    if denominator == 0:
+        return None
+    return _finite(numerator / denominator)
+
+
+def intraclass_correlations(table: FloatMatrix) -> tuple[Icc, ...]:
+    """Shrout & Fleiss (1979) ICCs with 95 % intervals (McGraw & Wong 1996 for ICC(2,·)).
+
+    `table` is complete: targets (participants) × judges.
+    """
+    n, k = table.shape
+    if n < 2 or k < 2:
+        reason = f"needs at least 2 participants and 2 judges in complete cases (have {n} × {k})"
+        return tuple(Icc(name, None, None, reason) for name in ICC_NAMES)
+    grand = float(table.mean())
+    row_means = table.mean(axis=1)
+    col_means = table.mean(axis=0)
+    ss_rows = float(k * ((row_means - grand) ** 2).sum())
+    ss_cols = float(n * ((col_means - grand) ** 2).sum())
+    residual = table - row_means[:, None] - col_means[None, :] + grand
+    ss_error = float((residual**2).sum())
+    if ss_error <= 1e-12 * (ss_rows + ss_cols):
+        # Rounding noise of an exactly additive table (judges differing only by a constant).
+        ss_error = 0.0
+    bms = ss_rows / (n - 1)
+    jms = ss_cols / (k - 1)
+    ems = ss_error / ((n - 1) * (k - 1))
+    wms = (ss_cols + ss_error) / (n * (k - 1))
+    if bms == 0:
+        reason = "participants do not differ (between-participant variance is 0)"
+        return tuple(Icc(name, None, None, reason) for name in ICC_NAMES)
+
+    icc1 = _ratio(bms - wms, bms + (k - 1) * wms)
+    icc2 = _ratio(bms - ems, bms + (k - 1) * ems + k * (jms - ems) / n)
+    icc3 = _ratio(bms - ems, bms + (k - 1) * ems)
+    icc1k = _ratio(bms - wms, bms)
+    icc2k = _ratio(bms - ems, bms + (jms - ems) / n)
+    icc3k = _ratio(bms - ems, bms)
+
+    df_between, df_one_way, df_two_way = n - 1, n * (k - 1), (n - 1) * (k - 1)
+    quantile = 1 - ALPHA / 2
+    ci1 = ci1k = ci3 = ci3k = ci2 = ci2k = None
+    if wms > 0:
+        f1 = bms / wms
+        f1_low = f1 / float(stats.f.ppf(quantile, df_between, df_one_way))
+        f1_up = f1 * float(stats.f.ppf(quantile, df_one_way, df_between))
+        ci1 = _interval((f1_low - 1) / (f1_low + k - 1), (f1_up - 1) / (f1_up + k - 1))
+        ci1k = _interval(1 - 1 / f1_low, 1 - 1 / f1_up)
+    if ems > 0:
+        f3 = bms / ems
+        f3_low = f3 / float(stats.f.ppf(quantile, df_between, df_two_way))
+        f3_up = f3 * float(stats.f.ppf(quantile, df_two_way, df_between))
+        ci3 = _interval((f3_low - 1) / (f3_low + k - 1), (f3_up - 1) / (f3_up + k - 1))
+        ci3k = _interval(1 - 1 / f3_low, 1 - 1 / f3_up)
+        if icc2 is not None and icc2 != 1:
+            ci2 = _icc2_interval(icc2, n, k, bms, jms, ems)
+            if ci2 is not None:
+                low, up = ci2
+                ci2k = _interval(low * k / (1 + low * (k - 1)), up * k / (1 + up * (k - 1)))
+
+    no_ci = "interval undefined: no residual variance"
+    return (
+        _icc("ICC(1,1)", icc1, ci1, no_ci),
+        _icc("ICC(2,1)", icc2, ci2, no_ci),
+        _icc("ICC(3,1)", icc3, ci3, no_ci),
+        _icc("ICC(1,k)", icc1k, ci1k, no_ci),
+        _icc("ICC(2,k)", icc2k, ci2k, no_ci),
+        _icc("ICC(3,k)", icc3k, ci3k, no_ci),
+    )
+
+
+def _icc(name: str, value: float | None, ci: tuple[float, float] | None, why: str) -> Icc:
+    if value is None:
+        return Icc(name, None, None, "undefined: a variance in its denominator is 0")
+    return Icc(name, value, ci, None if ci is not None else why)
+
+
+def _interval(low: float, high: float) -> tuple[float, float] | None:
+    if math.isfinite(low) and math.isfinite(high):
+        return (low, high)
+    return None
+
+
+def _icc2_interval(
+    icc: float, n: int, k: int, bms: float, jms: float, ems: float
+) -> tuple[float, float] | None:
+    """McGraw & Wong (1996) interval for ICC(A,1), with Satterthwaite's degrees of freedom."""
+    fj = jms / ems
+    numerator = (n - 1) * (k - 1) * (k * icc * fj + n * (1 + (k - 1) * icc) - k * icc) ** 2
+    denominator = (n - 1) * k**2 * icc**2 * fj**2 + (n * (1 + (k - 1) * icc) - k * icc) ** 2
+    if denominator == 0:
+        return None
+    v = numerator / denominator
+    if not v > 0:
+        return None
+    quantile = 1 - ALPHA / 2
+    f_upper = float(stats.f.ppf(quantile, n - 1, v))
+    f_lower = float(stats.f.ppf(quantile, v, n - 1))
+    low = n * (bms - f_upper * ems) / (f_upper * (k * jms + (k * n - k - n) * ems) + n * bms)
+    high = n * (f_lower * bms - ems) / (k * jms + (k * n - k - n) * ems + n * f_lower * bms)
+    return _interval(low, high)
+
+
+def kendall_w(table: FloatMatrix) -> KendallW:
+    """Kendall's W over complete cases: each judge ranks the participants (average ranks for
+    ties), with the tie correction in the denominator; χ² = m(n − 1)W on n − 1 df."""
+    n, m = table.shape
+    df = max(n - 1, 0)
+    if n < 2 or m < 2:
+        reason = f"needs at least 2 participants and 2 judges in complete cases (have {n} × {m})"
+        return KendallW(None, None, df, None, reason=reason)
+    ranks = stats.rankdata(table, axis=0)
+    rank_sums = ranks.sum(axis=1)
+    spread = float(((rank_sums - rank_sums.mean()) ** 2).sum())
+    ties = 0
+    for column in range(m):
+        _, counts = np.unique(table[:, column], return_counts=True)
+        ties += int((counts**3 - counts).sum())
+    denominator = m**2 * (n**3 - n) - m * ties
+    if denominator == 0:
+        return KendallW(
+            None, None, df, None, reason="every judge gave every participant the same mark"
+        )
+    w = 12 * spread / denominator
+    chi2 = m * (n - 1) * w
+    return KendallW(w, chi2, df, float(stats.chi2.sf(chi2, df)))
+
+
+def judge_deviations(
+    values: FloatMatrix,
+    present: NDArray[np.bool_],
+    judges: list[str],
+    rule: CorridorRule,
+) -> tuple[tuple[JudgeDeviation, ...], float | None]:
+    """Leave-one-out deviations: each mark minus the mean of the other judges' marks on the same
+    participant, over the cells where at least one other judge scored."""
+    marks = np.where(present, values, 0.0)
+    row_sums = marks.sum(axis=1, keepdims=True)
+    row_counts = present.sum(axis=1, keepdims=True)
+    usable = present & (row_counts >= 2)
+    others = np.divide(row_sums - marks, row_counts - 1, out=np.zeros_like(marks), where=usable)
+    deviation = np.where(usable, marks - others, 0.0)
+    width = _corridor_width(np.abs(deviation[usable]), rule)
+
+    results = []
+    for column, judge in enumerate(judges):
+        cells = usable[:, column]
+        count = int(cells.sum())
+        own = deviation[cells, column]
+        if count == 0:
+            results.append(
+                JudgeDeviation(
+                    judge,
+                    0,
+                    None,
+                    None,
+                    None,
+                    "scored no participant with another judge",
+                    0,
+                    False,
+                    (),
+                )
+            )
+            continue
+        mean_signed = float(own.mean())
+        mean_abs = float(np.abs(own).mean())
+        correlation, why = _correlation(marks[cells, column], others[cells, column])
+        outside = int((np.abs(own) > width).sum()) if width is not None else 0
+        reasons = []
+        if outside >= rule.min_outside and outside > rule.max_outside_share * count:
+            reasons.append(f"{outside} of {count} marks outside the corridor ±{width:.4g}")
+        if (
+            width is not None
+            and count >= rule.min_cells_for_bias
+            and abs(mean_signed) > rule.bias_share_of_width * width
+        ):
+            lean = "above" if mean_signed > 0 else "below"
+            reasons.append(f"marks {lean} the others by {abs(mean_signed):.4g} on average")
+        results.append(
+            JudgeDeviation(
+                judge,
+                count,
+                mean_signed,
+                mean_abs,
+                correlation,
+                why,
+                outside,
+                bool(reasons),
+                tuple(reasons),
+            )
+        )
+    return tuple(results), width
+
+
+def _corridor_width(absolute: NDArray[np.float64], rule: CorridorRule) -> float | None:
+    if rule.width is not None:
+        return rule.width
+    if absolute.size == 0:
+        return None
+    scale = 1.4826 * float(np.median(absolute))
+    if scale == 0:
+        # Most judges agree exactly; fall back to the mean so one deviant judge still shows.
+        scale = float(absolute.mean())
+    if scale == 0:
+        return None
+    return rule.width_factor * scale
+
+
+def _correlation(own: FloatMatrix, others: FloatMatrix) -> tuple[float | None, str | None]:
+    if own.size < 3:
+        return None, f"needs at least 3 shared participants (have {own.size})"
+    own_centred = own - own.mean()
+    others_centred = others - others.mean()
+    own_ss = float((own_centred**2).sum())
+    others_ss = float((others_centred**2).sum())
+    if own_ss == 0:
+        return None, "the judge gave every participant the same mark"
+    if others_ss == 0:
+        return None, "the other judges' mean is the same for every participant"
+    value = float((own_centred * others_centred).sum()) / math.sqrt(own_ss * others_ss)
+    return max(-1.0, min(1.0, value)), None
