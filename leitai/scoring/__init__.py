@@ -1,0 +1,59 @@
+"""Leitai's scoring core: pure functions from judges' marks to published results.
+
+No Django here (a test imports this package in a fresh interpreter and checks). Published
+figures are `Decimal`s computed exactly; statistics are floats, None when undefined.
+See docs/scoring.md for every method and rule.
+"""
+
+from leitai.scoring.batch import MarkTable, aggregate_batch, rank_batch
+from leitai.scoring.draw import canonical_codes, commitment, draw_order, new_seed, verify
+from leitai.scoring.panel import (
+    DroppedMark,
+    Method,
+    Mode,
+    PanelRule,
+    PanelScore,
+    TrimNote,
+    TrimOutcome,
+    score_panel,
+)
+from leitai.scoring.ranking import Placing, TieBreak, rank_panel_scores
+from leitai.scoring.reliability import CorridorRule, Reliability, assess_panel
+from leitai.scoring.robustness import CutRobustness, Verdict, bootstrap_cut
+from leitai.scoring.rubric import Criterion, Rubric, SheetError, SheetProblem
+from leitai.scoring.severity import Cells, SeverityReport, analyse_severity
+
+__all__ = [
+    "Cells",
+    "CorridorRule",
+    "Criterion",
+    "CutRobustness",
+    "DroppedMark",
+    "MarkTable",
+    "Method",
+    "Mode",
+    "PanelRule",
+    "PanelScore",
+    "Placing",
+    "Reliability",
+    "Rubric",
+    "SeverityReport",
+    "SheetError",
+    "SheetProblem",
+    "TieBreak",
+    "TrimNote",
+    "TrimOutcome",
+    "Verdict",
+    "aggregate_batch",
+    "analyse_severity",
+    "assess_panel",
+    "bootstrap_cut",
+    "canonical_codes",
+    "commitment",
+    "draw_order",
+    "new_seed",
+    "rank_batch",
+    "rank_panel_scores",
+    "score_panel",
+    "verify",
+]
