@@ -1,0 +1,244 @@
+"""Importing accounts and their memberships: one row per (account, unit, role).
+
+An account may appear on several rows (one per role); its display name and initial password must
+then agree. New accounts get the initial password from the file and must change it
+at first sign-in; for existing accounts the password column is ignored (organisers reset
+passwords on the accounts page). Memberships missing from the file are kept unless pruning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext as _
+
+from leitai.accounts.models import ROLE_LABELS_ZH, ROLE_WORDS, Membership, Role, User
+from leitai.accounts.permissions import can_manage_unit, unit_scope_q
+from leitai.core.imports import ImportRejected, Plan, PlanDigest, Progress, RowProblem
+from leitai.core.tabular import Column, open_sheet
+from leitai.orgs.models import Unit
+
+COLUMNS = [
+    Column("username", ("账号", "用户名", "登录名")),
+    Column("display_name", ("姓名", "显示名称"), required=False),
+    Column("password", ("初始密码", "密码"), required=False),
+    Column("unit_code", ("单位编码", "组织编码", "编码")),
+    Column("role", ("角色",)),
+]
+HEADERS_ZH = [c.headers[0] for c in COLUMNS]
+MAX_LENGTH = {"username": 150, "display_name": 64, "password": 128}
+MIN_PASSWORD = 8
+_role_lookup = {**ROLE_WORDS, **{r.value: r.value for r in Role}}
+
+
+class UserImporter:
+    kind = "users"
+    columns = COLUMNS
+
+    def check(
+        self, path: Path, original_name: str, *, actor: Any, prune: bool, progress: Progress
+    ) -> Plan:
+        return self._analyse(path, original_name, actor=actor, prune=prune)[0]
+
+    def apply(
+        self,
+        path: Path,
+        original_name: str,
+        *,
+        actor: Any,
+        prune: bool,
+        progress: Progress,
+        expected_digest: str | None,
+    ) -> Plan:
+        from leitai.core.imports import StalePlan
+
+        plan, accounts, wanted, removed = self._analyse(
+            path, original_name, actor=actor, prune=prune
+        )
+        if expected_digest is not None and plan.digest != expected_digest:
+            raise StalePlan
+        users = {u.username: u for u in User.objects.filter(username__in=list(accounts))}
+        for username, (display_name, password) in accounts.items():
+            user = users.get(username)
+            if user is None:
+                users[username] = User.objects.create(
+                    username=username,
+                    display_name=display_name,
+                    password=make_password(password),
+                    must_change_password=True,
+                )
+            elif display_name and user.display_name != display_name:
+                user.display_name = display_name
+                user.save(update_fields=["display_name"])
+        units = {u.code: u for u in Unit.objects.filter(code__in={c for _, c, _ in wanted})}
+        existing = set(
+            Membership.objects.filter(user__username__in=list(accounts)).values_list(
+                "user__username", "unit__code", "role"
+            )
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user=users[username], unit=units[code], role=role)
+                for username, code, role in sorted(wanted - existing)
+            ]
+        )
+        if removed:
+            Membership.objects.filter(pk__in=removed).delete()
+        progress("done", plan.counts["rows"])
+        return plan
+
+    def _analyse(
+        self, path: Path, original_name: str, *, actor: Any, prune: bool
+    ) -> tuple[Plan, dict[str, tuple[str, str]], set[tuple[str, str, str]], list[int]]:
+        sheet = open_sheet(path, COLUMNS, original_name)
+        header_of = {f: sheet.header_text(f) for f in sheet.field_of_column.values()}
+        problems: list[RowProblem] = []
+
+        def problem(row: int, field: str, value: str, reason: str) -> None:
+            problems.append(RowProblem(row, header_of.get(field, field), value, reason))
+
+        rows: list[tuple[int, dict[str, str]]] = list(sheet.rows)
+        if not rows:
+            raise ImportRejected([RowProblem(1, "", "", _("The file has a header but no rows."))])
+        codes = {values["unit_code"] for _, values in rows}
+        units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+        known = set(
+            User.objects.filter(username__in={v["username"] for _, v in rows}).values_list(
+                "username", flat=True
+            )
+        )
+        accounts: dict[str, tuple[str, str]] = {}
+        first_row: dict[str, int] = {}
+        wanted: set[tuple[str, str, str]] = set()
+        seen: dict[tuple[str, str, str], int] = {}
+        for row, values in rows:
+            username = values["username"]
+            ok = True
+            if not username:
+                problem(row, "username", "", _("The account name is empty."))
+                continue
+            for name, limit in MAX_LENGTH.items():
+                if len(values.get(name, "")) > limit:
+                    problem(
+                        row, name, values[name], _("Longer than %(n)s characters.") % {"n": limit}
+                    )
+                    ok = False
+            role = _role_lookup.get(values["role"])
+            if role is None:
+                problem(
+                    row,
+                    "role",
+                    values["role"],
+                    _("Unknown role; allowed: %(allowed)s.")
+                    % {"allowed": "、".join(ROLE_LABELS_ZH.values())},
+                )
+                ok = False
+            unit = units.get(values["unit_code"])
+            if unit is None:
+                problem(row, "unit_code", values["unit_code"], _("Unknown unit code."))
+                ok = False
+            elif not can_manage_unit(actor, unit):
+                problem(
+                    row,
+                    "unit_code",
+                    values["unit_code"],
+                    _("Outside your scope: you may give roles only below the units you organise."),
+                )
+                ok = False
+            password = values.get("password", "")
+            if password and len(password) < MIN_PASSWORD and username not in known:
+                problem(
+                    row,
+                    "password",
+                    "•" * len(password),
+                    _("Initial passwords need at least %(n)s characters.") % {"n": MIN_PASSWORD},
+                )
+                ok = False
+            if username in accounts:
+                display_name, _earlier = accounts[username]
+                if (
+                    values.get("display_name")
+                    and display_name
+                    and values["display_name"] != display_name
+                ):
+                    problem(
+                        row,
+                        "display_name",
+                        values["display_name"],
+                        _("Differs from row %(row)s for the same account.")
+                        % {"row": first_row[username]},
+                    )
+                    ok = False
+            elif ok:
+                if not password and username not in known:
+                    problem(row, "password", "", _("A new account needs an initial password."))
+                    continue
+                accounts[username] = (values.get("display_name", ""), password)
+                first_row[username] = row
+            if not ok or role is None or unit is None:
+                continue
+            key = (username, unit.code, role)
+            if key in seen:
+                problem(
+                    row,
+                    "role",
+                    values["role"],
+                    _("Duplicate: also on row %(row)s.") % {"row": seen[key]},
+                )
+                continue
+            seen[key] = row
+            wanted.add(key)
+        if problems:
+            raise ImportRejected(sorted(problems, key=lambda p: (p.row, p.column)))
+
+        stored = (
+            set(
+                Membership.objects.filter(
+                    unit_scope_q(actor, prefix="unit__", roles=["organiser"])
+                ).values_list("user__username", "unit__code", "role")
+            )
+            if prune
+            else set()
+        )
+        absent = sorted(stored - wanted)
+        removed_ids: list[int] = []
+        if absent:
+            lookup = {
+                (m.user.username, m.unit.code, m.role): m.pk
+                for m in Membership.objects.select_related("user", "unit").filter(
+                    unit_scope_q(actor, prefix="unit__", roles=["organiser"])
+                )
+            }
+            removed_ids = [lookup[key] for key in absent if key in lookup]
+        existing = set(
+            Membership.objects.filter(user__username__in=list(accounts)).values_list(
+                "user__username", "unit__code", "role"
+            )
+        )
+        digest = PlanDigest()
+        for key in sorted(wanted):
+            digest.add(*key)
+        for username in sorted(accounts):
+            digest.add(username, accounts[username][0], username in known)
+        for key in absent:
+            digest.add("remove", *key)
+        new_accounts = sorted(set(accounts) - known)
+        granted = sorted(wanted - existing)
+        plan = Plan(
+            counts={
+                "rows": len(rows),
+                "create": len(new_accounts),
+                "grant": len(granted),
+                "unchanged": len(wanted & existing),
+                "remove": len(absent),
+            },
+            samples={
+                "create": [[u, accounts[u][0]] for u in new_accounts[:100]],
+                "grant": [list(k) for k in granted[:100]],
+                "remove": [list(k) for k in absent[:100]],
+            },
+            digest=digest.hexdigest(),
+        )
+        return plan, accounts, wanted, removed_ids

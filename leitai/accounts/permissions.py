@@ -1,0 +1,122 @@
+"""Every access decision in Leitai is made here.
+
+A membership (user, unit, role) grants an organiser, reviewer or host the role over the unit's
+whole subtree, and a secretary over the one unit. Superusers see everything. Views answer 404 for
+an object outside the user's scope (existence does not leak), 403 for one in scope that the role
+may not change, and send anonymous users to sign in (401 on the API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from leitai.accounts.models import SUBTREE_ROLES, Membership, Role
+from leitai.orgs.paths import subtree_range
+from leitai.orgs.queries import any_subtree_q
+
+if TYPE_CHECKING:
+    from leitai.orgs.models import Unit
+
+CACHE_ATTRIBUTE = "_leitai_grants"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    path: str
+
+    def covers(self, path: str) -> bool:
+        if self.role in SUBTREE_ROLES:
+            low, high = subtree_range(self.path)
+            return low <= path < high
+        return path == self.path
+
+
+def grants_of(user: Any) -> tuple[Grant, ...]:
+    """The user's memberships, read once per user object (one query per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    cached = getattr(user, CACHE_ATTRIBUTE, None)
+    if cached is None:
+        cached = tuple(
+            Grant(role=role, unit_id=unit_id, path=path)
+            for role, unit_id, path in Membership.objects.filter(user=user).values_list(
+                "role", "unit_id", "unit__path"
+            )
+        )
+        setattr(user, CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def forget_grants(user: Any) -> None:
+    if hasattr(user, CACHE_ATTRIBUTE):
+        delattr(user, CACHE_ATTRIBUTE)
+
+
+def is_superuser(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return is_superuser(user) or any(g.role in roles for g in grants_of(user))
+
+
+def is_organiser(user: Any) -> bool:
+    return has_role(user, Role.ORGANISER)
+
+
+def roles_over(user: Any, unit: Unit) -> set[str]:
+    """The roles the user holds over this unit (through it or an ancestor)."""
+    if is_superuser(user):
+        return {role.value for role in Role}
+    return {g.role for g in grants_of(user) if g.covers(unit.path)}
+
+
+def can_view_unit(user: Any, unit: Unit) -> bool:
+    return bool(roles_over(user, unit))
+
+
+def can_manage_unit(user: Any, unit: Unit) -> bool:
+    """Organisers change the tree and the accounts within their subtree."""
+    return Role.ORGANISER in roles_over(user, unit)
+
+
+def can_import_orgs(user: Any) -> bool:
+    return is_organiser(user)
+
+
+def can_manage_accounts(user: Any) -> bool:
+    return is_organiser(user)
+
+
+def scope_grants(user: Any, roles: Iterable[str] | None = None) -> list[Grant]:
+    wanted = set(roles) if roles is not None else None
+    return [g for g in grants_of(user) if wanted is None or g.role in wanted]
+
+
+def unit_scope_q(user: Any, *, prefix: str = "", roles: Iterable[str] | None = None) -> Q:
+    """Q restricting units (or, with prefix "unit__", rows pointing at units) to the scope."""
+    if is_superuser(user):
+        return Q()
+    grants = scope_grants(user, roles)
+    subtree_paths = [g.path for g in grants if g.role in SUBTREE_ROLES]
+    single_ids = [g.unit_id for g in grants if g.role not in SUBTREE_ROLES]
+    q = any_subtree_q(subtree_paths, prefix=prefix)
+    if single_ids:
+        q |= Q(**{f"{prefix}pk__in": single_ids})
+    return q
+
+
+def top_paths(user: Any, roles: Iterable[str] | None = None) -> list[str]:
+    """The highest units of the user's scope: no path in the list lies below another."""
+    paths = sorted({g.path for g in scope_grants(user, roles)})
+    tops: list[str] = []
+    for path in paths:
+        if not any(path.startswith(top) for top in tops):
+            tops.append(path)
+    return tops

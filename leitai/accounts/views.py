@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leitai.accounts import permissions, services, throttle
+from leitai.accounts.forms import NewPasswordForm, SignInForm
+from leitai.accounts.models import Membership, User
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        throttle.clear_failures(self.request, form.cleaned_data.get("username") or "")
+        return super().form_valid(form)
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(user=user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+def _visible_users(request: HttpRequest) -> Q:
+    """Accounts an organiser may see: those holding a role inside the organiser's subtrees."""
+    if permissions.is_superuser(request.user):
+        return Q()
+    scope = permissions.unit_scope_q(
+        request.user, prefix="memberships__unit__", roles=["organiser"]
+    )
+    return scope
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_accounts(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    users = User.objects.filter(_visible_users(request)).distinct().order_by("username")
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(display_name__icontains=query))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    memberships = Membership.objects.select_related("unit").order_by("unit__path", "role")
+    users_on_page = (
+        User.objects.filter(pk__in=[u.pk for u in page.object_list])
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+        .order_by("username")
+    )
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "users": users_on_page, "query": query},
+    )
+
+
+@login_required
+@require_POST
+def user_reset_password(request: HttpRequest, username: str) -> HttpResponse:
+    if not permissions.can_manage_accounts(request.user):
+        raise PermissionDenied
+    user = User.objects.filter(_visible_users(request)).filter(username=username).first()
+    if user is None:
+        raise Http404
+    if user.is_superuser and not permissions.is_superuser(request.user):
+        raise PermissionDenied
+    password = services.reset_password(user=user)
+    return render(
+        request, "accounts/password_reset_done.html", {"account": user, "password": password}
+    )
+
+
+@login_required
+def user_detail(request: HttpRequest, username: str) -> HttpResponse:
+    if not permissions.can_manage_accounts(request.user):
+        raise PermissionDenied
+    account = get_object_or_404(
+        User.objects.filter(_visible_users(request)).distinct(), username=username
+    )
+    memberships = account.memberships.select_related("unit").order_by("unit__path")
+    return render(
+        request, "accounts/user_detail.html", {"account": account, "memberships": memberships}
+    )

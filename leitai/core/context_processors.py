@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from leitai.accounts import permissions
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The navigation bar, by role: each entry only for those who may use it."""
+    user = getattr(request, "user", None)
+    items: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated and not user.must_change_password:
+        items.append((str(_("Home")), reverse("core:home")))
+        if permissions.grants_of(user) or permissions.is_superuser(user):
+            items.append((str(_("Organisations")), reverse("orgs:tree")))
+        if permissions.can_import_orgs(user):
+            items.append((str(_("Import")), reverse("core:import_upload", args=["orgs"])))
+        if permissions.can_manage_accounts(user):
+            items.append((str(_("Accounts")), reverse("accounts:users")))
+        if permissions.is_organiser(user):
+            items.append((str(_("Live")), reverse("live:status")))
+    return {
+        "nav_items": items,
+        "current_path": request.path,
+        "languages": settings.LANGUAGES,
+        "site_name": _("Leitai"),
+    }

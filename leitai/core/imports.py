@@ -1,0 +1,358 @@
+"""The shared path of every spreadsheet import: check → preview → confirm → import.
+
+An importer (organisation tree, accounts) knows its columns and its rules; this module keeps the
+job, runs it inline for small files and in a background thread for large ones, reports progress
+over the live hub, and guarantees the all-or-nothing rule: an import writes in one transaction,
+re-checks the file inside it, and refuses to write when the plan differs from what the user saw
+and confirmed (the data changed in between).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from leitai.core.models import ImportJob, ImportStatus
+from leitai.core.tabular import Column, FileProblem
+
+logger = logging.getLogger(__name__)
+
+PROBLEMS_KEPT = 10_000  # shown on the page and stored; the annotated workbook carries them all
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_list(self) -> list[Any]:
+        return [self.row, self.column, self.value, self.reason]
+
+
+class ImportRejected(Exception):
+    def __init__(self, problems: list[RowProblem], total: int | None = None) -> None:
+        super().__init__(f"{total or len(problems)} problem(s)")
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+
+
+class StalePlan(Exception):
+    """The data changed between the preview the user confirmed and the import."""
+
+
+@dataclass
+class Plan:
+    """What an import will do (or did): counts per category, a sample of each, a fingerprint."""
+
+    counts: dict[str, int]
+    samples: dict[str, list[list[str]]] = field(default_factory=dict)
+    digest: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"counts": self.counts, "samples": self.samples, "digest": self.digest}
+
+
+class PlanDigest:
+    """An order-sensitive hash of every planned change, to compare preview and import."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, *parts: object) -> None:
+        self._hash.update("\x1f".join(str(p) for p in parts).encode())
+        self._hash.update(b"\x1e")
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+Progress = Callable[[str, int], None]
+
+
+class Importer(Protocol):
+    kind: str
+    columns: list[Column]
+
+    def check(
+        self, path: Path, original_name: str, *, actor: Any, prune: bool, progress: Progress
+    ) -> Plan:
+        """Read and validate the file and plan the changes; write nothing."""
+
+    def apply(
+        self,
+        path: Path,
+        original_name: str,
+        *,
+        actor: Any,
+        prune: bool,
+        progress: Progress,
+        expected_digest: str | None,
+    ) -> Plan:
+        """Check again and write everything in the caller's transaction; raise on any problem."""
+
+
+_importers: dict[str, Importer] = {}
+
+
+def register_importer(importer: Importer) -> None:
+    _importers[importer.kind] = importer
+
+
+def importer_for(kind: str) -> Importer:
+    return _importers[kind]
+
+
+def upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stored_path(job: ImportJob) -> Path:
+    return upload_dir() / job.stored_name
+
+
+# One background worker per process: imports write in one transaction each, so running two at
+# once would only make one wait for the other's lock.
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leitai-import")
+_pending: list[Future[None]] = []
+_pending_lock = threading.Lock()
+
+
+def wait_for_background_jobs(timeout: float = 60) -> None:
+    """Block until queued background jobs have finished (tests and shutdown use this)."""
+    with _pending_lock:
+        futures = list(_pending)
+    for future in futures:
+        future.result(timeout=timeout)
+
+
+def _submit(fn: Callable[[], None]) -> None:
+    def run() -> None:
+        close_old_connections()
+        try:
+            fn()
+        finally:
+            connection.close()
+
+    future = _executor.submit(run)
+    with _pending_lock:
+        _pending[:] = [f for f in _pending if not f.done()]
+        _pending.append(future)
+
+
+def topic_for(job: ImportJob) -> str:
+    return f"import:{job.pk}"
+
+
+def job_state(job: ImportJob) -> dict[str, Any]:
+    return {
+        "id": str(job.pk),
+        "status": job.status,
+        "status_label": str(ImportStatus(job.status).label),
+        "phase": job.phase,
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "finished": job.is_finished or job.status == ImportStatus.READY,
+    }
+
+
+def _publish(job: ImportJob) -> None:
+    from leitai.live.hub import publish
+
+    publish(topic_for(job), job_state(job))
+
+
+class _ProgressReporter:
+    """Saves and publishes progress at most every half second; the import itself never waits."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.last = 0.0
+
+    def __call__(self, phase: str, rows_done: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.5 and phase == self.job.phase:
+            return
+        self.last = now
+        self.job.phase = phase
+        self.job.rows_done = rows_done
+        # The import's own transaction may hold the write lock (SQLite) or must not see this
+        # row change rolled back with it: progress goes over the hub only, not into the table.
+        _publish(self.job)
+
+
+def create_job(*, kind: str, actor: Any, upload: UploadedFile, prune: bool) -> ImportJob:
+    """Store the upload and check it: inline when small, in the background when large."""
+    if upload.size is not None and upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise FileProblem(
+            _("The file is %(size)s MB; uploads are limited to %(limit)s MB.")
+            % {
+                "size": f"{upload.size / 1048576:.1f}",
+                "limit": settings.IMPORT_MAX_UPLOAD_BYTES // 1048576,
+            }
+        )
+    job = ImportJob(
+        kind=kind,
+        status=ImportStatus.ANALYSING,
+        actor=actor,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        original_name=(upload.name or "upload")[:255],
+        size=upload.size or 0,
+        prune=prune,
+    )
+    job.stored_name = f"{job.pk}{Path(job.original_name).suffix.lower()[:8]}"
+    with stored_path(job).open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    job.save()
+    if job.size <= settings.IMPORT_INLINE_BYTES:
+        check_job(job.pk)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: _submit(lambda: check_job(job.pk)))
+    return job
+
+
+def create_job_from_path(*, kind: str, actor: Any, path: Path, prune: bool) -> ImportJob:
+    """For tests and scripts that hold a file already: same path as an upload."""
+    job = ImportJob(
+        kind=kind,
+        status=ImportStatus.ANALYSING,
+        actor=actor,
+        original_name=path.name,
+        size=path.stat().st_size,
+        prune=prune,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    job.stored_name = f"{job.pk}{path.suffix.lower()}"
+    shutil.copyfile(path, stored_path(job))
+    job.save()
+    check_job(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _finish(job: ImportJob, status: str, **fields: Any) -> None:
+    fields.setdefault("finished_at", timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(status=status, updated_at=timezone.now(), **fields)
+    job.refresh_from_db()
+    transaction.on_commit(lambda: _publish(job))
+
+
+def check_job(job_id: Any) -> None:
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    importer = importer_for(job.kind)
+    with translation.override(job.language):
+        try:
+            plan = importer.check(
+                stored_path(job),
+                job.original_name,
+                actor=job.actor,
+                prune=job.prune,
+                progress=_ProgressReporter(job),
+            )
+        except ImportRejected as rejected:
+            _finish(job, ImportStatus.REJECTED, **_problem_fields(rejected))
+        except FileProblem as problem:
+            _finish(job, ImportStatus.FAILED, message=str(problem))
+        except Exception:
+            logger.exception("checking import %s failed", job.pk)
+            _finish(job, ImportStatus.FAILED, message=_("An unexpected error stopped the check."))
+            raise
+        else:
+            _finish(
+                job,
+                ImportStatus.READY,
+                preview=plan.as_json(),
+                finished_at=None,
+                rows_total=plan.counts.get("rows"),
+            )
+
+
+def _problem_fields(rejected: ImportRejected) -> dict[str, Any]:
+    return {
+        "problems": [p.as_list() for p in rejected.problems[:PROBLEMS_KEPT]],
+        "problem_count": rejected.total,
+    }
+
+
+def confirm_job(job: ImportJob) -> bool:
+    """Move a READY job to APPLYING (compare-and-set) and run it; False if it was not ready."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        status=ImportStatus.APPLYING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    if job.size <= settings.IMPORT_INLINE_BYTES:
+        apply_job(job.pk)
+    else:
+        transaction.on_commit(lambda: _submit(lambda: apply_job(job.pk)))
+    return True
+
+
+def cancel_job(job: ImportJob) -> bool:
+    cancelled = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        status=ImportStatus.CANCELLED, updated_at=timezone.now(), finished_at=timezone.now()
+    )
+    if cancelled:
+        stored_path(job).unlink(missing_ok=True)
+    return bool(cancelled)
+
+
+def apply_job(job_id: Any) -> None:
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    importer = importer_for(job.kind)
+    expected = (job.preview or {}).get("digest")
+    with translation.override(job.language):
+        try:
+            with transaction.atomic():
+                plan = importer.apply(
+                    stored_path(job),
+                    job.original_name,
+                    actor=job.actor,
+                    prune=job.prune,
+                    progress=_ProgressReporter(job),
+                    expected_digest=expected,
+                )
+        except StalePlan:
+            _finish(job, ImportStatus.STALE)
+        except ImportRejected as rejected:
+            _finish(job, ImportStatus.REJECTED, **_problem_fields(rejected))
+        except FileProblem as problem:
+            _finish(job, ImportStatus.FAILED, message=str(problem))
+        except Exception:
+            logger.exception("import %s failed", job.pk)
+            _finish(job, ImportStatus.FAILED, message=_("An unexpected error stopped the import."))
+            raise
+        else:
+            _finish(job, ImportStatus.DONE, preview=plan.as_json())
+            stored_path(job).unlink(missing_ok=True)
+
+
+def fail_interrupted_jobs() -> int:
+    """At server start: a job left checking or importing by a stopped process changed nothing
+    (imports write in one transaction), so it is marked failed for the user to run again."""
+    return ImportJob.objects.filter(
+        status__in=[ImportStatus.ANALYSING, ImportStatus.APPLYING]
+    ).update(
+        status=ImportStatus.FAILED,
+        message="interrupted by a server restart; nothing was changed — please upload again",
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportStatus(models.TextChoices):
+    ANALYSING = "analysing", _("Checking the file")
+    REJECTED = "rejected", _("Errors found; nothing changed")
+    READY = "ready", _("Ready to confirm")
+    APPLYING = "applying", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed; nothing changed")
+    STALE = "stale", _("Data changed since the preview; nothing changed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+FINISHED_STATUSES = frozenset(
+    {
+        ImportStatus.REJECTED,
+        ImportStatus.DONE,
+        ImportStatus.FAILED,
+        ImportStatus.STALE,
+        ImportStatus.CANCELLED,
+    }
+)
+
+
+class ImportJob(models.Model):
+    """An uploaded spreadsheet on its way through check → preview → confirm → import."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16)  # an importer's key: "orgs" or "users"
+    status = models.CharField(max_length=16, choices=ImportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    language = models.CharField(max_length=16, default="zh-hans")
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    prune = models.BooleanField(default=False)
+    phase = models.CharField(max_length=32, blank=True)
+    rows_done = models.BigIntegerField(default=0)
+    rows_total = models.BigIntegerField(null=True, blank=True)
+    preview = models.JSONField(null=True, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.IntegerField(default=0)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["actor", "-created_at"], name="core_import_actor_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import {self.original_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES

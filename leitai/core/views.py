@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from leitai.accounts import permissions
+from leitai.orgs.models import Unit
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in start page: the user's roles and the units they reach from there."""
+    grants = permissions.grants_of(request.user)
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[g.unit_id for g in grants])}
+    roles = [
+        {"grant": g, "unit": units[g.unit_id], "role": g.role} for g in grants if g.unit_id in units
+    ]
+    roles.sort(key=lambda r: (r["unit"].path, r["role"]))
+    return render(
+        request,
+        "core/home.html",
+        {"roles": roles, "is_superuser": permissions.is_superuser(request.user)},
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and the test fixture: the process is up and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

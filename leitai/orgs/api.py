@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from leitai.accounts import permissions
+from leitai.orgs.models import Unit
+from leitai.orgs.queries import ancestors_of, evaluating_unit_of
+from leitai.orgs.scope import search_roots
+from leitai.orgs.search import search_units
+
+router = Router(tags=["organisations"])
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    kind: str
+    sector: str
+    secretary: str
+    is_evaluating: bool
+    parent: UnitRef | None
+    evaluating_unit: UnitRef | None
+    path: list[UnitRef]
+    counts: dict[str, object]
+
+
+class SearchOut(Schema):
+    query: str
+    matched: int
+    capped: bool
+    units: list[UnitRef]
+
+
+def _ref(unit: Unit | None) -> UnitRef | None:
+    return UnitRef(code=unit.code, name=unit.name) if unit is not None else None
+
+
+@router.get("/units/{code}", response=UnitOut)
+def unit(request: HttpRequest, code: str) -> UnitOut:
+    found = Unit.objects.filter(code=code).first()
+    if found is None or not permissions.can_view_unit(request.user, found):
+        raise Http404
+    ancestors = ancestors_of(found)
+    return UnitOut(
+        code=found.code,
+        name=found.name,
+        kind=found.kind,
+        sector=found.sector,
+        secretary=found.secretary,
+        is_evaluating=found.is_evaluating,
+        parent=_ref(ancestors[-1] if ancestors else None),
+        evaluating_unit=_ref(evaluating_unit_of(found, ancestors)),
+        path=[UnitRef(code=a.code, name=a.name) for a in ancestors],
+        counts=found.counts,
+    )
+
+
+@router.get("/search", response=SearchOut)
+def search(request: HttpRequest, q: str, limit: int = 20) -> SearchOut:
+    limit = max(1, min(limit, 100))
+    result = search_units(q[:100], scope_roots=search_roots(request.user), limit=limit)
+    return SearchOut(
+        query=q,
+        matched=result.matched,
+        capped=result.capped,
+        units=[UnitRef(code=u.code, name=u.name) for u in result.units],
+    )

@@ -1,0 +1,49 @@
+"""Plugs the organisation importer into the shared import path."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from leitai.accounts.permissions import can_import_orgs
+from leitai.core.import_views import ImportKind, register_kind
+from leitai.core.imports import register_importer
+from leitai.orgs.importing import COLUMNS, OrgImporter
+
+
+def register() -> None:
+    register_importer(OrgImporter())
+    register_kind(
+        ImportKind(
+            key="orgs",
+            title=_("Import the organisation tree"),
+            permitted=can_import_orgs,
+            columns=COLUMNS,
+            example_rows=[
+                ["370200", "中共青岛市委", "", "党委", "其他", "", "否"],
+                ["370202", "中共青岛市市南区委", "370200", "党委", "其他", "", "是"],
+                ["37020201", "金湖路街道党工委", "370202", "党工委", "城市社区", "", ""],
+            ],
+            categories=[
+                ("create", _("New units"), [_("Code"), _("Name"), _("Parent code")]),
+                ("rename", _("Renamed"), [_("Code"), _("Old name"), _("New name")]),
+                ("move", _("Moved"), [_("Code"), _("Old parent"), _("New parent")]),
+                ("update", _("Other changes"), [_("Code"), _("Changed columns")]),
+                ("unchanged", _("Unchanged"), []),
+                ("absent", _("Absent from the file"), [_("Code")]),
+                ("prune", _("To be removed"), []),
+            ],
+            back_url_name="orgs:tree",
+            prune_label=_("Remove units absent from the file"),
+            notes=[
+                _(
+                    "Kinds: 党委, 党工委, 工委, 党组, 党总支, 党支部, 其他. "
+                    "Sectors: 农村, 城市社区, 国有企业, 两新组织, 机关事业单位, 学校, 其他."
+                ),
+                _("Evaluating unit: 是 or 否; empty means the default (the root's children)."),
+                _(
+                    "Re-importing updates units by code. Units absent from the file are kept "
+                    "unless you choose to remove them."
+                ),
+            ],
+        )
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from leitai.orgs import views
+
+app_name = "orgs"
+
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("search", views.search, name="search"),
+    path("units/<str:code>/", views.unit_detail, name="unit"),
+    path("units/<str:code>/children", views.children, name="children"),
+    path("units/<str:code>/export", views.export, name="export"),
+]

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from leitai.api.urls import api
+
+urlpatterns = [
+    path("", include("leitai.core.urls")),
+    path("accounts/", include("leitai.accounts.urls")),
+    path("orgs/", include("leitai.orgs.urls")),
+    path("live/", include("leitai.live.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:  # pragma: no cover - the demo serves uploads itself only in debug mode
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

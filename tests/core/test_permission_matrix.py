@@ -1,0 +1,167 @@
+"""Every route × every persona → the expected status, generated from the URL resolver.
+
+A route without a row here fails the test: adding a page means deciding who may see it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from leitai.accounts.models import Role
+from leitai.core.imports import create_job_from_path
+from tests.factories import PASSWORD, make_user, small_city
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "organiser",
+    "reviewer_in",
+    "reviewer_out",
+    "host_in",
+    "host_out",
+    "secretary",
+    "anonymous",
+]
+
+
+def route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return {n for n in names if not n.startswith("admin:") or n == "admin:index"}
+
+
+def statuses(
+    organiser: int,
+    reviewer_in: int,
+    reviewer_out: int,
+    host_in: int,
+    host_out: int,
+    secretary: int,
+    anonymous: int,
+) -> dict[str, int]:
+    return dict(
+        zip(
+            PERSONAS,
+            [organiser, reviewer_in, reviewer_out, host_in, host_out, secretary, anonymous],
+            strict=True,
+        )
+    )
+
+
+def every(status: int, anonymous: int | None = None) -> dict[str, int]:
+    return statuses(*[status] * 6, anonymous if anonymous is not None else status)
+
+
+SIGNED_IN = every(200, anonymous=302)
+ORGANISER_ONLY = statuses(200, 403, 403, 403, 403, 403, 302)
+IN_SCOPE = statuses(200, 200, 404, 200, 404, 404, 302)
+OWN_JOB = statuses(200, 404, 404, 404, 404, 404, 302)
+
+# route name → (method, url arguments key, expected statuses)
+MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
+    "core:home": ("get", "", SIGNED_IN),
+    "core:healthz": ("get", "", every(200)),
+    "core:import_job": ("get", "job", OWN_JOB),
+    "core:import_confirm": ("post", "job", statuses(302, 404, 404, 404, 404, 404, 302)),
+    "core:import_cancel": ("post", "job", statuses(302, 404, 404, 404, 404, 404, 302)),
+    "core:import_errors": ("get", "rejected_job", OWN_JOB),
+    "core:import_upload": ("get", "orgs_kind", ORGANISER_ONLY),
+    "core:import_template": ("get", "orgs_kind", ORGANISER_ONLY),
+    "accounts:login": ("get", "", statuses(302, 302, 302, 302, 302, 302, 200)),
+    "accounts:logout": ("post", "", every(302)),
+    "accounts:password_change": ("get", "", SIGNED_IN),
+    "accounts:users": ("get", "", ORGANISER_ONLY),
+    "accounts:import": ("get", "", every(302)),
+    "accounts:user": ("get", "username", ORGANISER_ONLY),
+    "accounts:reset_password": ("post", "username", ORGANISER_ONLY),
+    "orgs:tree": ("get", "", SIGNED_IN),
+    "orgs:search": ("get", "", SIGNED_IN),
+    "orgs:unit": ("get", "unit", IN_SCOPE),
+    "orgs:children": ("get", "unit", IN_SCOPE),
+    "orgs:export": ("get", "unit", statuses(200, 403, 404, 403, 404, 404, 302)),
+    "live:status": ("get", "", ORGANISER_ONLY),
+    "live:check": ("get", "", every(200)),
+    "live:send_check": ("post", "", statuses(302, 403, 403, 403, 403, 403, 302)),
+    "set_language": ("post", "", every(302)),
+    "api:unit": ("get", "api_unit", statuses(200, 200, 404, 200, 404, 404, 401)),
+    "api:search": ("get", "api_search", statuses(200, 200, 200, 200, 200, 200, 401)),
+    "api:api-root": ("get", "", every(404)),
+    "api:openapi-json": ("get", "", every(200)),
+    "api:openapi-view": ("get", "", every(200)),
+    "admin:index": ("get", "", every(302)),
+}
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> dict[str, Any]:
+    city = small_city()
+    people = {
+        "organiser": make_user("org", role=Role.ORGANISER, unit=city["root"]),
+        "reviewer_in": make_user("rev-in", role=Role.REVIEWER, unit=city["shinan"]),
+        "reviewer_out": make_user("rev-out", role=Role.REVIEWER, unit=city["laixi"]),
+        "host_in": make_user("host-in", role=Role.HOST, unit=city["jinhulu"]),
+        "host_out": make_user("host-out", role=Role.HOST, unit=city["jiangshan"]),
+        "secretary": make_user("sec", role=Role.SECRETARY, unit=city["branch"]),
+    }
+    make_user("victim", role=Role.SECRETARY, unit=city["branch"])
+    good = tmp_path / "orgs.csv"
+    good.write_text("编码,名称,上级编码,类型,领域\n9,新,370202,党支部,学校\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("编码,名称,上级编码,类型,领域\n9,,404,党支部,学校\n", encoding="utf-8")
+    return {
+        "city": city,
+        "people": people,
+        "args": {
+            "": {},
+            "job": {
+                "job_id": create_job_from_path(
+                    kind="orgs", actor=people["organiser"], path=good, prune=False
+                ).pk
+            },
+            "rejected_job": {
+                "job_id": create_job_from_path(
+                    kind="orgs", actor=people["organiser"], path=bad, prune=False
+                ).pk
+            },
+            "orgs_kind": {"kind_key": "orgs"},
+            "username": {"username": "victim"},
+            "unit": {"code": city["jinhulu"].code},
+            "api_unit": {"code": city["jinhulu"].code},
+            "api_search": {},
+        },
+        "query": {"api:search": "?q=金湖", "orgs:search": "?q=金湖"},
+    }
+
+
+def test_every_route_has_a_row() -> None:
+    assert route_names() == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_route_statuses_per_persona(world: dict[str, Any], name: str) -> None:
+    from django.urls import reverse
+
+    method, args_key, expected = MATRIX[name]
+    url = reverse(name, kwargs=world["args"][args_key]) + world["query"].get(name, "")
+    observed = {}
+    for persona in PERSONAS:
+        client = Client()
+        if persona != "anonymous":
+            assert client.login(username=world["people"][persona].username, password=PASSWORD)
+        response = getattr(client, method)(url)
+        observed[persona] = response.status_code
+    assert observed == expected
