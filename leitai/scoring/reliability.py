@@ -43,19 +43,22 @@ class KendallW:
 
 @dataclass(frozen=True)
 class CorridorRule:
-    """When a judge's deviations leave the panel's corridor (see docs/scoring.md).
+    """When a judge leaves the panel's corridor (after ISU's officials assessment; see
+    docs/scoring.md).
 
-    The corridor around the other judges' mean is ± width; by default width = width_factor × a
-    robust scale of all the panel's deviations (1.4826 × their median absolute value), so it
-    adapts to the mark scale and is not widened by the very judge it should catch.
+    The corridor is ± width around the other judges' mean. A judge is flagged when its average
+    deviation lies outside it (a systematic lean), or when more than a quarter of its marks do
+    (erratic marking). By default width = width_factor × σ, where σ is a robust estimate of the
+    panel's marking noise: 1.4826 × the median absolute deviation after removing each judge's
+    own average lean, so neither a lenient judge nor an erratic one widens the corridor meant to
+    catch it.
     """
 
-    width: float | None = None  # in mark units; None: width_factor × robust scale
+    width: float | None = None  # in mark units; None: width_factor × σ
     width_factor: float = 2.0
-    max_outside_share: float = 0.25  # flag when more than this share of cells is outside …
+    max_outside_share: float = 0.25  # flag when more than this share of marks is outside …
     min_outside: int = 2  # … and at least this many
-    bias_share_of_width: float = 0.5  # flag when |mean signed deviation| > this × width …
-    min_cells_for_bias: int = 5  # … over at least this many cells
+    min_cells_for_lean: int = 3  # the average-deviation test needs this many marks
 
 
 @dataclass(frozen=True)
@@ -253,7 +256,10 @@ def judge_deviations(
     usable = present & (row_counts >= 2)
     others = np.divide(row_sums - marks, row_counts - 1, out=np.zeros_like(marks), where=usable)
     deviation = np.where(usable, marks - others, 0.0)
-    width = _corridor_width(np.abs(deviation[usable]), rule)
+    counts = usable.sum(axis=0)
+    leans = np.divide(deviation.sum(axis=0), counts, out=np.zeros(counts.size), where=counts > 0)
+    noise = np.where(usable, deviation - leans[None, :], 0.0)
+    width = _corridor_width(np.abs(noise[usable]), rule)
 
     results = []
     for column, judge in enumerate(judges):
@@ -282,13 +288,12 @@ def judge_deviations(
         reasons = []
         if outside >= rule.min_outside and outside > rule.max_outside_share * count:
             reasons.append(f"{outside} of {count} marks outside the corridor ±{width:.4g}")
-        if (
-            width is not None
-            and count >= rule.min_cells_for_bias
-            and abs(mean_signed) > rule.bias_share_of_width * width
-        ):
+        if width is not None and count >= rule.min_cells_for_lean and abs(mean_signed) > width:
             lean = "above" if mean_signed > 0 else "below"
-            reasons.append(f"marks {lean} the others by {abs(mean_signed):.4g} on average")
+            reasons.append(
+                f"marks {lean} the others by {abs(mean_signed):.4g} on average "
+                f"(corridor ±{width:.4g})"
+            )
         results.append(
             JudgeDeviation(
                 judge,
@@ -305,18 +310,19 @@ def judge_deviations(
     return tuple(results), width
 
 
-def _corridor_width(absolute: NDArray[np.float64], rule: CorridorRule) -> float | None:
+def _corridor_width(noise: NDArray[np.float64], rule: CorridorRule) -> float | None:
     if rule.width is not None:
         return rule.width
-    if absolute.size == 0:
+    if noise.size == 0:
         return None
-    scale = 1.4826 * float(np.median(absolute))
-    if scale == 0:
-        # Most judges agree exactly; fall back to the mean so one deviant judge still shows.
-        scale = float(absolute.mean())
-    if scale == 0:
+    # For normal noise both 1.4826 × median |x| and 1.2533 × mean |x| estimate σ.
+    sigma = 1.4826 * float(np.median(noise))
+    if sigma == 0:
+        # Most marks agree exactly; the mean still sees the few that do not.
+        sigma = 1.2533 * float(noise.mean())
+    if sigma == 0:
         return None
-    return rule.width_factor * scale
+    return rule.width_factor * sigma
 
 
 def _correlation(own: FloatMatrix, others: FloatMatrix) -> tuple[float | None, str | None]:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from leitai.scoring.batch import NO_JUDGE, MarkTable, aggregate_batch, rank_batch
 from leitai.scoring.exact import round_half_up
-from leitai.scoring.panel import Method, Mode, PanelRule, score_panel
+from leitai.scoring.panel import Method, Mode, PanelRule, aggregate_marks, score_panel
 from leitai.scoring.ranking import TieBreak, rank_panel_scores
 
 WEIGHTS = [Decimal(1), Decimal("0.5"), Decimal("0.6"), Decimal(2), Decimal("0.25")]
@@ -147,14 +147,25 @@ def test_trimmed_result_lies_within_the_kept_marks(table, trim):
 @given(panels(max_participants=1), rules, st.integers(-20, 20))
 def test_adding_a_constant_to_every_mark_adds_it_to_the_result(table, rule, quarters):
     shift = Fraction(quarters, 4)
-    rule = PanelRule(rule.mode, rule.method, rule.trim, rule.min_panel, decimals=4)
-    # One criterion of weight 1, so a shift of every mark shifts every total by the same amount.
-    single = MarkTable(table.values[:, :, :1], table.present, table.exponent, (Decimal(1),))
-    sheets = as_sheets(single, 0)
-    shifted = {j: {k: v + Decimal(quarters) / 4 for k, v in s.items()} for j, s in sheets.items()}
-    base = score_panel(sheets, weights={"c0": Decimal(1)}, rule=rule).score
-    moved = score_panel(shifted, weights={"c0": Decimal(1)}, rule=rule).score
-    assert moved == base + round_half_up(shift, 4)
+    marks = {
+        f"J{j}": Fraction(int(table.values[0, j, 0]), 100)
+        for j in range(table.present.shape[1])
+        if table.present[0, j]
+    }
+    shifted = {judge: mark + shift for judge, mark in marks.items()}
+    # Exactly, for any shift …
+    assert aggregate_marks(shifted, rule)[0] == aggregate_marks(marks, rule)[0] + shift
+    # … and for the published figure when the shift is on the rounding grid and the sign is kept
+    # (half-up rounds halves away from zero, which is symmetric, not translation-invariant).
+    if quarters >= 0 and rule.decimals >= 2:
+        sheets = {
+            judge: {"c0": Decimal(mark.numerator) / mark.denominator}
+            for judge, mark in marks.items()
+        }
+        moved = {judge: {"c0": s["c0"] + Decimal(quarters) / 4} for judge, s in sheets.items()}
+        one = {"c0": Decimal(1)}
+        base = score_panel(sheets, weights=one, rule=rule).score
+        assert score_panel(moved, weights=one, rule=rule).score == base + Decimal(quarters) / 4
 
 
 @settings(max_examples=60)

@@ -119,41 +119,51 @@ def test_perfect_additive_agreement_has_icc3_one_and_no_interval():
     assert icc3.reason == "interval undefined: no residual variance"
 
 
-# A small panel worked by hand: judges A and B agree, C marks about 3 higher on everything.
-A = [5, 6, 7, 8, 6, 7]
-B = [5, 6, 7, 8, 7, 6]
-C = [8, 9, 10, 11, 9, 10]
-HAND = np.array([A, B, C], dtype=float).T
+# A panel worked by hand: 5 participants (rows) × judges A–E; E marks about 3 higher.
+HAND = np.array(
+    [[6, 7, 5, 6, 9], [8, 7, 8, 6, 10], [7, 9, 8, 8, 11], [9, 8, 9, 10, 12], [5, 6, 7, 5, 8]],
+    dtype=float,
+)
 
 
-def test_leave_one_out_deviations_worked_by_hand():
+def test_leave_one_out_deviations_and_corridor_worked_by_hand():
     present = np.ones(HAND.shape, dtype=bool)
-    deviations, width = judge_deviations(HAND, present, ["A", "B", "C"], CorridorRule())
-    a, b, c = deviations
-    # C − mean(A, B): 3, 3, 3, 3, 2.5, 3.5 → mean 3, mean |·| 3.
-    assert (c.mean_deviation, c.mean_abs_deviation) == (3.0, 3.0)
-    # A − mean(B, C): −1.5 ×4, −2, −1 → mean −1.5; B: −1.5 ×4, −0.5, −2.5 → mean −1.5.
-    assert (a.mean_deviation, a.mean_abs_deviation) == (-1.5, 1.5)
-    assert (b.mean_deviation, b.mean_abs_deviation) == (-1.5, 1.5)
-    # The 18 absolute deviations have median 1.5; width = 2 × 1.4826 × 1.5.
-    assert width == pytest.approx(2 * 1.4826 * 1.5)
-    # Nobody leaves the ±4.45 corridor, but C leans by 3 > half the width: flagged for bias.
-    assert [d.outside_corridor for d in deviations] == [0, 0, 0]
-    assert [d.flagged for d in deviations] == [False, False, True]
-    assert c.flag_reasons == ("marks above the others by 3 on average",)
+    deviations, width = judge_deviations(HAND, present, list("ABCDE"), CorridorRule())
+    # Deviation = mark − mean of the other four = (5 × mark − row sum) / 4. Row sums 33, 39, 43,
+    # 48, 31. A: −0.75, 0.25, −2, −0.75, −1.5 (mean −0.95, mean |·| 1.05);
+    # E: 3, 2.75, 3, 3, 2.25 (mean 2.8).
+    a, b, c, d, e = deviations
+    assert (a.mean_deviation, a.mean_abs_deviation) == pytest.approx((-0.95, 1.05))
+    assert (b.mean_deviation, c.mean_deviation, d.mean_deviation) == pytest.approx(
+        (-0.45, -0.45, -0.95)
+    )
+    assert (e.mean_deviation, e.mean_abs_deviation) == pytest.approx((2.8, 2.8))
+    # Noise = deviation − the judge's own mean; its 25 absolute values have median 0.55, so
+    # σ = 1.4826 × 0.55 and the corridor is ± 2σ = ± 1.63086.
+    assert width == pytest.approx(2 * 1.4826 * 0.55)
+    # Outside ±1.63086: one mark each for A–D (−2, −2, −2, −2.25), all five of E's.
+    assert [x.outside_corridor for x in deviations] == [1, 1, 1, 1, 5]
+    # E leaves the corridor on average too; A and D lean −0.95, inside it.
+    assert [x.flagged for x in deviations] == [False, False, False, False, True]
+    assert e.flag_reasons == (
+        "5 of 5 marks outside the corridor ±1.631",
+        "marks above the others by 2.8 on average (corridor ±1.631)",
+    )
     # Correlation with the rest, against numpy's independent Pearson correlation.
-    others_mean = (HAND[:, 0] + HAND[:, 1]) / 2
-    assert c.correlation == pytest.approx(np.corrcoef(HAND[:, 2], others_mean)[0, 1])
+    others_mean = HAND[:, :4].mean(axis=1)
+    assert e.correlation == pytest.approx(np.corrcoef(HAND[:, 4], others_mean)[0, 1])
 
 
 def test_corridor_with_a_fixed_width_counts_marks_outside():
     present = np.ones(HAND.shape, dtype=bool)
-    rule = CorridorRule(width=2.6, bias_share_of_width=10)
-    deviations, width = judge_deviations(HAND, present, ["A", "B", "C"], rule)
-    assert width == 2.6
-    # |C's deviations| 3, 3, 3, 3, 2.5, 3.5: five beyond 2.6; A's and B's all within.
-    assert [d.outside_corridor for d in deviations] == [0, 0, 5]
-    assert deviations[2].flag_reasons == ("5 of 6 marks outside the corridor ±2.6",)
+    deviations, width = judge_deviations(
+        HAND, present, list("ABCDE"), CorridorRule(width=1.2, min_cells_for_lean=99)
+    )
+    assert width == 1.2
+    # A: |−2|, |−1.5| > 1.2 → 2 of 5, more than a quarter: flagged as erratic.
+    assert [x.outside_corridor for x in deviations] == [2, 1, 1, 2, 5]
+    assert deviations[0].flag_reasons == ("2 of 5 marks outside the corridor ±1.2",)
+    assert [x.flagged for x in deviations] == [True, False, False, True, True]
 
 
 def test_missing_cells_use_complete_cases_and_report_n():
