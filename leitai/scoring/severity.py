@@ -75,7 +75,7 @@ class SeverityReport:
 
 def analyse_severity(cells: Cells) -> SeverityReport:
     n_participants, n_judges = len(cells.participants), len(cells.judges)
-    component_of_participant, component_of_judge, count = _components(cells)
+    component_of_participant, component_of_judge, count = connected_components(cells)
     quality, severity = fit_additive(cells, component_of_participant, component_of_judge, count)
     fitted = quality[cells.participant] + severity[cells.judge]
     residual = cells.mark - fitted
@@ -138,7 +138,7 @@ def _incidence(cells: Cells) -> sparse.csr_matrix:
     return sparse.csr_matrix((ones, (cells.participant, cells.judge)), shape=shape)
 
 
-def _components(cells: Cells) -> tuple[IndexArray, IndexArray, int]:
+def connected_components(cells: Cells) -> tuple[IndexArray, IndexArray, int]:
     """Connected components of the bipartite judge–participant graph."""
     n_participants = len(cells.participants)
     incidence = _incidence(cells)
