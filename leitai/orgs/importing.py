@@ -199,6 +199,7 @@ class OrgImporter:
         created_samples: list[list[str]] = []
         digest = PlanDigest()
         rows_seen = 0
+        invalid_parents: list[tuple[int, str]] = []  # rows with field errors: parent still checked
 
         for rows_seen, (row, values) in enumerate(sheet.rows, start=1):
             if rows_seen % PROGRESS_EVERY == 0:
@@ -264,6 +265,7 @@ class OrgImporter:
                 continue
             row_of_code[code] = row
             if not ok:
+                invalid_parents.append((row, values["parent_code"]))
                 continue
             node = existing.index.get(code)
             if node is None:
@@ -332,6 +334,14 @@ class OrgImporter:
                 problems.add(row, "parent_code", parent_code, _("A unit cannot be its own parent."))
                 continue
             parent[node] = target
+        for row, parent_code in invalid_parents:
+            if parent_code and parent_code not in existing.index and parent_code not in row_of_code:
+                problems.add(
+                    row,
+                    "parent_code",
+                    parent_code,
+                    _("Unknown parent code: not in the file nor among stored units."),
+                )
         # No raise yet: rows with a bad parent stay roots here, so cycles among the other rows
         # are found in the same pass and the user sees every problem at once.
 

@@ -234,6 +234,7 @@ def test_all_errors_are_reported_together(tmp_path: Path) -> None:
     ]
     found = problems_of(write_csv(tmp_path / "orgs.csv", rows))
     assert [(row, column) for row, column, _v, _r in found] == [
+        (3, "上级编码"),
         (3, "名称"),
         (3, "类型"),
         (4, "上级编码"),

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from leitai.accounts.models import Role
+from leitai.orgs.models import UnitKind
+from tests.factories import PASSWORD, make_unit, make_user, small_city
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(captured.captured_queries)
+
+
+def test_unit_page_shows_path_evaluating_unit_and_counts() -> None:
+    city = small_city()
+    make_user("org", role=Role.ORGANISER, unit=city["root"])
+    response = client_for("org").get(reverse("orgs:unit", args=["3702020101"]))
+    html = response.content.decode()
+    assert "泰州路居民区党支部" in html and "郑素秀" in html
+    assert [a.code for a in response.context["ancestors"]] == ["370200", "370202", "37020201"]
+    assert response.context["evaluating"].code == "370202"
+
+
+@pytest.mark.parametrize("page", ["orgs:unit", "orgs:children"])
+def test_unit_pages_query_count_does_not_grow_with_children(page: str) -> None:
+    city = small_city()
+    make_user("org", role=Role.ORGANISER, unit=city["root"])
+    client = client_for("org")
+    parent = make_unit(city["jinhulu"], code="P1", kind=UnitKind.GENERAL_BRANCH)
+    make_unit(parent)
+    one = queries(client, reverse(page, args=["P1"]))
+    make_unit(parent)
+    make_unit(parent)
+    three = queries(client, reverse(page, args=["P1"]))
+    assert one == three
+
+
+def test_tree_page_query_count_does_not_grow_with_children() -> None:
+    city = small_city()
+    make_user("org", role=Role.ORGANISER, unit=city["root"])
+    client = client_for("org")
+    one = queries(client, reverse("orgs:tree"))
+    make_unit(city["root"])
+    make_unit(city["root"])
+    assert queries(client, reverse("orgs:tree")) == one
+
+
+def test_search_finds_two_character_names_and_code_prefixes_in_scope() -> None:
+    city = small_city()
+    make_user("rev", role=Role.REVIEWER, unit=city["shinan"])
+    client = client_for("rev")
+    found = client.get(reverse("orgs:search"), {"q": "泰州"}).context["result"]
+    assert [u.code for u in found.units] == ["3702020101"]
+    by_code = client.get(reverse("orgs:search"), {"q": "370202"}).context["result"]
+    assert [u.code for u in by_code.units] == ["370202", "37020201", "3702020101"]
+    # 姜山 lies in 莱西, outside this reviewer's scope.
+    assert client.get(reverse("orgs:search"), {"q": "姜山"}).context["result"].units == []
+
+
+def test_search_index_follows_changes_to_the_tree() -> None:
+    city = small_city()
+    make_user("org", role=Role.ORGANISER, unit=city["root"])
+    client = client_for("org")
+    assert client.get(reverse("orgs:search"), {"q": "新建"}).context["result"].units == []
+    make_unit(city["jinhulu"], name="新建网格党支部")
+    units = client.get(reverse("orgs:search"), {"q": "新建"}).context["result"].units
+    assert [u.name for u in units] == ["新建网格党支部"]
+
+
+def test_secretary_sees_only_their_unit() -> None:
+    city = small_city()
+    make_user("sec", role=Role.SECRETARY, unit=city["jinhulu"])
+    client = client_for("sec")
+    assert client.get(reverse("orgs:unit", args=["37020201"])).status_code == 200
+    assert client.get(reverse("orgs:unit", args=["3702020101"])).status_code == 404
+    result = client.get(reverse("orgs:search"), {"q": "泰州"}).context["result"]
+    assert result.units == []
+
+
+def test_export_round_trips_through_import(tmp_path) -> None:
+    from leitai.orgs.importing import OrgImporter
+
+    city = small_city()
+    make_user("org", role=Role.ORGANISER, unit=city["root"])
+    response = client_for("org").get(reverse("orgs:export", args=["370200"]), {"format": "csv"})
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"".join(response.streaming_content))
+    assert path.read_text(encoding="utf-8-sig").splitlines()[0] == (
+        "编码,名称,上级编码,类型,领域,书记,初评单位"
+    )
+    plan = OrgImporter().check(
+        path,
+        path.name,
+        actor=city["root"] and make_user(superuser=True),
+        prune=False,
+        progress=lambda *a: None,
+    )
+    assert plan.counts["unchanged"] == 7 and plan.counts["create"] == 0
