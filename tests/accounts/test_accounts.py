@@ -123,13 +123,15 @@ def test_account_import_creates_accounts_and_roles(tmp_path: Path) -> None:
     plan = run_import(path, organiser)
     assert plan.counts == {"rows": 3, "create": 2, "grant": 3, "unchanged": 0, "remove": 0}
     user = User.objects.get(username="zsx")
-    assert user.must_change_password and user.check_password("Init-pass-1")
+    assert user.must_change_password
+    assert user.check_password("Init-pass-1")
     assert set(Membership.objects.filter(user=user).values_list("unit__code", "role")) == {
         ("3702020101", Role.SECRETARY),
         ("37020201", Role.HOST),
     }
     again = run_import(path, organiser, apply=False)
-    assert again.counts["unchanged"] == 3 and again.counts["create"] == 0
+    assert again.counts["unchanged"] == 3
+    assert again.counts["create"] == 0
 
 
 def test_account_import_errors_name_row_and_reason(tmp_path: Path) -> None:

@@ -31,7 +31,8 @@ def test_unit_page_shows_path_evaluating_unit_and_counts() -> None:
     make_user("org", role=Role.ORGANISER, unit=city["root"])
     response = client_for("org").get(reverse("orgs:unit", args=["3702020101"]))
     html = response.content.decode()
-    assert "泰州路居民区党支部" in html and "郑素秀" in html
+    assert "泰州路居民区党支部" in html
+    assert "郑素秀" in html
     assert [a.code for a in response.context["ancestors"]] == ["370200", "370202", "37020201"]
     assert response.context["evaluating"].code == "370202"
 
@@ -110,4 +111,5 @@ def test_export_round_trips_through_import(tmp_path) -> None:
         prune=False,
         progress=lambda *a: None,
     )
-    assert plan.counts["unchanged"] == 7 and plan.counts["create"] == 0
+    assert plan.counts["unchanged"] == 7
+    assert plan.counts["create"] == 0
