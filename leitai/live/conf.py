@@ -23,6 +23,16 @@ def max_rate() -> float:
     return float(getattr(settings, "LIVE_MAX_RATE", 10.0))
 
 
+def burst() -> float:
+    """How many frames a topic may send back to back before the rate applies (at least 1)."""
+    return max(1.0, float(getattr(settings, "LIVE_BURST", 2)))
+
+
+def fan_out_chunk() -> int:
+    """Sockets written per turn of the event loop during a fan-out."""
+    return max(1, int(getattr(settings, "LIVE_FAN_OUT_CHUNK", 128)))
+
+
 def slow_client_seconds() -> float:
     """How long a client may leave a write blocked (its socket full) before it is dropped."""
     return float(getattr(settings, "LIVE_SLOW_CLIENT_SECONDS", 10.0))

@@ -10,9 +10,15 @@ Delivery, in order:
    every server process (this one included) receives the frame through its one subscription, so
    all processes see the updates of a topic in the same order and end on the same last state.
    Without REDIS_URL it hands the frame to this process's event loop.
-2. On the loop, the topic's leading-edge throttle sends a frame at once when the topic has been
-   idle for 1/rate seconds, otherwise keeps only the latest frame and sends it when the interval
-   is up: at most `rate` frames a second per topic, and the last one always goes.
+2. On the loop, the topic's leading-edge throttle (a token bucket: `rate` tokens a second, at
+   most LIVE_BURST in hand) sends a frame at once when a token is there, otherwise keeps only the
+   latest frame and sends it as soon as a token comes: at most `rate` frames a second per topic
+   in the long run (no more than `burst` back to back), and the last one always goes. The burst
+   of 2 lets a publisher that keeps exactly to the rate, with the jitter of real requests, pass
+   without being delayed; a faster one is coalesced.
+   A fan-out writes to LIVE_FAN_OUT_CHUNK sockets, then lets the loop serve other work (the
+   POST that published, other topics) before the next chunk; a newer frame waits until the
+   fan-out in progress is done, so every client sees a topic's frames in order.
 3. Each subscriber has a one-frame slot. A write to a healthy socket completes synchronously
    (uvicorn writes the frame to the transport); a write that must wait (the client's socket is
    full) continues in its own task while newer frames replace the slot, so one slow client never
@@ -236,14 +242,16 @@ def _ignore_result(task: asyncio.Task[None]) -> None:
 
 
 class _Topic:
-    __slots__ = ("last_sent", "name", "pending", "subscribers", "timer")
+    __slots__ = ("fanning", "name", "pending", "stamp", "subscribers", "timer", "tokens")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, tokens: float, now: float) -> None:
         self.name = name
         self.subscribers: set[Subscriber] = set()
-        self.last_sent = -1e9
+        self.tokens = tokens
+        self.stamp = now
         self.pending: str | None = None
         self.timer: asyncio.TimerHandle | None = None
+        self.fanning = False  # a chunked fan-out is under way
 
 
 @dataclass
@@ -295,7 +303,9 @@ class Hub:
         self.stats = HubStats()
         self.bridge_state = BridgeState.OFF
         self.bridge_error = ""
-        self.interval = 1 / conf.max_rate()
+        self.rate = conf.max_rate()
+        self.burst = conf.burst()
+        self.chunk = conf.fan_out_chunk()
         self.slow_client_seconds = conf.slow_client_seconds()
         self.redis_url = conf.redis_url()
         self.channel = conf.redis_channel()
@@ -323,7 +333,9 @@ class Hub:
         self._loop_thread = threading.get_ident()
         self._topics.clear()
         self.stats = HubStats()
-        self.interval = 1 / conf.max_rate()
+        self.rate = conf.max_rate()
+        self.burst = conf.burst()
+        self.chunk = conf.fan_out_chunk()
         self.slow_client_seconds = conf.slow_client_seconds()
         self.redis_url = conf.redis_url()
         self.channel = conf.redis_channel()
@@ -418,39 +430,72 @@ class Hub:
         topic = self._topics.get(topic_name)
         if topic is None or not topic.subscribers:
             return
-        if topic.timer is not None:
+        if topic.timer is not None or topic.fanning:
             if topic.pending is not None:
                 self.stats.coalesced += 1
             topic.pending = frame
             return
-        now = self.loop_time()
-        due = topic.last_sent + self.interval
-        if now >= due:
-            self._fan_out(topic, frame, now)
+        if self._take_token(topic):
+            self._fan_out(topic, frame)
         else:
             topic.pending = frame
-            topic.timer = self.loop_or_raise().call_at(due, self._flush, topic)
+            wait = (1 - topic.tokens) / self.rate
+            topic.timer = self.loop_or_raise().call_later(wait, self._flush, topic)
+
+    def _take_token(self, topic: _Topic) -> bool:
+        now = self.loop_time()
+        topic.tokens = min(self.burst, topic.tokens + (now - topic.stamp) * self.rate)
+        topic.stamp = now
+        # The timer may fire a hair early by the clock's resolution: allow for it.
+        if topic.tokens >= 1 - 1e-6:
+            topic.tokens = max(0.0, topic.tokens - 1)
+            return True
+        return False
 
     def _flush(self, topic: _Topic) -> None:
         topic.timer = None
+        if topic.pending is None or not topic.subscribers or topic.fanning:
+            return
+        if not self._take_token(topic):
+            wait = (1 - topic.tokens) / self.rate
+            topic.timer = self.loop_or_raise().call_later(wait, self._flush, topic)
+            return
         frame, topic.pending = topic.pending, None
-        if frame is not None and topic.subscribers:
-            self._fan_out(topic, frame, self.loop_time())
+        self._fan_out(topic, frame)
 
-    def _fan_out(self, topic: _Topic, frame: str, now: float) -> None:
-        topic.last_sent = now
+    def _fan_out(self, topic: _Topic, frame: str) -> None:
         self.stats.sent += 1
+        topic.fanning = True
         # One ASGI message for every socket: uvicorn only reads it.
         message = {"type": "websocket.send", "text": frame}
-        for subscriber in tuple(topic.subscribers):  # a failed write unsubscribes mid-loop
+        self._write_chunk(topic, tuple(topic.subscribers), 0, message)
+
+    def _write_chunk(
+        self,
+        topic: _Topic,
+        subscribers: tuple[Subscriber, ...],
+        start: int,
+        message: dict[str, Any],
+    ) -> None:
+        if self._loop is None:
+            return  # stopped between two chunks
+        end = start + self.chunk
+        for subscriber in subscribers[start:end]:
             subscriber.offer(message)
+        if end < len(subscribers):
+            self.loop_or_raise().call_soon(self._write_chunk, topic, subscribers, end, message)
+            return
+        topic.fanning = False
+        if topic.pending is not None and topic.timer is None:
+            self._flush(topic)
 
     def subscribe(self, topic_name: str, send: Send) -> Subscriber:
         """A held subscriber: call `release(initial_frame)` once the initial state is known."""
         subscriber = Subscriber(self, topic_name, send)
         topic = self._topics.get(topic_name)
         if topic is None:
-            topic = self._topics[topic_name] = _Topic(topic_name)
+            topic = _Topic(topic_name, tokens=self.burst, now=self.loop_time())
+            self._topics[topic_name] = topic
         topic.subscribers.add(subscriber)
         return subscriber
 
@@ -546,7 +591,7 @@ class Hub:
             redis_state = f"{redis_state}: {self.bridge_error}"
         return HubFigures(
             attached=self.attached,
-            rate=1 / self.interval,
+            rate=self.rate,
             redis=redis_state,
             stats=HubStats(**vars(self.stats)),
             topics=sorted((name, len(t.subscribers)) for name, t in self._topics.items()),

@@ -95,7 +95,7 @@ def test_throttle_sends_the_first_at_once_and_always_the_last(inprocess_server, 
     assert first_latency < 0.5
     assert seqs == sorted(seqs)
     assert seqs[-1] == 40
-    assert len(seqs) <= elapsed * 10 + 1  # at most 10 a second, the first one free
+    assert len(seqs) <= elapsed * 10 + 2  # at most 10 a second after a burst of two
 
 
 def test_unknown_topic_is_closed_with_4404(inprocess_server):
@@ -193,11 +193,8 @@ def _raw_client_that_never_reads(host: str, path: str) -> socket.socket:
     return sock
 
 
-def test_a_client_that_stops_reading_delays_no_one_and_is_dropped(
-    inprocess_server, live_channel, settings
-):
-    settings.LIVE_MAX_RATE = 1000  # fill the stuck socket fast; the throttle is tested above
-    get_hub().interval = 1 / 1000
+def test_a_client_that_stops_reading_delays_no_one_and_is_dropped(inprocess_server, live_channel):
+    get_hub().rate = 1000  # fill the stuck socket fast; the throttle is tested above
     topic = check_topic(live_channel)
     path = "/ws/live/" + topic
     stuck = _raw_client_that_never_reads(inprocess_server.host, path)
