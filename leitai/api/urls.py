@@ -6,9 +6,13 @@ answer 404 exactly as the pages do (the same permission module decides).
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from leitai.arenas.api import judge_router
+from leitai.arenas.api import router as arenas_router
+from leitai.arenas.errors import ArenaRefusal
 from leitai.orgs.api import router as orgs_router
 
 api = NinjaAPI(
@@ -19,3 +23,10 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/orgs", orgs_router)
+api.add_router("/arenas", arenas_router)
+api.add_router("/judge", judge_router)
+
+
+@api.exception_handler(ArenaRefusal)
+def arena_refusal(request: HttpRequest, error: ArenaRefusal) -> HttpResponse:
+    return api.create_response(request, error.as_json(), status=error.status)

@@ -1,0 +1,254 @@
+"""HTTP API of arenas: the judge's phone (token), the host's console (session), the screen.
+
+The pages use these endpoints; the OpenAPI schema at /api/docs documents them. Refusals answer
+409 (not possible now) or 422 (invalid marks) with {"code", "detail", …} and change nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from ninja import Router, Schema
+from ninja.security import APIKeyHeader
+
+from leitai.arenas import permissions
+from leitai.arenas.errors import ArenaRefusal
+from leitai.arenas.models import Arena, Judge
+from leitai.arenas.services import console, draw, setup, sheets
+from leitai.arenas.state import ArenaSnapshot
+from leitai.arenas.tokens import judge_for_token
+
+router = Router(tags=["arenas"])
+judge_router = Router(tags=["judges"])
+
+
+class JudgeToken(APIKeyHeader):
+    """A judge's phone sends its personal link's token in X-Judge-Token (no cookie, no CSRF:
+    a queued sheet can be resent after the session or the page is gone)."""
+
+    param_name = "X-Judge-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Judge | None:
+        return judge_for_token(key)
+
+
+class SheetIn(Schema):
+    participant: int
+    marks: dict[str, str]
+    key: str
+
+
+class SheetOut(Schema):
+    participant: int
+    total: str
+    marks: dict[str, str]
+    created: bool
+    ledger_seq: int
+
+
+class ParticipantIn(Schema):
+    participant: int
+
+
+class DeclareIn(Schema):
+    participant: int
+    reason: str
+
+
+class ActionIn(Schema):
+    participant: int | None = None
+    expected_current: int | None = None
+    reason: str = ""
+    public: str = ""
+
+
+class PaperSheetIn(Schema):
+    judge: str
+    participant: int
+    marks: dict[str, str]
+    key: str
+
+
+class ReopenIn(Schema):
+    judge: str
+    participant: int
+    reason: str
+
+
+def _language(request: HttpRequest) -> str:
+    return translation.get_language() or "zh-hans"
+
+
+# -- the judge's phone --------------------------------------------------------------------------
+
+
+@judge_router.get("/state", auth=JudgeToken())
+def judge_state(request: HttpRequest) -> dict[str, Any]:
+    judge: Judge = request.auth  # type: ignore[attr-defined]
+    return ArenaSnapshot(judge.arena_id).judge(judge, _language(request))
+
+
+@judge_router.post("/sheets", auth=JudgeToken(), response={200: SheetOut, 201: SheetOut})
+def submit_sheet(request: HttpRequest, payload: SheetIn) -> tuple[int, SheetOut]:
+    """Stored exactly once per key: a retry answers 200 with the stored sheet."""
+    judge: Judge = request.auth  # type: ignore[attr-defined]
+    sheet, created = sheets.submit_sheet(
+        judge=judge, participant_id=payload.participant, marks=payload.marks, key=payload.key
+    )
+    from leitai.arenas.panel import plain
+
+    body = SheetOut(
+        participant=sheet.participant_id,
+        total=plain(sheet.total),
+        marks={m.criterion: plain(m.value) for m in sheet.marks.all()},
+        created=created,
+        ledger_seq=sheet.ledger_seq,
+    )
+    return (201 if created else 200), body
+
+
+@judge_router.post("/confirm", auth=JudgeToken())
+def confirm(request: HttpRequest, payload: ParticipantIn) -> dict[str, Any]:
+    judge: Judge = request.auth  # type: ignore[attr-defined]
+    participant = sheets.confirm_result(participant_id=payload.participant, judge=judge)
+    return {"participant": participant.pk, "result": participant.result}
+
+
+@judge_router.post("/declare", auth=JudgeToken())
+def declare_conflict(request: HttpRequest, payload: DeclareIn) -> dict[str, Any]:
+    judge: Judge = request.auth  # type: ignore[attr-defined]
+    participant = get_object_or_404(judge.arena.participants, pk=payload.participant)
+    setup.set_recusal(
+        judge=judge,
+        participant=participant,
+        active=True,
+        reason=payload.reason,
+        source="declared",
+        by=None,
+    )
+    return {"participant": participant.pk, "recused": True}
+
+
+# -- the screen (public) and the console (hosts) -------------------------------------------------
+
+
+@router.get("/{arena_id}/screen", auth=None)
+def screen_state(request: HttpRequest, arena_id: int) -> dict[str, Any]:
+    if not Arena.objects.filter(pk=arena_id).exists():
+        raise Http404
+    return ArenaSnapshot(arena_id).screen()
+
+
+def _runnable(request: HttpRequest, arena_id: int) -> Arena:
+    arena = Arena.objects.select_related("host").filter(pk=arena_id).first()
+    if arena is None or not permissions.can_view_arena(request.user, arena):
+        raise Http404
+    if not permissions.can_run_arena(request.user, arena):
+        from ninja.errors import HttpError
+
+        raise HttpError(403, "only the host may run this arena")
+    return arena
+
+
+@router.get("/{arena_id}/console")
+def console_state(request: HttpRequest, arena_id: int) -> dict[str, Any]:
+    _runnable(request, arena_id)
+    return ArenaSnapshot(arena_id).console()
+
+
+def _do(action: str, arena: Arena, payload: ActionIn, user: Any) -> None:
+    participant = payload.participant
+    if action in {"open", "close", "absent", "show", "confirm"} and participant is None:
+        raise ArenaRefusal("participant_required", "this action needs a participant")
+    match action:
+        case "freeze":
+            draw.freeze_list(arena=arena, by=user)
+        case "draw":
+            draw.draw(arena=arena, public=payload.public, by=user)
+        case "reveal":
+            draw.reveal_seed(arena=arena, by=user)
+        case "go_live":
+            console.go_live(arena=arena, by=user)
+        case "next":
+            console.call_next(arena=arena, expected_current=payload.expected_current, by=user)
+        case "open":
+            console.open_scoring(arena=arena, participant_id=participant, by=user)
+        case "close":
+            console.close_scoring(
+                arena=arena, participant_id=participant, by=user, reason=payload.reason
+            )
+        case "absent":
+            console.mark_absent(arena=arena, participant_id=participant, by=user)
+        case "show":
+            console.show_result(arena=arena, participant_id=participant, by=user)
+        case "confirm":
+            sheets.confirm_result(participant_id=participant, judge=None, by=user)
+        case "timer_start" | "timer_pause" | "timer_reset":
+            console.timer(arena=arena, action=action.removeprefix("timer_"), by=user)
+        case "close_arena":
+            console.close_arena(arena=arena, by=user)
+        case _:
+            raise ArenaRefusal("unknown_action", f"unknown action {action!r}")
+
+
+ACTIONS = (
+    "freeze",
+    "draw",
+    "reveal",
+    "go_live",
+    "next",
+    "open",
+    "close",
+    "absent",
+    "show",
+    "confirm",
+    "timer_start",
+    "timer_pause",
+    "timer_reset",
+    "close_arena",
+)
+
+
+@router.post("/{arena_id}/actions/{action}")
+def run_action(
+    request: HttpRequest, arena_id: int, action: str, payload: ActionIn
+) -> dict[str, Any]:
+    """One console action; answers with the console's new state."""
+    arena = _runnable(request, arena_id)
+    _do(action, arena, payload, request.user)
+    return ArenaSnapshot(arena_id).console()
+
+
+@router.post("/{arena_id}/paper-sheets", response={200: SheetOut, 201: SheetOut})
+def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> tuple[int, SheetOut]:
+    arena = _runnable(request, arena_id)
+    judge = get_object_or_404(arena.judges, code=payload.judge)
+    sheet, created = sheets.enter_paper_sheet(
+        judge=judge,
+        participant_id=payload.participant,
+        marks=payload.marks,
+        key=payload.key,
+        by=request.user,
+    )
+    from leitai.arenas.panel import plain
+
+    return (201 if created else 200), SheetOut(
+        participant=sheet.participant_id,
+        total=plain(sheet.total),
+        marks={m.criterion: plain(m.value) for m in sheet.marks.all()},
+        created=created,
+        ledger_seq=sheet.ledger_seq,
+    )
+
+
+@router.post("/{arena_id}/reopen")
+def reopen(request: HttpRequest, arena_id: int, payload: ReopenIn) -> dict[str, Any]:
+    arena = _runnable(request, arena_id)
+    judge = get_object_or_404(arena.judges, code=payload.judge)
+    sheets.reopen_sheet(
+        judge=judge, participant_id=payload.participant, reason=payload.reason, by=request.user
+    )
+    return ArenaSnapshot(arena_id).console()

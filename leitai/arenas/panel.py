@@ -1,0 +1,112 @@
+"""Who scores a participant, and its result computed by the scoring core (read-only helpers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from leitai.arenas.models import Arena, Judge, Participant, Recusal, Sheet
+from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
+from leitai.scoring import PanelScore, Placing, score_panel
+from leitai.scoring.ranking import TieBreakKind, rank_keys
+
+
+@dataclass
+class PanelStatus:
+    """For one participant: the judges expected to score, who has, and who is excluded why."""
+
+    expected: list[Judge]
+    excluded: dict[int, Recusal]  # judge id → active recusal (or per-participant absence)
+    absent: list[Judge]  # not present for this position (arrived late, left early)
+    sheets: dict[int, Sheet]  # judge id → active sheet
+
+    @property
+    def submitted(self) -> list[Judge]:
+        return [j for j in self.expected if j.pk in self.sheets]
+
+    @property
+    def missing(self) -> list[Judge]:
+        return [j for j in self.expected if j.pk not in self.sheets]
+
+    @property
+    def all_in(self) -> bool:
+        return bool(self.expected) and not self.missing
+
+
+def panel_status(participant: Participant, judges: list[Judge] | None = None) -> PanelStatus:
+    judges = judges if judges is not None else list(participant.arena.judges.all())
+    excluded = {r.judge_id: r for r in Recusal.objects.filter(participant=participant, active=True)}
+    sheets = {
+        s.judge_id: s
+        for s in Sheet.objects.filter(participant=participant, active=True).prefetch_related(
+            "marks"
+        )
+    }
+    absent = [j for j in judges if not j.is_present_for(participant.position)]
+    expected = [j for j in judges if j.pk not in excluded and j not in absent]
+    return PanelStatus(expected=expected, excluded=excluded, absent=absent, sheets=sheets)
+
+
+def plain(value: Decimal) -> str:
+    """A stored decimal as people write it: 20.0000 → "20", 7.5000 → "7.5" (never "2E+1")."""
+    return format(value.normalize(), "f")
+
+
+def sheet_marks(sheet: Sheet) -> dict[str, Decimal]:
+    return {mark.criterion: mark.value.normalize() for mark in sheet.marks.all()}
+
+
+def compute(arena: Arena, status: PanelStatus) -> PanelScore:
+    rubric = rubric_from_json(arena.rubric)
+    sheets = {judge.code: sheet_marks(status.sheets[judge.pk]) for judge in status.submitted}
+    return score_panel(sheets, weights=rubric.weights, rule=rule_from_json(arena.rule))
+
+
+def result_json(score: PanelScore, status: PanelStatus) -> dict[str, Any]:
+    """The stored, published result: decimal strings, never floats."""
+    return {
+        "score": str(score.score),
+        "judges": score.judges,
+        "note": {"outcome": score.note.outcome.value, "text": score.note.text},
+        "dropped": [
+            {"judge": d.judge, "criterion": d.criterion, "mark": str(d.mark), "side": d.side.value}
+            for d in score.dropped
+        ],
+        "totals": {code: str(total) for code, total in sorted(score.judge_totals.items())},
+        "criteria": (
+            {
+                key: {"mark": str(c.mark), "weighted": str(c.weighted)}
+                for key, c in score.criteria.items()
+            }
+            if score.criteria
+            else None
+        ),
+        "criterion_marks": {key: str(v) for key, v in score.criterion_marks.items()},
+        # Exact, as a fraction: the first tie-break compares it without rounding.
+        "untrimmed_mean": f"{score.untrimmed_mean.numerator}/{score.untrimmed_mean.denominator}",
+        "sheets": sorted(
+            s.ledger_seq
+            for s in status.sheets.values()
+            if s.judge_id in {j.pk for j in status.submitted}
+        ),
+    }
+
+
+def rank(arena: Arena, participants: list[Participant]) -> list[Placing]:
+    """Competition ranking of confirmed participants from their stored results, with the
+    programme's tie-break chain; no recomputation, so no query per participant."""
+    rubric = rubric_from_json(arena.rubric)
+    chain = tie_breaks_from_json(arena.rule, rubric)
+    keys: dict[str, tuple[Fraction | Decimal, ...]] = {}
+    for participant in participants:
+        stored = participant.result or {}
+        values: list[Fraction | Decimal] = [Decimal(stored["score"])]
+        for tie_break in chain:
+            if tie_break.kind is TieBreakKind.UNTRIMMED_MEAN:
+                values.append(Fraction(stored["untrimmed_mean"]))
+            else:
+                values.append(Decimal(stored["criterion_marks"][tie_break.criterion]))
+        keys[str(participant.pk)] = tuple(values)
+    return rank_keys(keys, [tb.name for tb in chain])

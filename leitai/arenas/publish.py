@@ -1,0 +1,100 @@
+"""Pushing an arena's state to its live views through the hub, and who may follow which topic.
+
+Topics:
+  arena:<id>:screen          the big screen and public phones: anyone
+  arena:<id>:console         the host's console: those who may run the arena
+  arena:<id>:judge:<judge>   one judge's phone: that judge's link token (?token=…)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from leitai.live.hub import publish
+from leitai.live.topics import AccessContext, register_topic
+
+
+def screen_topic(arena_id: int) -> str:
+    return f"arena:{arena_id}:screen"
+
+
+def console_topic(arena_id: int) -> str:
+    return f"arena:{arena_id}:console"
+
+
+def judge_topic(arena_id: int, judge_id: int) -> str:
+    return f"arena:{arena_id}:judge:{judge_id}"
+
+
+def publish_arena(arena_id: int) -> None:
+    """Called after commit: one read of the arena, one message per view."""
+    from leitai.arenas.state import ArenaSnapshot
+
+    snapshot = ArenaSnapshot(arena_id)
+    publish(screen_topic(arena_id), snapshot.screen())
+    publish(console_topic(arena_id), snapshot.console())
+    for judge in snapshot.judges:
+        publish(judge_topic(arena_id, judge.pk), snapshot.judge(judge))
+
+
+def _arena_exists(arena_id: int) -> bool:
+    from leitai.arenas.models import Arena
+
+    return Arena.objects.filter(pk=arena_id).exists()
+
+
+def _screen_snapshot(match: re.Match[str]) -> dict[str, Any] | None:
+    from leitai.arenas.state import ArenaSnapshot
+
+    arena_id = int(match["arena"])
+    return ArenaSnapshot(arena_id).screen() if _arena_exists(arena_id) else None
+
+
+def _console_authorize(access: AccessContext, match: re.Match[str]) -> bool:
+    from leitai.arenas.models import Arena
+    from leitai.arenas.permissions import can_run_arena
+
+    arena = Arena.objects.select_related("host").filter(pk=int(match["arena"])).first()
+    return arena is not None and can_run_arena(access.user, arena)
+
+
+def _console_snapshot(match: re.Match[str]) -> dict[str, Any] | None:
+    from leitai.arenas.state import ArenaSnapshot
+
+    return ArenaSnapshot(int(match["arena"])).console()
+
+
+def _judge_authorize(access: AccessContext, match: re.Match[str]) -> bool:
+    from leitai.arenas.tokens import judge_for_token
+
+    judge = judge_for_token(access.token)
+    return (
+        judge is not None
+        and judge.pk == int(match["judge"])
+        and judge.arena_id == int(match["arena"])
+    )
+
+
+def _judge_snapshot(match: re.Match[str]) -> dict[str, Any] | None:
+    from leitai.arenas.models import Judge
+    from leitai.arenas.state import ArenaSnapshot
+
+    judge = Judge.objects.filter(pk=int(match["judge"]), arena_id=int(match["arena"])).first()
+    return ArenaSnapshot(int(match["arena"])).judge(judge) if judge is not None else None
+
+
+def register_topics() -> None:
+    register_topic(
+        r"arena:(?P<arena>\d+):screen",
+        authorize=lambda access, match: True,
+        snapshot=_screen_snapshot,
+    )
+    register_topic(
+        r"arena:(?P<arena>\d+):console", authorize=_console_authorize, snapshot=_console_snapshot
+    )
+    register_topic(
+        r"arena:(?P<arena>\d+):judge:(?P<judge>\d+)",
+        authorize=_judge_authorize,
+        snapshot=_judge_snapshot,
+    )

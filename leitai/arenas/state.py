@@ -1,0 +1,278 @@
+"""What each live view of an arena receives: the big screen and public phones, the host's
+console, each judge's phone. Built from the database in a constant number of queries.
+
+The rule that matters: until a result is confirmed and shown, nothing sent to the screen, the
+public or other judges carries a mark. Marks reach the screen only for participants whose result
+was shown (and only when the arena reveals marks then); a judge's state carries only that judge's
+own marks, except the head judge's pending result, which is the result they are asked to confirm.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from leitai.arenas.models import (
+    Arena,
+    ArenaState,
+    Judge,
+    Participant,
+    ParticipantStatus,
+    Recusal,
+    RevealMarks,
+    Sheet,
+    TimerState,
+)
+from leitai.arenas.panel import plain
+from leitai.programs.rubrics import criterion_description, criterion_label
+
+SCORED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
+
+
+def _ms(moment: Any) -> int | None:
+    return int(moment.timestamp() * 1000) if moment is not None else None
+
+
+def now_ms() -> int:
+    return int(timezone.now().timestamp() * 1000)
+
+
+def timer_state(arena: Arena) -> dict[str, Any]:
+    """Enough for every screen to show the same countdown, corrected by its clock offset."""
+    return {
+        "state": arena.timer_state,
+        "started_at": _ms(arena.timer_started_at)
+        if arena.timer_state == TimerState.RUNNING
+        else None,
+        "elapsed_ms": arena.timer_elapsed_ms,
+        "duration_ms": arena.presentation_seconds * 1000,
+        "warning_ms": arena.warning_seconds * 1000,
+    }
+
+
+def _participant(p: Participant) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "position": p.position,
+        "unit": p.unit.name,
+        "code": p.unit.code,
+        "presenter": p.presenter,
+        "presenter_role": p.presenter_role,
+        "no_notes": p.no_notes,
+        "status": p.status,
+    }
+
+
+class ArenaSnapshot:
+    """One read of an arena and everything its views need (a fixed number of queries)."""
+
+    def __init__(self, arena_id: int) -> None:
+        self.arena = Arena.objects.select_related("programme", "host").get(pk=arena_id)
+        self.judges = list(Judge.objects.filter(arena_id=arena_id).order_by("code"))
+        self.participants = list(
+            Participant.objects.filter(arena_id=arena_id)
+            .select_related("unit")
+            .order_by("position", "unit__code")
+        )
+        self.sheets = list(
+            Sheet.objects.filter(participant__arena_id=arena_id, active=True).prefetch_related(
+                "marks"
+            )
+        )
+        self.recusals = list(Recusal.objects.filter(judge__arena_id=arena_id, active=True))
+        self.by_id = {p.pk: p for p in self.participants}
+        self.current = self.by_id.get(self.arena.current_id) if self.arena.current_id else None
+
+    def sheet_of(self, judge: Judge, participant: Participant) -> Sheet | None:
+        for sheet in self.sheets:
+            if sheet.judge_id == judge.pk and sheet.participant_id == participant.pk:
+                return sheet
+        return None
+
+    def judge_status(self, judge: Judge, participant: Participant) -> str:
+        """submitted | waiting | recused | absent — never what was marked."""
+        for recusal in self.recusals:
+            if recusal.judge_id == judge.pk and recusal.participant_id == participant.pk:
+                return "absent" if recusal.source == "absent" else "recused"
+        if not judge.is_present_for(participant.position):
+            return "absent"
+        return "submitted" if self.sheet_of(judge, participant) is not None else "waiting"
+
+    def reveals_marks(self, participant: Participant) -> bool:
+        if participant.status != ParticipantStatus.SHOWN or not participant.result:
+            return False
+        if self.arena.reveal_marks == RevealMarks.NEVER:
+            return False
+        if self.arena.reveal_marks == RevealMarks.AT_END:
+            return self.arena.state == ArenaState.CLOSED
+        return True
+
+    def shown_result(self, participant: Participant) -> dict[str, Any] | None:
+        if participant.status != ParticipantStatus.SHOWN or not participant.result:
+            return None
+        result = participant.result
+        shown: dict[str, Any] = {
+            "score": result["score"],
+            "rank": participant.rank,
+            "tied": participant.tied,
+            "judges": result["judges"],
+            "note": result["note"],
+        }
+        if self.reveals_marks(participant):
+            dropped = {d["judge"] for d in result["dropped"] if d["criterion"] is None}
+            shown["marks"] = [
+                {"judge": code, "total": total, "dropped": code in dropped}
+                for code, total in result["totals"].items()
+            ]
+            shown["dropped_criteria"] = [d for d in result["dropped"] if d["criterion"]]
+        return shown
+
+    def ranking(self) -> list[dict[str, Any]]:
+        shown = [
+            p
+            for p in self.participants
+            if p.status == ParticipantStatus.SHOWN and p.rank is not None
+        ]
+        shown.sort(key=lambda p: (p.rank, p.unit.code))
+        return [
+            {
+                "rank": p.rank,
+                "tied": p.tied,
+                "unit": p.unit.name,
+                "presenter": p.presenter,
+                "score": p.result["score"] if p.result else None,
+                "id": p.pk,
+            }
+            for p in shown
+        ]
+
+    def common(self) -> dict[str, Any]:
+        arena = self.arena
+        return {
+            "version": arena.version,
+            "server_ms": now_ms(),
+            "arena": {
+                "id": arena.pk,
+                "title": arena.title,
+                "programme": arena.programme.name,
+                "host": arena.host.name,
+                "venue": arena.venue,
+                "state": arena.state,
+                "draw_state": arena.draw_state,
+            },
+            "timer": timer_state(arena),
+            "order": [
+                {
+                    "id": p.pk,
+                    "position": p.position,
+                    "unit": p.unit.name,
+                    "presenter": p.presenter,
+                    "status": p.status,
+                }
+                for p in self.participants
+                if p.position is not None
+            ],
+            "ranking": self.ranking(),
+        }
+
+    # -- the big screen and public phones --------------------------------------------------
+
+    def screen(self) -> dict[str, Any]:
+        state = self.common()
+        current = self.current
+        state["current"] = None
+        if current is not None:
+            state["current"] = {
+                **_participant(current),
+                "judges": [
+                    {"code": j.code, "name": j.name, "status": self.judge_status(j, current)}
+                    for j in self.judges
+                ],
+                "result": self.shown_result(current),
+            }
+        return state
+
+    # -- the host's console -----------------------------------------------------------------
+
+    def console(self) -> dict[str, Any]:
+        state = self.screen()
+        state["participants"] = [
+            {
+                **_participant(p),
+                "judges": {j.code: self.judge_status(j, p) for j in self.judges},
+                "sources": {
+                    j.code: s.source for j in self.judges if (s := self.sheet_of(j, p)) is not None
+                },
+                "score": p.result["score"] if p.result and p.status in SCORED_STATES else None,
+            }
+            for p in self.participants
+        ]
+        state["judges"] = [
+            {"code": j.code, "name": j.name, "head": j.is_head, "revoked": j.token_revoked}
+            for j in self.judges
+        ]
+        return state
+
+    # -- one judge's phone -----------------------------------------------------------------
+
+    def judge(self, judge: Judge, language: str = "zh-hans") -> dict[str, Any]:
+        state = self.common()
+        state["ranking"] = []  # judges score without seeing the table
+        state["me"] = {"code": judge.code, "name": judge.name, "head": judge.is_head}
+        state["rubric"] = [
+            {
+                "key": c["key"],
+                "label": criterion_label(c, language),
+                "label_en": criterion_label(c, "en"),
+                "maximum": c["maximum"],
+                "step": c.get("step", "0.5"),
+                "weight": c.get("weight", "1"),
+                "description": criterion_description(c, language),
+                "description_en": criterion_description(c, "en"),
+            }
+            for c in self.arena.rubric
+        ]
+        current = self.current
+        state["current"] = None
+        if current is not None:
+            own = self.sheet_of(judge, current)
+            state["current"] = {
+                **_participant(current),
+                "my_status": self.judge_status(judge, current),
+                "my_sheet": _own_sheet(own),
+                "scoring_open": current.status == ParticipantStatus.SCORING,
+                "result": self.shown_result(current),
+            }
+        state["my_sheets"] = [
+            {
+                "participant": self.by_id[s.participant_id].unit.name,
+                "position": self.by_id[s.participant_id].position,
+                **(_own_sheet(s) or {}),
+            }
+            for s in self.sheets
+            if s.judge_id == judge.pk and s.participant_id in self.by_id
+        ]
+        state["pending"] = self._pending_for_head(judge) if judge.is_head else None
+        return state
+
+    def _pending_for_head(self, judge: Judge) -> dict[str, Any] | None:
+        from leitai.arenas.services.sheets import pending_result
+
+        for participant in self.participants:
+            if participant.status in (ParticipantStatus.SCORING, ParticipantStatus.SCORED):
+                result = pending_result(participant)
+                if result is not None:
+                    return {"participant": _participant(participant), "result": result}
+        return None
+
+
+def _own_sheet(sheet: Sheet | None) -> dict[str, Any] | None:
+    if sheet is None:
+        return None
+    return {
+        "total": plain(sheet.total),
+        "marks": {m.criterion: plain(m.value) for m in sheet.marks.all()},
+        "source": sheet.source,
+        "submitted_at": _ms(sheet.submitted_at),
+    }
