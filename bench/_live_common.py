@@ -301,16 +301,16 @@ async def _viewer_main(pipe: Connection) -> None:
     while True:
         command = await loop.run_in_executor(None, pipe.recv)
         if command[0] == "connect":
-            _, port, targets, first_ident, concurrency = command
+            _, targets, first_ident, concurrency = command
             records = _Records()
             gate = asyncio.Semaphore(concurrency)
             errors: list[str] = []
 
             async def open_one(
                 ident: int,
+                port: int,
                 path: str,
                 gate: asyncio.Semaphore = gate,
-                port: int = port,
                 records: _Records = records,
                 errors: list[str] = errors,
             ) -> None:
@@ -328,7 +328,7 @@ async def _viewer_main(pipe: Connection) -> None:
                     transports.append(transport)
 
             await asyncio.gather(
-                *(open_one(first_ident + i, path) for i, path in enumerate(targets))
+                *(open_one(first_ident + i, port, path) for i, (port, path) in enumerate(targets))
             )
             gc.collect()
             gc.freeze()
@@ -372,11 +372,12 @@ class ViewerPool:
             self.pipes.append(parent)
             self.processes.append(process)
 
-    def connect(self, port: int, paths: Sequence[str], *, concurrency: int = 50) -> int:
-        share = -(-len(paths) // len(self.pipes))
+    def connect(self, targets: Sequence[tuple[int, str]], *, concurrency: int = 50) -> int:
+        """Open one viewer per (port, path); viewer i is targets[i]."""
+        share = -(-len(targets) // len(self.pipes))
         for index, pipe in enumerate(self.pipes):
-            chunk = list(paths[index * share : (index + 1) * share])
-            pipe.send(("connect", port, chunk, index * share, concurrency))
+            chunk = list(targets[index * share : (index + 1) * share])
+            pipe.send(("connect", chunk, index * share, concurrency))
         opened = 0
         for pipe in self.pipes:
             _, count, errors, error_count = pipe.recv()
@@ -484,8 +485,7 @@ def required_versions(posts: Sequence[tuple[int, int, int]], window_ns: int) -> 
 def measure(
     label: str,
     pool: ViewerPool,
-    port: int,
-    paths_by_topic: dict[str, list[str]],
+    targets_by_topic: dict[str, list[tuple[int, str]]],
     posters: dict[str, LeitaiPoster | FloorPoster],
     *,
     updates: int,
@@ -498,9 +498,9 @@ def measure(
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    paths = [path for group in paths_by_topic.values() for path in group]
-    viewer_topic = [topic for topic, group in paths_by_topic.items() for _ in group]
-    connected = pool.connect(port, paths)
+    targets = [target for group in targets_by_topic.values() for target in group]
+    viewer_topic = [topic for topic, group in targets_by_topic.items() for _ in group]
+    connected = pool.connect(targets)
     time.sleep(1.0)
     with ThreadPoolExecutor(max_workers=len(posters)) as executor:
         list(executor.map(lambda p: post_at_rate(p, warmup, hz), posters.values()))
@@ -519,6 +519,8 @@ def measure(
         ack_of = {seq: ack for seq, _, ack in posts}
         sent_of = {seq: sent for seq, sent, _ in posts}
         viewers = [i for i, t in enumerate(viewer_topic) if t == topic]
+        if not posts:
+            continue
         in_topic = np.isin(idents, viewers)
         mask = in_topic & np.isin(seqs, list(ack_of))
         acks = np.array([ack_of[int(s)] for s in seqs[mask]], dtype=np.int64)
@@ -531,7 +533,7 @@ def measure(
         missing += sum((v, s) not in got for v in viewers for s in required)
     return RunResult(
         label=label,
-        viewers=len(paths),
+        viewers=len(targets),
         connected=connected,
         updates=updates,
         latencies_ms=np.concatenate(latencies),

@@ -89,8 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                         result = measure(
                             label,
                             pool,
-                            port,
-                            {TOPIC: [path] * size},
+                            {TOPIC: [(port, path)] * size},
                             {TOPIC: poster},
                             updates=updates,
                             hz=10,

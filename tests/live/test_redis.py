@@ -1,0 +1,65 @@
+"""Two real `leitai serve` processes sharing Redis: an update published by one reaches the other."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import urllib.parse
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from websockets.sync.client import connect
+
+from leitai.live.checks import check_topic
+from tests.factories import make_user
+
+pytestmark = [pytest.mark.redis, pytest.mark.server, pytest.mark.django_db(transaction=True)]
+
+
+def post_check(url: str, cookie: str, csrf: str, **fields: str) -> dict:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request(
+        "POST",
+        "/live/check/send",
+        urllib.parse.urlencode(fields),
+        {
+            "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={csrf}",
+            "X-CSRFToken": csrf,
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    response = connection.getresponse()
+    body = response.read()
+    assert response.status == 200, body[:500]
+    return json.loads(body)
+
+
+def test_a_check_posted_to_one_server_reaches_a_client_of_the_other(server_factory):
+    organiser = make_user(superuser=True)
+    client = Client()
+    client.force_login(organiser)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    a, b = server_factory(), server_factory()
+    channel = f"t-{uuid.uuid4().hex[:12]}"
+    topic = check_topic(channel)
+    csrf = uuid.uuid4().hex
+
+    with (
+        connect(f"{b.ws_url}/ws/live/{topic}") as on_b,
+        connect(f"{a.ws_url}/ws/live/{topic}") as on_a,
+    ):
+        sent = post_check(a.url, cookie, csrf, text="from A", channel=channel)
+        for ws in (on_b, on_a):
+            frame = json.loads(ws.recv(timeout=10))
+            assert (frame["type"], frame["topic"]) == ("message", topic)
+            assert (frame["data"]["seq"], frame["data"]["text"]) == (sent["seq"], "from A")
+
+    # A viewer who opens the page later, on either server, starts from the same state.
+    with connect(f"{b.ws_url}/ws/live/{topic}") as late:
+        frame = json.loads(late.recv(timeout=10))
+    assert (frame["type"], frame["data"]["seq"]) == ("snapshot", sent["seq"])
