@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("leitai.accounts.urls")),
     path("orgs/", include("leitai.orgs.urls")),
     path("live/", include("leitai.live.urls")),
+    path("arenas/", include("leitai.arenas.urls")),
+    path("", include("leitai.arenas.urls_root")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

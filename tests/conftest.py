@@ -105,3 +105,35 @@ def artefacts_dir() -> Path:
     path = Path(__file__).resolve().parent.parent / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    if {"transactional_db", "live_server", "server_factory", "served"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
+@pytest.fixture(autouse=True)
+def _ledger_triggers_around_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The ledger's append-only triggers refuse the DELETE FROM that resets a transactional test's
+    SQLite database; lift them just for that reset and put them back for the next test.
+    (PostgreSQL resets with TRUNCATE, which row triggers do not see.)"""
+    uses_db = request.node.get_closest_marker("django_db") is not None or _is_transactional(request)
+    if not uses_db:
+        yield
+        return
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    from django.db import connection
+
+    from leitai.ledger import triggers
+
+    triggers.install(connection)
+    yield
+    if _is_transactional(request) and connection.vendor == "sqlite":
+        triggers.remove(connection)

@@ -184,8 +184,6 @@ class Judge(models.Model):
     external_affiliation = models.CharField(_("external affiliation"), max_length=200, blank=True)
     is_head = models.BooleanField(_("head judge"), default=False)
     code = models.CharField(max_length=8)  # "J1", "J2"…: stable, shown on sheets and screens
-    # sha256 of the personal link's secret; the secret itself is never stored.
-    token_hash = models.CharField(max_length=64, blank=True)
     token_version = models.PositiveIntegerField(default=0)
     token_revoked = models.BooleanField(default=False)
     joins_at = models.PositiveIntegerField(default=1)  # first position the judge scores

@@ -1,35 +1,41 @@
-"""Judges' personal links: an opaque token whose secret part is stored only as a hash.
+"""Judges' personal links.
 
-A token reads "<judge id>-<version>-<secret>". Re-issuing bumps the version, so the old phone's
-link and session stop working at once; revoking sets a flag; links expire when the arena closes.
+A token reads "<judge id>-<version>-<mac>", where mac is an HMAC of the id and version under the
+installation's SECRET_KEY. Nothing secret is stored, so the host can show or print a judge's link
+again at any time; re-issuing bumps the version, which signs the old phone out at once; revoking
+sets a flag; links expire when the arena closes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
 from django.conf import settings
 
 from leitai.arenas.models import ArenaState, Judge
 
+MAC_LENGTH = 24
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+
+def _mac(judge_id: int, version: int) -> str:
+    message = f"leitai-judge:{judge_id}:{version}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:MAC_LENGTH]
+
+
+def token_for(judge: Judge) -> str:
+    return f"{judge.pk}-{judge.token_version}-{_mac(judge.pk, judge.token_version)}"
 
 
 def issue_token(judge: Judge) -> str:
-    """A new link secret for the judge (the previous one stops working). Caller saves the judge."""
-    secret = secrets.token_urlsafe(18)
+    """A new link for the judge (the previous one stops working). Caller saves the judge."""
     judge.token_version += 1
-    judge.token_hash = _hash(secret)
     judge.token_revoked = False
-    return f"{judge.pk}-{judge.token_version}-{secret}"
+    return token_for(judge)
 
 
-def judge_link(token: str) -> str:
-    return f"{settings.PUBLIC_URL}/j/{token}"
+def judge_link(judge: Judge) -> str:
+    return f"{settings.PUBLIC_URL}/j/{token_for(judge)}"
 
 
 def judge_for_token(token: str | None) -> Judge | None:
@@ -39,12 +45,11 @@ def judge_for_token(token: str | None) -> Judge | None:
     parts = token.split("-", 2)
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
         return None
-    judge = Judge.objects.select_related("arena").filter(pk=int(parts[0])).first()
-    if judge is None or judge.token_revoked or not judge.token_hash:
+    judge_id, version = int(parts[0]), int(parts[1])
+    if not hmac.compare_digest(_mac(judge_id, version), parts[2]):
         return None
-    if judge.token_version != int(parts[1]):
-        return None
-    if not hmac.compare_digest(judge.token_hash, _hash(parts[2])):
+    judge = Judge.objects.select_related("arena").filter(pk=judge_id).first()
+    if judge is None or judge.token_revoked or judge.token_version != version:
         return None
     if judge.arena.state == ArenaState.CLOSED:
         return None

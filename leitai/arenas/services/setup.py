@@ -232,7 +232,7 @@ def add_judge(
         code=_next_judge_code(arena),
     )
     token = issue_token(judge)
-    judge.save(update_fields=["token_hash", "token_version", "token_revoked"])
+    judge.save(update_fields=["token_version", "token_revoked"])
     actor = actor_label(by)
     record(
         arena,
@@ -267,7 +267,7 @@ def reissue_link(*, judge: Judge, by: Any) -> str:
     arena = lock_arena(judge.arena_id)
     judge = Judge.objects.select_for_update().get(pk=judge.pk)
     token = issue_token(judge)
-    judge.save(update_fields=["token_hash", "token_version", "token_revoked"])
+    judge.save(update_fields=["token_version", "token_revoked"])
     record(
         arena,
         "judge_link_reissued",

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from leitai.arenas import views_host
+
+urlpatterns = [
+    path("", views_host.arena_list, name="list"),
+    path("new", views_host.arena_create, name="create"),
+    path("<int:arena_id>/", views_host.arena_detail, name="detail"),
+    path("<int:arena_id>/console", views_host.console_page, name="console"),
+]

@@ -1,0 +1,3 @@
+"""Public screens and judges' phones (filled in by the screens work)."""
+
+urlpatterns: list = []

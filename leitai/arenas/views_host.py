@@ -1,0 +1,260 @@
+"""The host's pages: the list of arenas, creating one, setting it up, and the live console."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from leitai.accounts import permissions as access
+from leitai.arenas import forms as arena_forms
+from leitai.arenas.errors import ArenaRefusal
+from leitai.arenas.models import Arena, ArenaState, DrawState, Judge, Participant, Recusal
+from leitai.arenas.permissions import can_create_arenas, can_run_arena, can_view_arena
+from leitai.arenas.services import draw, setup
+from leitai.arenas.services.draw import verify_command
+from leitai.arenas.state import ArenaSnapshot
+from leitai.arenas.tokens import judge_link
+
+
+def _arena(request: HttpRequest, arena_id: int) -> Arena:
+    arena = Arena.objects.select_related("host", "programme").filter(pk=arena_id).first()
+    if arena is None or not can_view_arena(request.user, arena):
+        raise Http404
+    return arena
+
+
+def _runnable(request: HttpRequest, arena_id: int) -> Arena:
+    arena = _arena(request, arena_id)
+    if not can_run_arena(request.user, arena):
+        raise PermissionDenied
+    return arena
+
+
+@login_required
+def arena_list(request: HttpRequest) -> HttpResponse:
+    scope = access.unit_scope_q(
+        request.user, prefix="host__", roles=["organiser", "reviewer", "host"]
+    )
+    if not (
+        access.is_superuser(request.user)
+        or access.has_role(request.user, "organiser", "reviewer", "host")
+    ):
+        raise PermissionDenied
+    arenas = (
+        Arena.objects.filter(scope)
+        .select_related("host", "programme")
+        .annotate(entrants=Count("participants", filter=~Q(participants__status="withdrawn")))
+        .order_by("-starts_at")
+    )
+    return render(
+        request,
+        "arenas/list.html",
+        {"arenas": arenas, "can_create": can_create_arenas(request.user)},
+    )
+
+
+@login_required
+def arena_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_arenas(request.user):
+        raise PermissionDenied
+    form = arena_forms.ArenaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        host = form.cleaned_data["host"]
+        if not access.roles_over(request.user, host) & {"organiser", "host"}:
+            form.add_error("host", _("You may host arenas only for units you organise or host."))
+        else:
+            data = form.cleaned_data
+            arena = setup.create_arena(
+                programme=data["programme"],
+                title=data["title"],
+                host=host,
+                venue=data["venue"],
+                starts_at=data["starts_at"],
+                by=request.user,
+                presentation_seconds=data["presentation_seconds"],
+                warning_seconds=data["warning_seconds"],
+                reveal_marks=data["reveal_marks"],
+            )
+            messages.success(request, _("Arena created. Add participants and judges next."))
+            return redirect("arenas:detail", arena_id=arena.pk)
+    return render(request, "arenas/create.html", {"form": form})
+
+
+def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
+    """One POST on the set-up page; returns the section to return to. Refusals become messages."""
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "details":
+        form = arena_forms.ArenaForm(request.POST, instance=arena)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        data = {k: v for k, v in form.cleaned_data.items() if k != "host"}
+        setup.update_arena(arena=arena, by=user, **data)
+        return "details"
+    if action == "rubric":
+        form = arena_forms.RubricForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        setup.update_arena(
+            arena=arena,
+            by=user,
+            rubric=form.cleaned_data["rubric_json"],
+            rule=form.cleaned_data["rule_json"],
+        )
+        return "rubric"
+    if action == "participant":
+        form = arena_forms.ParticipantForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        data = form.cleaned_data
+        setup.add_participant(
+            arena=arena,
+            unit=data["unit"],
+            presenter=data["presenter"],
+            presenter_role=data["presenter_role"],
+            no_notes=data["no_notes"],
+            attachment=data["attachment"],
+            by=user,
+        )
+        return "participants"
+    if action == "withdraw":
+        participant = Participant.objects.get(pk=int(request.POST["participant"]), arena=arena)
+        setup.withdraw_participant(participant=participant, by=user)
+        return "participants"
+    if action == "judge":
+        form = arena_forms.JudgeForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        data = form.cleaned_data
+        setup.add_judge(
+            arena=arena,
+            name=data["name"],
+            affiliation=data["affiliation"],
+            external_affiliation=data["external_affiliation"],
+            is_head=data["is_head"],
+            by=user,
+        )
+        return "panel"
+    judge_actions = {"head", "reissue", "revoke", "presence"}
+    if action in judge_actions:
+        judge = Judge.objects.get(arena=arena, code=request.POST["judge"])
+        if action == "head":
+            setup.set_head_judge(judge=judge, by=user)
+        elif action == "reissue":
+            setup.reissue_link(judge=judge, by=user)
+        elif action == "revoke":
+            setup.revoke_link(judge=judge, by=user)
+        else:
+            form = arena_forms.PresenceForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_text())
+            setup.set_judge_presence(
+                judge=judge,
+                joins_at=form.cleaned_data["joins_at"],
+                leaves_after=form.cleaned_data["leaves_after"],
+                by=user,
+            )
+        return "panel"
+    if action == "recusal":
+        form = arena_forms.RecusalForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        judge = Judge.objects.get(arena=arena, code=form.cleaned_data["judge"])
+        participant = Participant.objects.get(arena=arena, pk=form.cleaned_data["participant"])
+        setup.set_recusal(
+            judge=judge,
+            participant=participant,
+            source="host",
+            active=form.cleaned_data["active"],
+            reason=form.cleaned_data["reason"],
+            by=user,
+        )
+        return "recusals"
+    if action == "freeze":
+        draw.freeze_list(arena=arena, by=user)
+        return "draw"
+    if action == "draw":
+        draw.draw(arena=arena, public=request.POST.get("public", ""), by=user)
+        return "draw"
+    if action == "reveal":
+        draw.reveal_seed(arena=arena, by=user)
+        return "draw"
+    raise ArenaRefusal("unknown_action", _("Unknown action."))
+
+
+@login_required
+def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
+    arena = _arena(request, arena_id)
+    may_run = can_run_arena(request.user, arena)
+    if request.method == "POST":
+        if not may_run:
+            raise PermissionDenied
+        try:
+            section = _handle_setup_post(request, arena)
+        except (ArenaRefusal, ValidationError) as refusal:
+            text = (
+                refusal.message
+                if isinstance(refusal, ArenaRefusal)
+                else "; ".join(refusal.messages)
+            )
+            messages.error(request, text)
+            section = request.POST.get("action", "")
+        except (Judge.DoesNotExist, Participant.DoesNotExist, KeyError, ValueError):
+            messages.error(request, _("That judge or participant does not exist here."))
+            section = ""
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(f"{request.path}#{section}")
+    snapshot = ArenaSnapshot(arena.pk)
+    participants = snapshot.participants
+    judges = snapshot.judges
+    recusals = list(
+        Recusal.objects.filter(judge__arena=arena)
+        .select_related("judge", "participant__unit")
+        .order_by("participant__position", "judge__code")
+    )
+    return render(
+        request,
+        "arenas/detail.html",
+        {
+            "arena": arena,
+            "may_run": may_run,
+            "participants": participants,
+            "judges": judges,
+            "links": {j.pk: judge_link(j) for j in judges} if may_run else {},
+            "recusals": recusals,
+            "rubric_json": json.dumps(arena.rubric, ensure_ascii=False, indent=2),
+            "rule_json": json.dumps(arena.rule, ensure_ascii=False, indent=2),
+            "details_form": arena_forms.ArenaForm(instance=arena),
+            "participant_form": arena_forms.ParticipantForm(),
+            "judge_form": arena_forms.JudgeForm(),
+            "verify_command": verify_command(arena)
+            if arena.draw_state == DrawState.REVEALED
+            else "",
+            "states": ArenaState,
+            "draw_states": DrawState,
+        },
+    )
+
+
+@login_required
+def console_page(request: HttpRequest, arena_id: int) -> HttpResponse:
+    arena = _runnable(request, arena_id)
+    state = ArenaSnapshot(arena.pk).console()
+    return render(
+        request,
+        "arenas/console.html",
+        {
+            "arena": arena,
+            "state": state,
+            "topic": f"arena:{arena.pk}:console",
+            "rubric": arena.rubric,
+        },
+    )
