@@ -458,11 +458,12 @@ def _percentile(values: np.ndarray, q: float) -> float:
 
 
 def post_at_rate(
-    poster: LeitaiPoster | FloorPoster, count: int, hz: float
+    poster: LeitaiPoster | FloorPoster, count: int, hz: float, *, phase: float = 0.0
 ) -> list[tuple[int, int, int]]:
+    """`count` posts at `hz`, the first after `phase` seconds."""
     posts = []
     period = 1 / hz
-    started = time.monotonic()
+    started = time.monotonic() + phase
     for index in range(count):
         delay = started + index * period - time.monotonic()
         if delay > 0:
@@ -494,7 +495,8 @@ def measure(
 ) -> RunResult:
     """Connect viewers, post `updates` per topic at `hz`, collect and score the receipts.
 
-    With several topics, one thread per topic posts (as separate judges' phones would).
+    With several topics, one thread per topic posts (as separate judges' phones would), their
+    schedules spread evenly over the period: arenas do not all score in the same instant.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -502,10 +504,17 @@ def measure(
     viewer_topic = [topic for topic, group in targets_by_topic.items() for _ in group]
     connected = pool.connect(targets)
     time.sleep(1.0)
+    phases = [index / (len(posters) * hz) for index in range(len(posters))]
     with ThreadPoolExecutor(max_workers=len(posters)) as executor:
         list(executor.map(lambda p: post_at_rate(p, warmup, hz), posters.values()))
         time.sleep(0.5)
-        runs = list(executor.map(lambda p: post_at_rate(p, updates, hz), posters.values()))
+        runs = list(
+            executor.map(
+                lambda p, phase: post_at_rate(p, updates, hz, phase=phase),
+                posters.values(),
+                phases,
+            )
+        )
     time.sleep(1.5)
     idents, seqs, times, _ = pool.collect()
 
