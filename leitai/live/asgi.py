@@ -34,7 +34,8 @@ from django.http.cookie import parse_cookie
 from django.http.request import validate_host
 
 from leitai.live import conf
-from leitai.live.hub import Subscriber, encode_frame, get_hub, now_ms
+from leitai.live.hub import encode_frame, get_hub, now_ms
+from leitai.live.subscriber import Subscriber
 from leitai.live.topics import AccessContext, TopicSpec, is_valid_topic_name, resolve_topic
 
 logger = logging.getLogger(__name__)

@@ -36,21 +36,20 @@ import contextlib
 import json
 import logging
 import random
-import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
 from leitai.live import conf
+from leitai.live.eager import ignore_result
+from leitai.live.subscriber import Send, Subscriber
 from leitai.live.topics import check_topic_name, resolve_topic
 
 logger = logging.getLogger(__name__)
-
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 # How many topics' last frames are kept for late joiners of topics without a snapshot function.
 LAST_FRAMES_KEPT = 1024
@@ -68,174 +67,6 @@ def encode_frame(kind: str, topic: str, data: Any) -> str:
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-# --- starting a send without a trip through the scheduler ------------------------------------
-
-if sys.version_info >= (3, 12):  # pragma: no cover - our machines run 3.11
-
-    def start_eagerly(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
-        task = asyncio.Task(coro, eager_start=True)  # type: ignore[call-arg]
-        return None if task.done() and task.exception() is None else task
-
-else:
-
-    class _Resume:
-        """Await the rest of a coroutine whose first step already ran (see start_eagerly)."""
-
-        __slots__ = ("_coro", "_yielded")
-
-        def __init__(self, coro: Coroutine[Any, Any, None], yielded: Any) -> None:
-            self._coro = coro
-            self._yielded = yielded
-
-        def __await__(self) -> Generator[Any, Any, None]:
-            coro, yielded = self._coro, self._yielded
-            while True:
-                try:
-                    value = yield yielded
-                except GeneratorExit:
-                    coro.close()
-                    raise
-                except BaseException as exc:
-                    try:
-                        yielded = coro.throw(exc)
-                    except StopIteration:
-                        return
-                else:
-                    try:
-                        yielded = coro.send(value)
-                    except StopIteration:
-                        return
-
-    async def _finish(coro: Coroutine[Any, Any, None], yielded: Any) -> None:
-        await _Resume(coro, yielded)
-
-    def start_eagerly(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
-        """Run a coroutine's first step now, as Python 3.12's eager tasks do.
-
-        Returns None when it finished in that step (a write to a healthy socket: uvicorn's send
-        does not suspend), else a task that finishes it. Exceptions of the first step propagate.
-        Starting 2,000 writes this way costs no task and no scheduler round trip per client.
-        """
-        try:
-            yielded = coro.send(None)
-        except StopIteration:
-            return None
-        return asyncio.get_running_loop().create_task(_finish(coro, yielded))
-
-
-# --- subscribers ---------------------------------------------------------------------------
-
-
-class Subscriber:
-    """One WebSocket following one topic, with a one-frame slot for when its socket is full."""
-
-    __slots__ = (
-        "_hub",
-        "_send",
-        "_writer",
-        "blocked_since",
-        "finished",
-        "held",
-        "pending",
-        "topic",
-    )
-
-    def __init__(self, hub: Hub, topic: str, send: Send) -> None:
-        self._hub = hub
-        self._send = send
-        self._writer: asyncio.Task[None] | None = None
-        self.topic = topic
-        # Held until the initial state is sent: frames arriving meanwhile wait in the slot.
-        self.held = True
-        self.pending: dict[str, Any] | None = None
-        self.blocked_since = 0.0
-        # Resolved when the hub stops serving this subscriber (dropped or unsubscribed).
-        self.finished: asyncio.Future[str] = hub.loop_or_raise().create_future()
-
-    @property
-    def closed(self) -> bool:
-        return self.finished.done()
-
-    def offer(self, message: dict[str, Any]) -> None:
-        if self.closed:
-            return
-        if self.held or self._writer is not None:
-            if self.pending is not None:
-                self._hub.stats.client_skipped += 1
-            self.pending = message
-            if (
-                self._writer is not None
-                and self._hub.loop_time() - self.blocked_since > self._hub.slow_client_seconds
-            ):
-                self.drop("slow")
-            return
-        self._write(message)
-
-    def release(self, initial: str | None) -> None:
-        """Send the initial state (if any), then whatever arrived while it was being prepared."""
-        self.held = False
-        if initial is not None:
-            self.pending, newer = None, self.pending
-            self._write({"type": "websocket.send", "text": initial})
-            if newer is not None:
-                self.offer(newer)
-        elif self.pending is not None:
-            message, self.pending = self.pending, None
-            self._write(message)
-
-    def send_direct(self, text: str) -> None:
-        """A reply to this client alone (a pong), written without waiting for the socket."""
-        if self.closed:
-            return
-        try:
-            task = start_eagerly(self._send({"type": "websocket.send", "text": text}))
-        except OSError:
-            self.drop("gone")
-            return
-        if task is not None:
-            task.add_done_callback(_ignore_result)
-
-    def _write(self, message: dict[str, Any]) -> None:
-        try:
-            task = start_eagerly(self._send(message))
-        except OSError:  # uvicorn's ClientDisconnected: the socket closed under us
-            self.drop("gone")
-            return
-        self._hub.stats.frames_written += 1
-        if task is not None:
-            self._writer = task
-            self.blocked_since = self._hub.loop_time()
-            task.add_done_callback(self._write_done)
-
-    def _write_done(self, task: asyncio.Task[None]) -> None:
-        self._writer = None
-        if task.cancelled():
-            return
-        if task.exception() is not None:
-            self.drop("gone")
-            return
-        if self.pending is not None and not self.closed:
-            message, self.pending = self.pending, None
-            self._write(message)
-
-    def drop(self, reason: str) -> None:
-        if self.closed:
-            return
-        if reason == "slow":
-            self._hub.stats.dropped_clients += 1
-            logger.info("live: dropped a client of %s whose socket stayed full", self.topic)
-        self.finished.set_result(reason)
-        self.pending = None
-        if self._writer is not None:
-            self._writer.cancel()
-        self._hub.unsubscribe(self)
-
-
-def _ignore_result(task: asyncio.Task[None]) -> None:
-    if not task.cancelled():
-        task.exception()  # retrieved, so asyncio does not log "exception never retrieved"
 
 
 # --- topics ------------------------------------------------------------------------------
@@ -559,7 +390,7 @@ class Hub:
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = self.loop_or_raise().create_task(coro)
-        task.add_done_callback(_ignore_result)
+        task.add_done_callback(ignore_result)
 
     async def _resync(self) -> None:
         from asgiref.sync import sync_to_async

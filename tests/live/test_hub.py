@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from leitai.live.hub import Hub, multi_process_ready, start_eagerly
+from leitai.live.eager import start_eagerly
+from leitai.live.hub import Hub, multi_process_ready
 from leitai.live.topics import InvalidTopicName
 
 pytestmark = pytest.mark.filterwarnings("error")

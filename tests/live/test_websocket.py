@@ -206,10 +206,10 @@ def test_a_client_that_stops_reading_delays_no_one_and_is_dropped(inprocess_serv
                 time.sleep(0.002)
                 if seq % 10 == 0:
                     # The reading client keeps up while the other one is stuck.
-                    frames_until(ws, lambda f, s=seq: f["data"]["seq"] >= s - 1, timeout=2)
+                    frames_until(ws, lambda f, s=seq: f["data"]["seq"] >= s - 1, timeout=5)
             time.sleep(1.2)  # past LIVE_SLOW_CLIENT_SECONDS = 1
             publish(topic, {"seq": 151})
-            frames_until(ws, lambda f: f["data"]["seq"] == 151, timeout=2)
+            frames_until(ws, lambda f: f["data"]["seq"] == 151, timeout=5)
             figures = get_hub().figures()
             assert figures.stats.dropped_clients == 1
             assert figures.topics == [(topic, 1)]
