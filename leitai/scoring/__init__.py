@@ -3,26 +3,36 @@
 No Django here (a test imports this package in a fresh interpreter and checks). Published
 figures are `Decimal`s computed exactly; statistics are floats, None when undefined.
 See docs/scoring.md for every method and rule.
+
+Names are loaded on first use: `leitai draw …` and `leitai stats aggregate` should not pay for
+importing scipy.stats, which takes longer than aggregating a thousand participants.
 """
 
-from leitai.scoring.batch import MarkTable, aggregate_batch, rank_batch
-from leitai.scoring.draw import canonical_codes, commitment, draw_order, new_seed, verify
-from leitai.scoring.panel import (
-    DroppedMark,
-    Method,
-    Mode,
-    PanelRule,
-    PanelScore,
-    TrimNote,
-    TrimOutcome,
-    score_panel,
-)
-from leitai.scoring.ranking import Placing, TieBreak, rank_panel_scores
-from leitai.scoring.reliability import CorridorRule, Reliability, assess_panel
-from leitai.scoring.robustness import CutRobustness, Verdict, bootstrap_cut
-from leitai.scoring.rubric import Criterion, Rubric, SheetError, SheetProblem
-from leitai.scoring.severity import Cells, SeverityReport, analyse_severity
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "batch": ("MarkTable", "aggregate_batch", "rank_batch"),
+    "draw": ("canonical_codes", "commitment", "draw_order", "new_seed", "verify"),
+    "panel": (
+        "DroppedMark",
+        "Method",
+        "Mode",
+        "PanelRule",
+        "PanelScore",
+        "TrimNote",
+        "TrimOutcome",
+        "score_panel",
+    ),
+    "ranking": ("Placing", "TieBreak", "rank_panel_scores"),
+    "reliability": ("CorridorRule", "Reliability", "assess_panel"),
+    "robustness": ("CutRobustness", "Verdict", "bootstrap_cut"),
+    "rubric": ("Criterion", "Rubric", "SheetError", "SheetProblem"),
+    "severity": ("Cells", "SeverityReport", "analyse_severity"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
     "Cells",
     "CorridorRule",
@@ -57,3 +67,31 @@ __all__ = [
     "score_panel",
     "verify",
 ]
+
+if TYPE_CHECKING:
+    from leitai.scoring.batch import MarkTable, aggregate_batch, rank_batch
+    from leitai.scoring.draw import canonical_codes, commitment, draw_order, new_seed, verify
+    from leitai.scoring.panel import (
+        DroppedMark,
+        Method,
+        Mode,
+        PanelRule,
+        PanelScore,
+        TrimNote,
+        TrimOutcome,
+        score_panel,
+    )
+    from leitai.scoring.ranking import Placing, TieBreak, rank_panel_scores
+    from leitai.scoring.reliability import CorridorRule, Reliability, assess_panel
+    from leitai.scoring.robustness import CutRobustness, Verdict, bootstrap_cut
+    from leitai.scoring.rubric import Criterion, Rubric, SheetError, SheetProblem
+    from leitai.scoring.severity import Cells, SeverityReport, analyse_severity
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -163,6 +163,8 @@ def aggregate_rows(
     """
     rows, width = values.shape
     judges = present.sum(axis=1).astype(np.int64)
+    if rule.method is Method.MEAN or (rule.method is Method.TRIMMED and rule.trim <= 1):
+        return _aggregate_by_reduction(values, present, judges, rule, name_dropped=name_dropped)
     row_index = np.arange(rows)[:, None]
     # Absent cells sort after every present one; ties keep column (judge code) order.
     sentinel = (int(values.max()) + 1) if values.size else 0
@@ -197,6 +199,47 @@ def aggregate_rows(
     high_columns = (judges - k)[:, None] + np.arange(k)[None, :]
     high_columns = np.where(trims[:, None], high_columns, 0)
     dropped_high = np.where(trims[:, None], order[row_index, high_columns], NO_JUDGE)
+    return RowAggregate(numerator, denominator, dropped_low, dropped_high)
+
+
+def _aggregate_by_reduction(
+    values: IntArray,
+    present: NDArray[np.bool_],
+    judges: NDArray[np.int64],
+    rule: PanelRule,
+    *,
+    name_dropped: bool,
+) -> RowAggregate:
+    """Mean, or trimming one mark at each end, without sorting: sum − lowest − highest.
+
+    The lowest is the first minimum in column order and the highest the last maximum, which is
+    exactly what the sorting path drops: the first and last of the (mark, column) order.
+    """
+    rows, width = values.shape
+    complete = bool(present.all())
+    zeroed = values if complete else np.where(present, values, 0)
+    total = zeroed.sum(axis=1)
+    trims = _trims(judges, rule)
+    k = rule.trim if rule.method is Method.TRIMMED else 0
+    no_drop = np.full((rows, k), NO_JUDGE, dtype=np.int64)
+    if not trims.any():
+        return RowAggregate(total, judges, no_drop, no_drop)
+    if complete:
+        low_column = np.argmin(values, axis=1)
+        high_column = width - 1 - np.argmax(values[:, ::-1], axis=1)
+    else:
+        largest = int(np.abs(values).max()) + 1
+        low_column = np.argmin(np.where(present, values, largest), axis=1)
+        reversed_values = np.where(present, values, -largest)[:, ::-1]
+        high_column = width - 1 - np.argmax(reversed_values, axis=1)
+    row = np.arange(rows)
+    low, high = values[row, low_column], values[row, high_column]
+    numerator = np.where(trims, total - low - high, total)
+    denominator = np.where(trims, judges - 2, judges)
+    if not name_dropped:
+        return RowAggregate(numerator, denominator, no_drop, no_drop)
+    dropped_low = np.where(trims, low_column, NO_JUDGE).astype(np.int64)[:, None]
+    dropped_high = np.where(trims, high_column, NO_JUDGE).astype(np.int64)[:, None]
     return RowAggregate(numerator, denominator, dropped_low, dropped_high)
 
 
@@ -250,6 +293,8 @@ def rank_batch(
     if any(key.dtype == object for key in keys):
         rows = sorted(range(count), key=lambda i: tuple(-int(key[i]) for key in keys))
         order = np.array(rows, dtype=np.int64)
+    elif len(keys) == 1:
+        order = np.argsort(-keys[0], kind="stable").astype(np.int64)
     else:
         # lexsort's last key is the primary one; equal keys keep row order (stable).
         order = np.lexsort(tuple(-key for key in reversed(keys))).astype(np.int64)

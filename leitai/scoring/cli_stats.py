@@ -10,20 +10,19 @@ from __future__ import annotations
 import argparse
 import json
 from decimal import Decimal
-from json.encoder import encode_basestring
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from leitai.scoring.batch import NO_JUDGE, BatchScores, MarkTable, aggregate_batch, rank_batch
-from leitai.scoring.exact import IntArray
+from leitai.scoring.batch import NO_JUDGE, MarkTable, aggregate_batch, rank_batch
+from leitai.scoring.cli_aggregate import AggregateOutput
 from leitai.scoring.longtable import InputError, LongTable, UsageError, read_long_table
 from leitai.scoring.panel import Method, Mode, PanelRule
 from leitai.scoring.ranking import TieBreak, TieBreakKind
-from leitai.scoring.reliability import assess_panel
-from leitai.scoring.robustness import bootstrap_cut
-from leitai.scoring.severity import Cells, analyse_severity, connected_components
+
+if TYPE_CHECKING:
+    from leitai.scoring.severity import Cells
 
 
 def run_stats(args: argparse.Namespace) -> str:
@@ -81,6 +80,13 @@ def _seat_table(
     n_c = len(_criteria(table))
     pair = table.participant * n_j + table.judge
     key = pair * n_c + table.criterion
+    if seat_group is None and key.size == n_p * n_j * n_c and _is_identity(key):
+        # Every judge scored every participant, rows in (participant, judge, criterion) order:
+        # the table is the marks reshaped, with no scatter.
+        present = np.ones((n_p, n_j), dtype=bool)
+        seats = np.broadcast_to(np.arange(n_j, dtype=np.int64), (n_p, n_j))
+        values = table.units.reshape(n_p, n_j, n_c)
+        return MarkTable(values, present, table.exponent, weights), seats
     order = None if bool((np.diff(key) > 0).all()) else np.argsort(key, kind="stable")
     pair_sorted = pair if order is None else pair[order]
     new_pair = np.ones(pair_sorted.size, dtype=bool)
@@ -109,6 +115,10 @@ def _seat_table(
     present[p_of_pair, seat] = True
     judge_of_seat[p_of_pair, seat] = j_of_pair
     return MarkTable(values, present, table.exponent, weights), judge_of_seat
+
+
+def _is_identity(key: NDArray[np.int64]) -> bool:
+    return bool(key[0] == 0 and (np.diff(key) == 1).all())
 
 
 def _seat_in_group(group: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -147,16 +157,6 @@ def _incomplete_sheet(
     )
 
 
-def _format_units(units: IntArray, decimals: int) -> list[str]:
-    values = [int(u) for u in units.tolist()]
-    if decimals == 0:
-        return [str(v) for v in values]
-    scale = 10**decimals
-    return [
-        f"{'-' if v < 0 else ''}{abs(v) // scale}.{abs(v) % scale:0{decimals}d}" for v in values
-    ]
-
-
 def _aggregate(table: LongTable, args: argparse.Namespace) -> str:
     rule = _rule(args)
     weights = _weights(table, args.weights)
@@ -174,116 +174,18 @@ def _aggregate(table: LongTable, args: argparse.Namespace) -> str:
     needs_criteria = any(tb.kind is TieBreakKind.CRITERION for tb in chain)
     scores = aggregate_batch(marks, rule, criterion_marks=needs_criteria)
     ranks, tied, order = rank_batch(scores, chain, criteria)
-    rows = _AggregateRows(table, rule, marks, scores, judge_of_seat)
+    output = AggregateOutput(
+        participants=table.participants,
+        judges=table.judges,
+        criteria=criteria,
+        rule=rule,
+        marks=marks,
+        scores=scores,
+        judge_of_seat=judge_of_seat,
+    )
     if args.json:
-        return rows.json(order, ranks, tied)
-    return rows.text(order, ranks, tied)
-
-
-class _AggregateRows:
-    """Formats aggregate results; strings are built per column, then joined per row."""
-
-    def __init__(
-        self,
-        table: LongTable,
-        rule: PanelRule,
-        marks: MarkTable,
-        scores: BatchScores,
-        judge_of_seat: NDArray[np.int64],
-    ) -> None:
-        self.table, self.rule, self.marks, self.scores = table, rule, marks, scores
-        self.judge_of_seat, self.criteria = judge_of_seat, _criteria(table)
-        self.score_text = _format_units(scores.score_units, rule.decimals)
-
-    def dropped(self, participant: int) -> list[tuple[str, str | None, str, str]]:
-        """(judge, criterion, mark, side) of each dropped mark, lows first."""
-        scores = self.scores
-        result: list[tuple[str, str | None, str, str]] = []
-        by_criterion = scores.dropped_low.ndim == 3
-        for side, seats in (("low", scores.dropped_low), ("high", scores.dropped_high)):
-            rows = seats[participant] if by_criterion else seats[participant][None, :]
-            for c, row in enumerate(rows):
-                for seat in row.tolist():
-                    if seat == NO_JUDGE:
-                        continue
-                    judge = self.table.judges[int(self.judge_of_seat[participant, seat])]
-                    if by_criterion:
-                        units = int(self.marks.values[participant, seat, c])
-                        mark = _format_units(np.array([units]), self.table.exponent)[0]
-                        result.append((judge, self.criteria[c], mark, side))
-                    else:
-                        units = int(scores.total_units[participant, seat])
-                        mark = _format_units(np.array([units]), scores.total_exponent)[0]
-                        result.append((judge, None, mark, side))
-        return result
-
-    def text(
-        self, order: NDArray[np.int64], ranks: NDArray[np.int64], tied: NDArray[np.bool_]
-    ) -> str:
-        header = ["rank", "participant", "score", "judges", "dropped"]
-        out = ["\t".join(header)]
-        codes, judges = self.table.participants, self.scores.judges.tolist()
-        any_trim = bool(self.scores.trimmed.any())
-        rank_list, tied_list = ranks.tolist(), tied.tolist()
-        for i in order.tolist():
-            dropped = ""
-            if any_trim and self.scores.trimmed[i]:
-                dropped = "; ".join(
-                    f"{j} {m} {side}" if c is None else f"{j} {c} {m} {side}"
-                    for j, c, m, side in self.dropped(i)
-                )
-            rank = f"{rank_list[i]}=" if tied_list[i] else str(rank_list[i])
-            out.append(f"{rank}\t{codes[i]}\t{self.score_text[i]}\t{judges[i]}\t{dropped}")
-        return "\n".join(out) + "\n"
-
-    def json(
-        self, order: NDArray[np.int64], ranks: NDArray[np.int64], tied: NDArray[np.bool_]
-    ) -> str:
-        codes = [encode_basestring(code) for code in self.table.participants]
-        judges = [encode_basestring(code) for code in self.table.judges]
-        names = {code: i for i, code in enumerate(self.table.judges)}
-        criteria_json = self._criteria_json()
-        rank_list, tied_list, counts = ranks.tolist(), tied.tolist(), self.scores.judges.tolist()
-        any_trim = bool(self.scores.trimmed.any())
-        parts = []
-        for i in order.tolist():
-            dropped = ""
-            if any_trim and self.scores.trimmed[i]:
-                dropped = ",".join(
-                    f'{{"judge":{judges[names[j]]},"criterion":'
-                    f'{"null" if c is None else encode_basestring(c)},"mark":"{m}"}}'
-                    for j, c, m, _ in self.dropped(i)
-                )
-            extra = f',"criteria":{criteria_json[i]}' if criteria_json else ""
-            parts.append(
-                f'{{"participant":{codes[i]},"score":"{self.score_text[i]}",'
-                f'"rank":{rank_list[i]},"tied":{"true" if tied_list[i] else "false"},'
-                f'"judges":{counts[i]},"dropped":[{dropped}]{extra}}}'
-            )
-        return '{"participants":[' + ",".join(parts) + "]}\n"
-
-    def _criteria_json(self) -> list[str]:
-        scores = self.scores
-        if self.rule.mode is not Mode.CRITERION or scores.criterion_units is None:
-            return []
-        assert scores.weighted_units is not None
-        keys = [encode_basestring(key) for key in self.criteria]
-        columns = [
-            (
-                _format_units(scores.criterion_units[:, c], self.rule.decimals),
-                _format_units(scores.weighted_units[:, c], self.rule.decimals),
-            )
-            for c in range(len(keys))
-        ]
-        return [
-            "{"
-            + ",".join(
-                f'{key}:{{"mark":"{marks[i]}","weighted":"{weighted[i]}"}}'
-                for key, (marks, weighted) in zip(keys, columns, strict=True)
-            )
-            + "}"
-            for i in range(scores.score_units.shape[0])
-        ]
+        return output.json(order, ranks, tied)
+    return output.text(order, ranks, tied)
 
 
 def _dumps(document: Any) -> str:
@@ -291,6 +193,8 @@ def _dumps(document: Any) -> str:
 
 
 def _totals_cells(table: LongTable, weights: tuple[Decimal, ...]) -> Cells:
+    from leitai.scoring.severity import Cells  # scipy.sparse is slow to import
+
     marks, judge_of_seat = _seat_table(table, weights)
     scores = aggregate_batch(marks, PanelRule(method=Method.MEAN))
     present = marks.present
@@ -301,6 +205,8 @@ def _totals_cells(table: LongTable, weights: tuple[Decimal, ...]) -> Cells:
 
 
 def _reliability(table: LongTable, args: argparse.Namespace) -> str:
+    from leitai.scoring.reliability import assess_panel  # scipy.stats is slow to import
+
     cells = _totals_cells(table, _weights(table, args.weights))
     values = np.zeros((len(cells.participants), len(cells.judges)))
     present = np.zeros(values.shape, dtype=bool)
@@ -388,6 +294,8 @@ def _reliability_text(document: dict[str, Any]) -> str:
 
 
 def _severity(table: LongTable, args: argparse.Namespace) -> str:
+    from leitai.scoring.severity import analyse_severity
+
     report = analyse_severity(_totals_cells(table, _weights(table, args.weights)))
     document = {
         "components": [
@@ -441,6 +349,9 @@ def _robustness(table: LongTable, args: argparse.Namespace) -> str:
     rule = _rule(args)
     weights = _weights(table, args.weights)
     cells = _totals_cells(table, weights)
+    from leitai.scoring.robustness import bootstrap_cut
+    from leitai.scoring.severity import connected_components
+
     participant_panel, judge_panel, _ = connected_components(cells)
     marks, _ = _seat_table(table, weights, seat_group=judge_panel)
     result = bootstrap_cut(

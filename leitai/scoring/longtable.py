@@ -258,6 +258,8 @@ def _refuse_duplicates(table: LongTable) -> None:
     n_judges = len(table.judges)
     n_criteria = len(table.criteria) if table.criteria else 1
     key = (table.participant * n_judges + table.judge) * n_criteria + table.criterion
+    if bool((key[1:] > key[:-1]).all()):
+        return  # sorted and strictly increasing, as files written by programs usually are
     order = np.argsort(key, kind="stable")
     repeated = np.flatnonzero(key[order][1:] == key[order][:-1])
     if repeated.size == 0:

@@ -15,6 +15,7 @@ from leitai.scoring.longtable import MAX_EXPONENT, OPTIONAL, REQUIRED, LongTable
 
 MAX_CODE_BYTES = 32
 MAX_SCORE_BYTES = 16
+PADDING = max(MAX_CODE_BYTES, MAX_SCORE_BYTES)
 COMMA, NEWLINE, DOT, MINUS, ZERO = 44, 10, 46, 45, 48
 
 
@@ -36,8 +37,9 @@ def read_plain_csv(path: str, data: bytes) -> LongTable | None:
     body = data[header_end + 1 :].rstrip(b"\n")
     if not body:
         return None
-    buf = np.frombuffer(body + b"\n", dtype=np.uint8)
-    fields = _split(buf, len(names))
+    buf = np.frombuffer(body + b"\n" + bytes(PADDING), dtype=np.uint8)
+    may_have_blanks = b" " in body or b"\t" in body
+    fields = _split(buf, len(names), may_have_blanks=may_have_blanks)
     if fields is None:
         return None
     starts, ends = fields
@@ -72,43 +74,59 @@ def read_plain_csv(path: str, data: bytes) -> LongTable | None:
 
 
 def _split(
-    buf: NDArray[np.uint8], columns: int
+    buf: NDArray[np.uint8], columns: int, *, may_have_blanks: bool
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
     """Start and end offsets of every field, (rows, columns); None unless every line has exactly
     `columns` non-empty fields without surrounding spaces."""
-    newlines = np.flatnonzero(buf == NEWLINE)
-    commas = np.flatnonzero(buf == COMMA)
-    rows = newlines.size
-    if commas.size != rows * (columns - 1):
+    # bytes.translate maps every byte through a table in one C pass: delimiters to 1, others 0.
+    marks = np.frombuffer(buf.tobytes().translate(_DELIMITER_TABLE), dtype=np.bool_)
+    delimiters = np.flatnonzero(marks)
+    if delimiters.size % columns:
         return None
-    line_starts = np.concatenate(([0], newlines[:-1] + 1))
-    commas_by_line = commas.reshape(rows, columns - 1)
-    # Commas are in file order, so if each line's group starts and ends inside that line, every
-    # line holds exactly its own columns − 1 commas.
-    if columns > 1 and not (
-        (commas_by_line[:, 0] >= line_starts).all() and (commas_by_line[:, -1] < newlines).all()
-    ):
+    ends = delimiters.reshape(-1, columns)
+    kinds = buf[ends]
+    # Each line: columns − 1 commas, then its newline, in that order.
+    if not ((kinds[:, :-1] == COMMA).all() and (kinds[:, -1] == NEWLINE).all()):
         return None
-    starts = np.concatenate((line_starts[:, None], commas_by_line + 1), axis=1)
-    ends = np.concatenate((commas_by_line, newlines[:, None]), axis=1)
+    starts = np.empty_like(ends)
+    starts.ravel()[0] = 0
+    starts.ravel()[1:] = ends.ravel()[:-1] + 1
     if (ends <= starts).any():
         return None
-    first, last = buf[starts], buf[ends - 1]
-    if np.isin(first, (32, 9)).any() or np.isin(last, (32, 9)).any():
-        return None
+    if may_have_blanks:
+        first, last = buf[starts], buf[ends - 1]
+        blank = (first == 32) | (first == 9) | (last == 32) | (last == 9)
+        if blank.any():
+            return None
     return starts, ends
 
 
-def _byte_columns(
+def _field_bytes(
     buf: NDArray[np.uint8], starts: NDArray[np.int64], lengths: NDArray[np.int64], width: int
-) -> list[NDArray[np.uint8]]:
-    """Byte w of every field (0 past its end), for w < width."""
-    limit = buf.size - 1
-    result = []
-    for w in range(width):
-        byte = buf[np.minimum(starts + w, limit)]
-        result.append(np.where(w < lengths, byte, 0).astype(np.uint8))
-    return result
+) -> NDArray[np.uint8]:
+    """(rows, width) bytes of every field, zero past its end, in one strided gather.
+
+    `width` is a multiple of 8, so the block is also (rows, width / 8) little-endian words, and
+    zeroing the bytes past each field's end is one AND per word.
+    """
+    # buf carries PADDING zero bytes after its last newline, so a window of `width` bytes from
+    # any field start stays inside it.
+    assert width <= PADDING
+    assert width % 8 == 0
+    windows = np.lib.stride_tricks.as_strided(
+        buf, shape=(buf.size - width + 1, width), strides=(1, 1)
+    )
+    block = windows[starts]
+    words = block.view("<u8")
+    for k in range(width // 8):
+        keep = np.clip(lengths - 8 * k, 0, 8)
+        words[:, k] &= _KEEP_BYTES[keep]
+    return block
+
+
+_DELIMITER_TABLE = bytes(1 if byte in (COMMA, NEWLINE) else 0 for byte in range(256))
+# _KEEP_BYTES[n]: a little-endian word mask keeping its first n bytes.
+_KEEP_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 
 
 def _factorize(
@@ -125,26 +143,39 @@ def _factorize(
     if longest > MAX_CODE_BYTES:
         return None
     n_words = (longest + 7) // 8
-    columns = _byte_columns(buf, starts, lengths, 8 * n_words)
-    words = np.zeros((starts.size, n_words), dtype=np.uint64)
-    for w, column in enumerate(columns):
-        words[:, w // 8] |= column.astype(np.uint64) << np.uint64(56 - 8 * (w % 8))
-    changes = np.ones(starts.size, dtype=bool)
-    changes[1:] = (words[1:] != words[:-1]).any(axis=1)
-    run_starts = np.flatnonzero(changes)
-    representatives = words[run_starts]
-    order = np.lexsort(representatives.T[::-1])
-    ordered = representatives[order]
-    distinct = np.ones(order.size, dtype=bool)
-    distinct[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
-    code_of_sorted = np.cumsum(distinct) - 1
-    code_of_run = np.empty(order.size, dtype=np.int64)
-    code_of_run[order] = code_of_sorted
-    run_lengths = np.diff(np.append(run_starts, starts.size))
-    index = np.repeat(code_of_run, run_lengths)
-    first_rows = run_starts[order[distinct]]
+    block = _field_bytes(buf, starts, lengths, 8 * n_words)
+    words = block.view(">u8").astype(np.uint64)  # (rows, n_words), byte order = value order
+    if n_words == 1:
+        flat = words[:, 0]
+        changes = np.ones(flat.size, dtype=bool)
+        changes[1:] = flat[1:] != flat[:-1]
+        run_starts = np.flatnonzero(changes)
+        representatives = flat[run_starts]
+        # Hashing finds the few distinct judges among millions of rows without a full sort.
+        distinct = np.sort(np.unique(representatives, sorted=False))
+        code_of_run = np.searchsorted(distinct, representatives).astype(np.int64)
+        as_bytes = distinct.astype(">u8").view("S8").tolist()
+    else:
+        changes = np.ones(starts.size, dtype=bool)
+        changes[1:] = (words[1:] != words[:-1]).any(axis=1)
+        run_starts = np.flatnonzero(changes)
+        rows = words[run_starts]
+        order = np.lexsort(rows.T[::-1])
+        ordered = rows[order]
+        distinct_flags = np.ones(order.size, dtype=bool)
+        distinct_flags[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+        code_of_run = np.empty(order.size, dtype=np.int64)
+        code_of_run[order] = np.cumsum(distinct_flags) - 1
+        first_rows = run_starts[order[distinct_flags]]
+        as_bytes = block[first_rows].view(f"S{8 * n_words}").ravel().tolist()
+    if run_starts.size == starts.size:
+        index = code_of_run
+    else:
+        index = np.repeat(code_of_run, np.diff(np.append(run_starts, starts.size)))
+    # Fixed-width bytes items drop their trailing zeros; codes hold no newline, so one join and
+    # one decode turn them all into str.
     try:
-        codes = [bytes(buf[starts[row] : ends[row]]).decode("utf-8") for row in first_rows.tolist()]
+        codes = b"\n".join(as_bytes).decode("utf-8").split("\n")
     except UnicodeDecodeError:
         return None
     return codes, index
@@ -169,20 +200,24 @@ def _parse_scores(
     width = int(lengths.max())
     if width > MAX_SCORE_BYTES:
         return None
-    columns = _byte_columns(buf, starts, lengths, width)
-    negative = columns[0] == MINUS
+    block = _field_bytes(buf, starts, lengths, 8 * ((width + 7) // 8))
+    negative = block[:, 0] == MINUS
     value = np.zeros(starts.size, dtype=np.int64)
-    digits = np.zeros(starts.size, dtype=np.int64)
-    dot_at = np.full(starts.size, -1, dtype=np.int64)
-    for w, column in enumerate(columns):
-        inside = w < lengths
-        is_digit = (column >= ZERO) & (column <= ZERO + 9)
-        is_dot = column == DOT
-        allowed = is_digit | is_dot | ((column == MINUS) & (w == 0)) | ~inside
-        if not allowed.all() or (is_dot & (dot_at >= 0)).any():
+    digits = np.zeros(starts.size, dtype=np.int8)
+    dot_at = np.full(starts.size, -1, dtype=np.int8)
+    # Horner over the byte columns: the number read without its point, digit by digit.
+    for w in range(width):
+        byte = block[:, w]
+        digit = byte - np.uint8(ZERO)  # wraps for non-digits, so one comparison tests 0–9
+        is_digit = digit <= 9
+        is_dot = byte == DOT
+        other = ~(is_digit | is_dot | (byte == 0))
+        if w == 0:
+            other &= ~negative
+        if other.any() or (is_dot & (dot_at >= 0)).any():
             return None
-        dot_at = np.where(is_dot, w, dot_at)
-        value = np.where(is_digit, value * 10 + (column.astype(np.int64) - ZERO), value)
+        dot_at[is_dot] = w
+        value = np.where(is_digit, value * 10 + digit, value)
         digits += is_digit
     if (digits == 0).any():
         return None
