@@ -189,7 +189,7 @@ def _aggregate(table: LongTable, args: argparse.Namespace) -> str:
 
 
 def _dumps(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=1) + "\n"
+    return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=2) + "\n"
 
 
 def _totals_cells(table: LongTable, weights: tuple[Decimal, ...]) -> Cells:

@@ -79,6 +79,29 @@ def test_aggregate_criterion_mode_with_weights(tmp_path, capsys):
     }
 
 
+def test_aggregate_criterion_mode_text_shows_criteria_and_dropped_marks(tmp_path, capsys):
+    marks = {
+        "J1": ("6", "9"),
+        "J2": ("7", "8"),
+        "J3": ("8", "7"),
+        "J4": ("9", "6"),
+        "J5": ("7", "7"),
+    }
+    text = "participant,judge,criterion,score\n" + "".join(
+        f"P1,{judge},{c},{m}\n"
+        for judge, pair in marks.items()
+        for c, m in zip("ab", pair, strict=True)
+    )
+    code, out, _ = run(capsys, "stats", "aggregate", write(tmp_path, text), "--mode", "criterion")
+    assert code == 0
+    # a: drop J1 6 and J4 9, keep 7 8 7 → 7.33; b: drop J4 6 and J1 9, keep 8 7 7 → 7.33.
+    assert out.splitlines() == [
+        "rank\tparticipant\tscore\tjudges\ta\tb\tdropped",
+        "1\tP1\t14.66\t5\t7.33 (7.33)\t7.33 (7.33)\t"
+        "J1 a 6 low; J4 b 6 low; J4 a 9 high; J1 b 9 high",
+    ]
+
+
 def test_aggregate_ties_are_shared_and_flagged_unless_broken(tmp_path, capsys):
     text = "participant,judge,score\nA,J1,8\nA,J2,9\nB,J1,9\nB,J2,8\nC,J1,7\nC,J2,7\n"
     path = write(tmp_path, text)
