@@ -19,7 +19,13 @@ DEBUG = False
 IMPORT_INLINE_BYTES = 64 * 1024
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # One file per xdist worker, so parallel workers never share a database.
+    # One file per test process (xdist workers, or two suites run at once on one machine), so
+    # no two runs ever share a database. pytest-django deletes it at the end of the run.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = str(DATABASES["default"]["NAME"])
-    DATABASES["default"]["TEST"] = {"NAME": name.replace(".sqlite3", f"-test-{worker}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": name.replace(".sqlite3", f"-test-{worker}-{os.getpid()}.sqlite3")
+    }
+else:
+    # The same for PostgreSQL: a database of this run's own (pytest-xdist adds a worker suffix).
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}

@@ -75,8 +75,7 @@ class PlanDigest:
         self._hash = hashlib.sha256()
 
     def add(self, *parts: object) -> None:
-        self._hash.update("\x1f".join(str(p) for p in parts).encode())
-        self._hash.update(b"\x1e")
+        self._hash.update(("\x1f".join(map(str, parts)) + "\x1e").encode())
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()

@@ -12,10 +12,11 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -36,17 +37,60 @@ class Column:
 
 @dataclass
 class Sheet:
-    """An open spreadsheet: its header as written, the fields found, and its rows."""
+    """An open spreadsheet: its header as written, the fields found, and its records.
+
+    Read it once, either as `rows` (dicts; convenient) or as `tuples(fields)` (the fast path a
+    million-row import uses). Wholly empty lines are skipped; row numbers count them, as a
+    spreadsheet program would.
+    """
 
     header: list[str]
     field_of_column: dict[int, str]
-    rows: Iterator[tuple[int, dict[str, str]]]
+    records: Iterator[list[Any]]
+    cells_are_text: bool  # CSV cells are strings already; xlsx cells are numbers, dates, None
+    fields: list[str] = field(default_factory=list)  # every column the reader knows
 
     def header_text(self, field: str) -> str:
         for index, name in self.field_of_column.items():
             if name == field:
                 return self.header[index]
         return field
+
+    @property
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        fields = self.fields or list(dict.fromkeys(self.field_of_column.values()))
+        for number, values in self.tuples(fields):
+            yield number, dict(zip(fields, values, strict=True))
+
+    def tuples(self, fields: list[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """(row number, the cells of `fields` in that order); absent optional fields read ""."""
+        column_of = {field: index for index, field in self.field_of_column.items()}
+        positions = [column_of.get(field, -1) for field in fields]
+        if not self.cells_are_text:
+            yield from self._converted(positions)
+            return
+        width = max(positions) + 1
+        complete = all(p >= 0 for p in positions)
+        pick = itemgetter(*positions) if complete and len(positions) > 1 else None
+        strip = str.strip
+        for number, record in enumerate(self.records, start=2):
+            if len(record) < width:
+                record = record + [""] * (width - len(record))
+            if pick is not None:
+                values = tuple(map(strip, pick(record)))
+            else:
+                values = tuple(strip(record[p]) if p >= 0 else "" for p in positions)
+            if not any(values) and not "".join(record).strip():
+                continue  # wholly empty lines at the end of a sheet are common; not rows
+            yield number, values
+
+    def _converted(self, positions: list[int]) -> Iterator[tuple[int, tuple[str, ...]]]:
+        for number, record in enumerate(self.records, start=2):
+            width = len(record)
+            values = tuple(_cell_text(record[p]) if 0 <= p < width else "" for p in positions)
+            if not any(values) and not any(_cell_text(v) for v in record):
+                continue
+            yield number, values
 
 
 def detect_encoding(path: Path, chunk_size: int = 1 << 20) -> str:
@@ -139,48 +183,11 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _rows_from(
-    records: Iterator[list[object]], mapping: Mapping[int, str], first_row: int
-) -> Iterator[tuple[int, dict[str, str]]]:
-    pairs = list(mapping.items())
-    for number, record in enumerate(records, start=first_row):
-        width = len(record)
-        values = {field: _cell_text(record[i]) if i < width else "" for i, field in pairs}
-        if not any(values.values()) and not any(_cell_text(v) for v in record):
-            continue  # wholly empty lines at the end of a sheet are common; they are not rows
-        yield number, values
-
-
-def _rows_from_csv(
-    records: Iterator[list[str]], mapping: Mapping[int, str], first_row: int
-) -> Iterator[tuple[int, dict[str, str]]]:
-    # The hot path of a million-row import: cells are already text, so no per-cell type checks.
-    pairs = list(mapping.items())
-    for number, record in enumerate(records, start=first_row):
-        width = len(record)
-        values = {field: record[i].strip() if i < width else "" for i, field in pairs}
-        if not any(values.values()) and not "".join(record).strip():
-            continue
-        yield number, values
-
-
 def open_sheet(path: Path, columns: list[Column], original_name: str = "") -> Sheet:
     kind = sniff_kind(path, original_name)
     sheet = _open_xlsx(path, columns) if kind == "xlsx" else _open_csv(path, columns)
-    absent = [c.field for c in columns if c.field not in sheet.field_of_column.values()]
-    if absent:
-        # Optional columns left out of the file read as empty cells.
-        sheet.rows = _with_empty(sheet.rows, absent)
+    sheet.fields = [column.field for column in columns]
     return sheet
-
-
-def _with_empty(
-    rows: Iterator[tuple[int, dict[str, str]]], fields: list[str]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    for number, values in rows:
-        for field in fields:
-            values[field] = ""
-        yield number, values
 
 
 def _open_csv(path: Path, columns: list[Column]) -> Sheet:
@@ -217,7 +224,7 @@ def _open_csv(path: Path, columns: list[Column]) -> Sheet:
                     % {"row": reader.line_num, "error": error}
                 ) from None
 
-    return Sheet(header=header, field_of_column=mapping, rows=_rows_from_csv(records(), mapping, 2))
+    return Sheet(header=header, field_of_column=mapping, records=records(), cells_are_text=True)
 
 
 def _open_xlsx(path: Path, columns: list[Column]) -> Sheet:
@@ -254,7 +261,7 @@ def _open_xlsx(path: Path, columns: list[Column]) -> Sheet:
         finally:
             workbook.close()
 
-    return Sheet(header=header, field_of_column=mapping, rows=_rows_from(rows(), mapping, 2))
+    return Sheet(header=header, field_of_column=mapping, records=rows(), cells_are_text=False)
 
 
 def csv_text(rows: list[list[str]]) -> str:
