@@ -132,7 +132,6 @@ class AggregateOutput:
     ) -> str:
         dropped = self._dropped(as_json=False)
         score = format_units(self.scores.score_units, self.rule.decimals)
-        judges = self.scores.judges.tolist()
         rank = [
             f"{r}=" if t else str(r) for r, t in zip(ranks.tolist(), tied.tolist(), strict=True)
         ]
@@ -140,7 +139,7 @@ class AggregateOutput:
         header = ["rank", "participant", "score", "judges", *self.criteria_header(), "dropped"]
         # Reorder each column in C (object-array take), then join rows with map/zip: no
         # per-line bytecode beyond the join itself.
-        columns = [rank, list(self.participants), score, [str(n) for n in judges]]
+        columns = [rank, list(self.participants), score, format_units(self.scores.judges, 0)]
         if self.rule.mode is Mode.CRITERION:
             columns.append([c[:-1] for c in criteria])
         columns.append(dropped)

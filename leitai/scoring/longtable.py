@@ -68,25 +68,26 @@ def read_long_table(path: str) -> LongTable:
         raise InputError(path, 1, "the file is empty")
     if file.suffix.lower() == ".xlsx" or data[:4] == b"PK\x03\x04":
         return build_table(path, _xlsx_rows(path, data))
-    text, was_utf8 = decode_text(path, data)
-    if was_utf8 and len(data) >= FAST_PATH_BYTES:
+    if len(data) >= FAST_PATH_BYTES:
         from leitai.scoring.longtable_fast import read_plain_csv
 
+        # It decodes every code it keeps as UTF-8 and accepts only ASCII digits elsewhere, so a
+        # table from it is one the general reader would also have read as UTF-8.
         fast = read_plain_csv(path, data)
         if fast is not None:
             return fast
-    return build_table(path, _csv_rows(text))
+    return build_table(path, _csv_rows(decode_text(path, data)))
 
 
-def decode_text(path: str, data: bytes) -> tuple[str, bool]:
-    """Text of a CSV file: UTF-8 (with or without BOM), else GB18030; True when it was UTF-8."""
+def decode_text(path: str, data: bytes) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), else GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), True
+        return data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
         try:
-            return data.decode("gb18030"), False
+            return data.decode("gb18030")
         except UnicodeDecodeError:
             line = data.count(b"\n", 0, utf8_error.start) + 1
             raise InputError(path, line, "bytes that are neither UTF-8 nor GB18030") from None

@@ -31,7 +31,11 @@ def read_plain_csv(path: str, data: bytes) -> LongTable | None:
     header_end = data.find(b"\n")
     if header_end <= 0:
         return None
-    names = [name.strip().lower() for name in data[:header_end].decode("utf-8").split(",")]
+    try:
+        header = data[:header_end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    names = [name.strip().lower() for name in header.split(",")]
     if sorted(names) not in (sorted(REQUIRED), sorted(REQUIRED + OPTIONAL)):
         return None
     body = data[header_end + 1 :].rstrip(b"\n")
