@@ -19,11 +19,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NoReturn
 
-from leitai.scoring.draw import DrawError, commitment, draw_order, new_seed, normalise_seed, verify
+from leitai.scoring.draw import (
+    DrawError,
+    canonical_code,
+    commitment,
+    draw_order,
+    new_seed,
+    normalise_seed,
+    verify,
+)
 from leitai.scoring.longtable import InputError, UsageError, decode_text
 from leitai.scoring.panel import Method, Mode
 
@@ -54,7 +63,7 @@ def _weights(text: str) -> dict[str, Decimal]:
     return weights
 
 
-def _natural(minimum: int):  # type: ignore[no-untyped-def]
+def _natural(minimum: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -193,28 +202,21 @@ def read_participant_lines(path: str) -> list[tuple[int, str, str]]:
         shown = line.strip()
         if not shown:
             continue
-        code = shown.split(maxsplit=1)[0]
         try:
-            (canonical,) = _canonical_one(code)
+            canonical = canonical_code(shown.split(maxsplit=1)[0])
         except DrawError as error:
             raise InputError(path, number, str(error)) from None
         if canonical in seen:
             raise InputError(
                 path,
                 number,
-                f"participant code {code!r} appears twice (first on line {seen[canonical]})",
+                f"participant code {canonical!r} appears twice (first on line {seen[canonical]})",
             )
         seen[canonical] = number
         entries.append((number, canonical, shown))
     if not entries:
         raise InputError(path, 1, "the file is empty")
     return entries
-
-
-def _canonical_one(code: str) -> list[str]:
-    from leitai.scoring.draw import canonical_codes
-
-    return canonical_codes([code])
 
 
 def _checked_seed(seed: str) -> str:

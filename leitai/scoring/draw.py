@@ -50,14 +50,20 @@ def normalise_seed(seed: str) -> str:
     return normalised
 
 
+def canonical_code(code: str) -> str:
+    """One code as it enters the commitment: NFC, trimmed; refuses empty and control characters
+    (a newline inside a code would make the committed bytes ambiguous)."""
+    normalised = unicodedata.normalize("NFC", code).strip()
+    if not normalised:
+        raise DrawError("a participant code is empty")
+    if any(unicodedata.category(ch) == "Cc" for ch in normalised):
+        raise DrawError(f"participant code {normalised!r} contains a control character")
+    return normalised
+
+
 def canonical_codes(codes: Sequence[str]) -> list[str]:
-    """The frozen list: NFC, trimmed, sorted by code point; refuses empty and duplicate codes."""
-    normalised = [unicodedata.normalize("NFC", code).strip() for code in codes]
-    for code in normalised:
-        if not code:
-            raise DrawError("a participant code is empty")
-        if any(unicodedata.category(ch) == "Cc" for ch in code):
-            raise DrawError(f"participant code {code!r} contains a control character")
+    """The frozen list: each code canonical, sorted by code point; refuses duplicates."""
+    normalised = [canonical_code(code) for code in codes]
     seen: set[str] = set()
     for code in normalised:
         if code in seen:

@@ -76,7 +76,7 @@ class SeverityReport:
 def analyse_severity(cells: Cells) -> SeverityReport:
     n_participants, n_judges = len(cells.participants), len(cells.judges)
     component_of_participant, component_of_judge, count = connected_components(cells)
-    quality, severity = fit_additive(cells, component_of_participant, component_of_judge, count)
+    quality, severity = fit_additive(cells, component_of_judge, count)
     fitted = quality[cells.participant] + severity[cells.judge]
     residual = cells.mark - fitted
     df = cells.mark.size - n_participants - (n_judges - count)
@@ -154,10 +154,7 @@ def connected_components(cells: Cells) -> tuple[IndexArray, IndexArray, int]:
 
 
 def fit_additive(
-    cells: Cells,
-    component_of_participant: IndexArray,
-    component_of_judge: IndexArray,
-    count: int,
+    cells: Cells, component_of_judge: IndexArray, count: int
 ) -> tuple[FloatArray, FloatArray]:
     """Least-squares quality and severity with severities summing to 0 in each component.
 
@@ -185,7 +182,6 @@ def fit_additive(
         bordered = sparse.bmat([[block, ones], [ones.T, None]], format="csc")
         solution = sparse_linalg.spsolve(bordered, np.append(rhs[members], 0.0))
         severity[members] = np.asarray(solution, dtype=float)[: members.size]
-    del component_of_participant  # qualities follow from the severities directly
     quality = (
         np.bincount(cells.participant, cells.mark - severity[cells.judge], n_participants)
         / per_participant
