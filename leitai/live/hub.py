@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from leitai.live import conf
 from leitai.live.eager import ignore_result
@@ -104,7 +106,8 @@ class HubFigures:
 
     attached: bool
     rate: float
-    redis: str
+    redis: BridgeState
+    redis_error: str
     stats: HubStats
     topics: list[tuple[str, int]] = field(default_factory=list)
 
@@ -113,11 +116,11 @@ class HubFigures:
         return sum(count for _, count in self.topics)
 
 
-class BridgeState:
-    OFF = "off"
-    CONNECTING = "connecting"
-    SUBSCRIBED = "subscribed"
-    DOWN = "down"
+class BridgeState(models.TextChoices):
+    OFF = "off", _("Off (one process)")
+    CONNECTING = "connecting", _("Connecting")
+    SUBSCRIBED = "subscribed", _("Subscribed")
+    DOWN = "down", _("Down, retrying")
 
 
 class Hub:
@@ -417,13 +420,11 @@ class Hub:
         return self._figures_now()
 
     def _figures_now(self) -> HubFigures:
-        redis_state = self.bridge_state
-        if self.bridge_error and redis_state != BridgeState.SUBSCRIBED:
-            redis_state = f"{redis_state}: {self.bridge_error}"
         return HubFigures(
             attached=self.attached,
             rate=self.rate,
-            redis=redis_state,
+            redis=BridgeState(self.bridge_state),
+            redis_error="" if self.bridge_state == BridgeState.SUBSCRIBED else self.bridge_error,
             stats=HubStats(**vars(self.stats)),
             topics=sorted((name, len(t.subscribers)) for name, t in self._topics.items()),
         )

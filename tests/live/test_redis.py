@@ -53,6 +53,11 @@ def test_a_check_posted_to_one_server_reaches_a_client_of_the_other(server_facto
         connect(f"{b.ws_url}/ws/live/{topic}") as on_b,
         connect(f"{a.ws_url}/ws/live/{topic}") as on_a,
     ):
+        for ws in (on_b, on_a):
+            # Pings are answered only once the initial state is out: after this, the update
+            # can only arrive as a message, not inside a snapshot read meanwhile.
+            ws.send(json.dumps({"type": "ping", "t": 0}))
+            assert json.loads(ws.recv(timeout=10))["type"] == "pong"
         sent = post_check(a.url, cookie, csrf, text="from A", channel=channel)
         for ws in (on_b, on_a):
             frame = json.loads(ws.recv(timeout=10))

@@ -18,7 +18,8 @@
       var received = LeitaiLive.serverNow();
       show("seq", data.seq);
       show("text", data.text || "–");
-      show("size", JSON.stringify(frame).length);
+      var text = JSON.stringify(frame);
+      show("size", window.TextEncoder ? new TextEncoder().encode(text).length : text.length);
       show("received", new Date(received).toLocaleTimeString());
       show("offset", Math.round(LeitaiLive.clockOffset()));
       if (frame.type === "message") {
