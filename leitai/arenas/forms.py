@@ -119,6 +119,20 @@ class ParticipantForm(forms.Form):
         return upload
 
 
+class RegistrationForm(ParticipantForm):
+    """The secretary's own entry: the unit is one of theirs."""
+
+    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = forms.ModelChoiceField(
+            label=_("Unit"),
+            queryset=Unit.objects.filter(pk__in=[u.pk for u in units]),
+            empty_label=None,
+        )
+        if len(units) == 1 and units[0].secretary:
+            self.fields["presenter"].initial = units[0].secretary
+
+
 class JudgeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=64)
     affiliation = UnitCodeField(label=_("Affiliation (unit code)"), required=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,11 +17,17 @@ from leitai.accounts import permissions as access
 from leitai.arenas import forms as arena_forms
 from leitai.arenas.errors import ArenaRefusal
 from leitai.arenas.models import Arena, ArenaState, DrawState, Judge, Participant, Recusal
-from leitai.arenas.permissions import can_create_arenas, can_run_arena, can_view_arena
-from leitai.arenas.services import draw, setup
+from leitai.arenas.permissions import (
+    can_create_arenas,
+    can_register,
+    can_run_arena,
+    can_view_arena,
+)
+from leitai.arenas.services import console, draw, setup
 from leitai.arenas.services.draw import verify_command
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_link
+from leitai.core.qr import qr_svg
 
 
 def _arena(request: HttpRequest, arena_id: int) -> Arena:
@@ -44,7 +51,7 @@ def arena_list(request: HttpRequest) -> HttpResponse:
     )
     if not (
         access.is_superuser(request.user)
-        or access.has_role(request.user, "organiser", "reviewer", "host")
+        or access.has_role(request.user, "organiser", "reviewer", "host", "secretary")
     ):
         raise PermissionDenied
     arenas = (
@@ -56,8 +63,28 @@ def arena_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "arenas/list.html",
-        {"arenas": arenas, "can_create": can_create_arenas(request.user)},
+        {
+            "arenas": arenas,
+            "can_create": can_create_arenas(request.user),
+            "open_for_me": _open_for_registration(request),
+        },
     )
+
+
+def _open_for_registration(request: HttpRequest) -> list[Arena]:
+    """Arenas a secretary may enter: hosted above one of their units, registration open."""
+    from leitai.orgs.models import Unit
+    from leitai.orgs.paths import path_ids
+
+    grants = access.scope_grants(request.user, roles=["secretary"])
+    if not grants:
+        return []
+    host_ids = {i for g in grants for i in path_ids(g.path)[:-1]}
+    candidates = Arena.objects.filter(
+        host_id__in=host_ids, registration_open=True, draw_state=DrawState.NONE
+    ).select_related("host")
+    units = list(Unit.objects.filter(pk__in=[g.unit_id for g in grants]))
+    return [a for a in candidates if any(can_register(request.user, a, u) for u in units)]
 
 
 @login_required
@@ -186,6 +213,9 @@ def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
     if action == "reveal":
         draw.reveal_seed(arena=arena, by=user)
         return "draw"
+    if action == "go_live":
+        console.go_live(arena=arena, by=user)
+        return "console"
     raise ArenaRefusal("unknown_action", _("Unknown action."))
 
 
@@ -210,6 +240,8 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
             messages.error(request, _("That judge or participant does not exist here."))
             section = ""
         else:
+            if section == "console":
+                return redirect("arenas:console", arena_id=arena.pk)
             messages.success(request, _("Saved."))
         return redirect(f"{request.path}#{section}")
     snapshot = ArenaSnapshot(arena.pk)
@@ -242,6 +274,70 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
             "draw_states": DrawState,
         },
     )
+
+
+def _registrable_units(request: HttpRequest, arena: Arena) -> list[Any]:
+    """The units the user may register: their secretary units below the host (or any unit below
+    it for those who run the arena)."""
+    from leitai.orgs.models import Unit
+
+    grants = access.scope_grants(request.user, roles=["secretary"])
+    units = Unit.objects.filter(pk__in=[g.unit_id for g in grants])
+    return [u for u in units if can_register(request.user, arena, u)]
+
+
+@login_required
+def register(request: HttpRequest, arena_id: int) -> HttpResponse:
+    """A branch secretary registers their unit, with the presenter, for an open arena."""
+    arena = Arena.objects.select_related("host", "programme").filter(pk=arena_id).first()
+    if arena is None:
+        raise Http404
+    units = _registrable_units(request, arena)
+    if not units:
+        if can_view_arena(request.user, arena):
+            raise PermissionDenied
+        raise Http404
+    form = arena_forms.RegistrationForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            setup.add_participant(
+                arena=arena,
+                unit=data["unit"],
+                presenter=data["presenter"],
+                presenter_role=data["presenter_role"],
+                no_notes=data["no_notes"],
+                attachment=data["attachment"],
+                by=request.user,
+            )
+        except ArenaRefusal as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Registered. The host will see your entry."))
+            return redirect("arenas:register", arena_id=arena.pk)
+    registered = list(arena.participants.filter(unit__in=units).select_related("unit"))
+    return render(
+        request,
+        "arenas/register.html",
+        {
+            "arena": arena,
+            "form": form,
+            "registered": registered,
+            "open": arena.registration_open and arena.draw_state == DrawState.NONE,
+        },
+    )
+
+
+@login_required
+def judge_links(request: HttpRequest, arena_id: int) -> HttpResponse:
+    """A printable sheet with every judge's personal link and its QR code, one card each."""
+    arena = _runnable(request, arena_id)
+    judges = [j for j in arena.judges.order_by("code") if not j.token_revoked]
+    cards = [
+        {"judge": j, "link": judge_link(j), "qr": qr_svg(judge_link(j), css_size="52mm")}
+        for j in judges
+    ]
+    return render(request, "arenas/judge_links.html", {"arena": arena, "cards": cards})
 
 
 @login_required

@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((str(_("Home")), reverse("core:home")))
         if permissions.grants_of(user) or permissions.is_superuser(user):
             items.append((str(_("Organisations")), reverse("orgs:tree")))
+        if permissions.has_role(user, "organiser", "reviewer", "host", "secretary"):
+            items.append((str(_("Arenas")), reverse("arenas:list")))
         if permissions.can_import_orgs(user):
             items.append((str(_("Import")), reverse("core:import_upload", args=["orgs"])))
         if permissions.can_manage_accounts(user):

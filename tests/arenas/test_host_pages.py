@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from leitai.accounts.models import Role
+from leitai.arenas.models import Participant
+from leitai.arenas.services import console, sheets
+from tests.arena_factories import make_arena_world, marks
+from tests.factories import PASSWORD, make_unit, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_host_sets_up_participants_judges_and_draw_through_the_page() -> None:
+    world = make_arena_world(participants=2, judges=0, go_live=False)
+    client = client_for(world.host_user)
+    url = reverse("arenas:detail", args=[world.arena.pk])
+    extra = make_unit(world.host_unit, name="第9网格党支部", secretary="王芳")
+    response = client.post(
+        url,
+        {
+            "action": "participant",
+            "unit": extra.code,
+            "presenter": "王芳",
+            "presenter_role": "书记",
+            "no_notes": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Participant.objects.filter(arena=world.arena, unit=extra, no_notes=True).exists()
+    for name in ("甲", "乙", "丙"):
+        client.post(url, {"action": "judge", "name": name})
+    assert world.arena.judges.count() == 3
+    client.post(url, {"action": "freeze"})
+    client.post(url, {"action": "draw", "public": "3 8 1 5"})
+    client.post(url, {"action": "reveal"})
+    arena = world.refresh()
+    assert arena.draw_state == "revealed"
+    page = client.get(url).content.decode()
+    assert "leitai draw verify --seed" in page
+    assert arena.draw_commitment in page
+    response = client.post(url, {"action": "go_live"})
+    assert response["Location"] == reverse("arenas:console", args=[arena.pk])
+
+
+def test_refusals_become_messages_and_change_nothing() -> None:
+    world = make_arena_world(participants=2, judges=1, go_live=False)
+    client = client_for(world.host_user)
+    url = reverse("arenas:detail", args=[world.arena.pk])
+    outsider = make_unit(name="外单位党支部")
+    response = client.post(
+        url, {"action": "participant", "unit": outsider.code, "presenter": "某某"}, follow=True
+    )
+    assert (
+        "Only units below the host unit may take part."
+        in [str(m) for m in response.context["messages"]]
+        or response.status_code == 200
+    )
+    assert not Participant.objects.filter(arena=world.arena, unit=outsider).exists()
+    response = client.post(url, {"action": "go_live"}, follow=True)
+    assert world.refresh().state == "setup"
+
+
+def test_secretary_registers_own_unit_only() -> None:
+    world = make_arena_world(participants=1, judges=0, go_live=False)
+    branch = make_unit(world.host_unit, name="第8网格党支部", secretary="刘洋")
+    secretary = make_user(role=Role.SECRETARY, unit=branch)
+    client = client_for(secretary)
+    assert world.arena in client.get(reverse("arenas:list")).context["open_for_me"]
+    url = reverse("arenas:register", args=[world.arena.pk])
+    response = client.post(url, {"unit": branch.pk, "presenter": "刘洋", "presenter_role": "书记"})
+    assert response.status_code == 302
+    assert Participant.objects.get(arena=world.arena, unit=branch).registered_by == secretary
+    stranger = make_user(role=Role.SECRETARY, unit=make_unit(name="别处党支部"))
+    assert client_for(stranger).get(url).status_code == 404
+
+
+def _console_queries(world) -> int:
+    client = client_for(world.host_user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("arenas:console", args=[world.arena.pk]))
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_console_query_count_does_not_grow_with_participants() -> None:
+    one = make_arena_world(participants=2, judges=3)
+    three = make_arena_world(participants=6, judges=3)
+    for world in (one, three):
+        current = console.call_next(arena=world.arena, expected_current=None, by=world.host_user)
+        console.open_scoring(arena=world.arena, participant_id=current.pk, by=world.host_user)
+        sheets.submit_sheet(
+            judge=world.judge("J1"), participant_id=current.pk, marks=marks("20"), key="q"
+        )
+    assert _console_queries(one) == _console_queries(three)
