@@ -152,6 +152,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The live hub (leitai/live/conf.py reads these): one Redis channel for every topic, at most
+# LIVE_MAX_RATE frames a second per topic, a slow client dropped after LIVE_SLOW_CLIENT_SECONDS.
+LIVE_REDIS_CHANNEL = env_str("LEITAI_LIVE_REDIS_CHANNEL", "leitai:live")
+LIVE_MAX_RATE = env_int("LEITAI_LIVE_MAX_RATE", default=10, minimum=1)
+LIVE_SLOW_CLIENT_SECONDS = env_int("LEITAI_LIVE_SLOW_CLIENT_SECONDS", default=10, minimum=1)
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

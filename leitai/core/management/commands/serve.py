@@ -85,6 +85,9 @@ class Command(BaseCommand):
             timeout_graceful_shutdown=5,
             ws_ping_interval=20,
             ws_ping_timeout=20,
+            # Compressing each frame once per client costs more CPU at a thousand screens than
+            # the bandwidth it saves on a venue's network (our frames are a few kilobytes).
+            ws_per_message_deflate=False,
         )
 
     def _print_lan(self, public: str) -> None:
