@@ -107,7 +107,7 @@ def bootstrap_cut(
 
     participants = local_values.shape[0]
     sample_ranks = np.empty((samples, participants), dtype=np.int32)
-    chunk = max(1, CHUNK_CELLS // max(participants * width, 1) * width)
+    chunk = max(1, CHUNK_CELLS // max(participants * width, 1))
     rescore = _rescore_by_counts if _counts_suffice(rule) else _rescore_by_sorting
     for start in range(0, samples, chunk):
         stop = min(samples, start + chunk)
