@@ -101,12 +101,17 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
 
 def _xlsx_rows(path: str, data: bytes) -> Iterator[tuple[int, list[Any]]]:
     # Imported here: only .xlsx input needs it, and it is slow to import.
+    import zipfile
+
     from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs installed
+    from openpyxl.utils.exceptions import (  # type: ignore[import-untyped]
+        InvalidFileException,
+    )
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as error:
-        raise InputError(path, None, f"not a readable .xlsx workbook ({error})") from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException):
+        raise InputError(path, None, "not a readable .xlsx workbook") from None
     sheet = workbook.worksheets[0]
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         yield number, list(row)

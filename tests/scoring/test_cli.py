@@ -273,6 +273,12 @@ def test_bad_options_are_one_line_with_status_2(tmp_path, capsys, argv, message)
     assert err.count("\n") == 1
 
 
+def test_a_broken_workbook_is_one_line_with_status_2(tmp_path, capsys):
+    path = write(tmp_path, b"PK\x03\x04 not really a zip", "marks.xlsx")
+    code, _, err = run(capsys, "stats", "aggregate", path)
+    assert (code, err) == (2, f"leitai: error: {path}: not a readable .xlsx workbook\n")
+
+
 def test_option_problems_that_depend_on_the_file(tmp_path, capsys):
     path = write(tmp_path, SIX_JUDGES)
     code, _, err = run(capsys, "stats", "aggregate", path, "--weights", "ideas=2")
