@@ -1,3 +1,9 @@
-"""Short root-level links (a judge's personal link /j/<token>), filled in by the screens work."""
+"""Short root-level links: a judge's personal link /j/<token> (printed and in a QR code)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from leitai.arenas import views_judge
+
+urlpatterns = [
+    path("j/<str:token>", views_judge.judge_landing, name="judge_landing"),
+]

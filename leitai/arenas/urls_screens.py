@@ -1,3 +1,11 @@
-"""Public screens and judges' phones (filled in by the screens work)."""
+"""Public screens (the projector and the public phone view) and the judges' phones."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from leitai.arenas import views_judge, views_screens
+
+urlpatterns = [
+    path("<int:arena_id>/screen", views_screens.screen_page, name="screen"),
+    path("<int:arena_id>/live", views_screens.live_page, name="live"),
+    path("<int:arena_id>/judge/", views_judge.judge_page, name="judge"),
+]

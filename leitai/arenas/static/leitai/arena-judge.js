@@ -1,0 +1,856 @@
+/* Leitai: a judge's phone.
+ *
+ * State comes from the page (json_script "judge-state") and then from the judge's own hub topic
+ * arena:<id>:judge:<judge id> (live.js, with the link's token). Writes go to the HTTP API with
+ * the token in X-Judge-Token.
+ *
+ * A sheet is never lost to a poor venue network: pressing "submit" first writes the sheet, with
+ * a fresh idempotency key, to an outbox in localStorage; the outbox is then sent, and resent on
+ * the "online" event, when the live connection comes back, when the page is shown again, and on
+ * a timer with backoff, until the server answers. The server stores a key once and answers a
+ * repeat with the stored sheet, so a sheet whose answer was lost is stored exactly once; it
+ * refuses the same key with other marks, which is shown as such.
+ *
+ * Plain ES2017, no modules, no build step, no service worker and no crypto.randomUUID: it runs
+ * on a plain-HTTP LAN address (not a secure context) and in in-app browsers such as WeChat's.
+ */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("judge-config").textContent);
+  var state = JSON.parse(document.getElementById("judge-state").textContent);
+  var S = config.strings;
+  var ENGLISH = String(config.language).indexOf("en") === 0;
+  var app = document.getElementById("app");
+  var sections = {
+    net: document.getElementById("net"),
+    outbox: document.getElementById("outbox"),
+    pending: document.getElementById("pending"),
+    current: document.getElementById("current"),
+    scoring: document.getElementById("scoring"),
+    history: document.getElementById("history"),
+    notice: document.getElementById("notice")
+  };
+
+  // -- helpers ------------------------------------------------------------------------------
+
+  function esc(value) {
+    return String(value == null ? "" : value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function fmt(text, values) {
+    return String(text).replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && values[name] != null ? values[name] : whole;
+    });
+  }
+
+  // localStorage may be missing or throw (private modes, some in-app browsers): keep working
+  // from memory then; the sheet still goes out while the page is open.
+  var memory = {};
+  var storage = {
+    get: function (name, fallback) {
+      var text = null;
+      try { text = window.localStorage.getItem(name); } catch (e) { text = memory[name] || null; }
+      if (text == null) text = memory[name] || null;
+      if (text == null) return fallback;
+      try { return JSON.parse(text); } catch (e) { return fallback; }
+    },
+    set: function (name, value) {
+      var text = JSON.stringify(value);
+      memory[name] = text;
+      try { window.localStorage.setItem(name, text); } catch (e) { /* memory copy kept */ }
+    }
+  };
+
+  var PREFIX = "leitai.judge." + config.judge + ".";
+  var outbox = storage.get(PREFIX + "outbox", []); // sheets waiting for the server
+  var rejected = storage.get(PREFIX + "rejected", []); // sheets the server refused, kept to show
+  var drafts = storage.get(PREFIX + "drafts", {}); // participant id → {criterion: text}
+  var delivered = {}; // participant id → acknowledged sheet, until the state shows it
+  var declared = storage.get(PREFIX + "declared", {}); // participant id → reason this phone gave
+
+  function saveOutbox() { storage.set(PREFIX + "outbox", outbox); }
+  function saveRejected() { storage.set(PREFIX + "rejected", rejected); }
+  function saveDrafts() { storage.set(PREFIX + "drafts", drafts); }
+
+  // An idempotency key without crypto.randomUUID (absent outside secure contexts).
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    var cryptoObj = window.crypto || window.msCrypto;
+    if (cryptoObj && cryptoObj.getRandomValues) {
+      cryptoObj.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < bytes.length; i += 1) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    var hex = "";
+    for (var j = 0; j < bytes.length; j += 1) hex += (bytes[j] < 16 ? "0" : "") + bytes[j].toString(16);
+    return "ph-" + hex;
+  }
+
+  // -- exact arithmetic on the step grid ----------------------------------------------------
+  // Marks are held as integers in units of 10^-D (D: the most decimals any step or maximum
+  // has); weights as integers in units of 10^-W. Σ weight × mark is then an integer in units of
+  // 10^-(D+W): no binary fraction ever enters a total.
+
+  function decimalsOf(text) {
+    var point = String(text).indexOf(".");
+    return point < 0 ? 0 : String(text).length - point - 1;
+  }
+
+  function toUnits(text, places) {
+    var match = /^(\d+)(?:\.(\d*))?$/.exec(text);
+    if (!match) return null;
+    var fraction = match[2] || "";
+    if (fraction.length > places) {
+      if (/[^0]/.test(fraction.slice(places))) return NaN; // finer than the grid
+      fraction = fraction.slice(0, places);
+    }
+    while (fraction.length < places) fraction += "0";
+    return parseInt(match[1] + fraction, 10);
+  }
+
+  function fromUnits(units, places) {
+    var text = String(Math.abs(units));
+    while (text.length <= places) text = "0" + text;
+    var whole = places ? text.slice(0, text.length - places) : text;
+    var fraction = places ? text.slice(text.length - places).replace(/0+$/, "") : "";
+    return (units < 0 ? "-" : "") + whole + (fraction ? "." + fraction : "");
+  }
+
+  var grid = (function () {
+    var markPlaces = 0;
+    var weightPlaces = 0;
+    state.rubric.forEach(function (c) {
+      markPlaces = Math.max(markPlaces, decimalsOf(c.step), decimalsOf(c.maximum));
+      weightPlaces = Math.max(weightPlaces, decimalsOf(c.weight));
+    });
+    var criteria = state.rubric.map(function (c) {
+      return {
+        key: c.key,
+        label: ENGLISH && c.label_en ? c.label_en : c.label,
+        description: ENGLISH && c.description_en ? c.description_en : c.description,
+        maximum: c.maximum,
+        step: c.step,
+        weight: c.weight,
+        max: toUnits(String(c.maximum), markPlaces),
+        stepUnits: toUnits(String(c.step), markPlaces),
+        weightUnits: toUnits(String(c.weight), weightPlaces)
+      };
+    });
+    var maxTotal = 0;
+    criteria.forEach(function (c) { maxTotal += c.max * c.weightUnits; });
+    return {
+      markPlaces: markPlaces,
+      totalPlaces: markPlaces + weightPlaces,
+      criteria: criteria,
+      maxTotal: fromUnits(maxTotal, markPlaces + weightPlaces)
+    };
+  })();
+
+  function criterion(key) {
+    for (var i = 0; i < grid.criteria.length; i += 1) if (grid.criteria[i].key === key) return grid.criteria[i];
+    return null;
+  }
+
+  // What people type on a Chinese keyboard: full-width digits, 。 or ， for the point.
+  function normalise(text) {
+    return String(text == null ? "" : text)
+      .replace(/[\uFF10-\uFF19]/g, function (ch) { return String.fromCharCode(ch.charCodeAt(0) - 0xFF10 + 48); })
+      .replace(/[。．，,\uFF0E]/g, ".")
+      .replace(/\s+/g, "");
+  }
+
+  // {units, text, error} for one input; error is null, "missing", "number", "above" or "step".
+  function readMark(c, raw) {
+    var text = normalise(raw);
+    if (text === "") return { units: null, text: "", error: "missing" };
+    if (text.charAt(0) === ".") text = "0" + text;
+    if (text.charAt(text.length - 1) === ".") text = text.slice(0, -1);
+    var units = toUnits(text, grid.markPlaces);
+    if (units === null) return { units: null, text: text, error: "number" };
+    if (isNaN(units) || units % c.stepUnits !== 0) return { units: null, text: text, error: "step" };
+    if (units > c.max) return { units: null, text: text, error: "above" };
+    return { units: units, text: fromUnits(units, grid.markPlaces), error: null };
+  }
+
+  function errorText(c, error) {
+    if (error === "number") return S.err_number;
+    if (error === "above") return fmt(S.err_above, { max: c.maximum });
+    if (error === "step") return fmt(S.err_step, { step: c.step });
+    return "";
+  }
+
+  // The sheet in a draft: {marks: {key: "27.5"}, total: "78.5" or null, complete, errors}.
+  function evaluate(draft) {
+    var marks = {};
+    var errors = {};
+    var sum = 0;
+    var complete = true;
+    grid.criteria.forEach(function (c) {
+      var read = readMark(c, draft[c.key]);
+      if (read.error) {
+        complete = false;
+        if (read.error !== "missing") errors[c.key] = read.error;
+      } else {
+        marks[c.key] = read.text;
+        sum += read.units * c.weightUnits;
+      }
+    });
+    var any = Object.keys(marks).length > 0;
+    return {
+      marks: marks,
+      errors: errors,
+      complete: complete,
+      total: any ? fromUnits(sum, grid.totalPlaces) : null
+    };
+  }
+
+  function noteText(result) {
+    var note = result.note || {};
+    var values = { judges: result.judges, trim: config.rule.trim, min: config.rule.min_panel };
+    if (note.outcome === "trimmed") {
+      return fmt(config.rule.mode === "criterion" ? S.note_trimmed_criterion : S.note_trimmed, values);
+    }
+    if (note.outcome === "too_few_judges") return fmt(S.note_too_few, values);
+    return fmt(S.note_not_trimming, values);
+  }
+
+  // -- the API ------------------------------------------------------------------------------
+
+  var signedOut = false;
+
+  function post(path, body) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timeout = controller ? setTimeout(function () { controller.abort(); }, 15000) : null;
+    return fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Judge-Token": config.token },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        if (timeout) clearTimeout(timeout);
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (response.status === 401) markSignedOut();
+        return { status: response.status, data: data };
+      });
+    }, function (error) {
+      if (timeout) clearTimeout(timeout);
+      throw error;
+    });
+  }
+
+  function markSignedOut() {
+    signedOut = true;
+    render();
+  }
+
+  // -- the outbox ---------------------------------------------------------------------------
+
+  var sending = false;
+  var attempts = 0;
+  var retryTimer = null;
+  var retryAt = null;
+
+  function outboxFor(participantId) {
+    for (var i = 0; i < outbox.length; i += 1) if (outbox[i].participant === participantId) return outbox[i];
+    return null;
+  }
+
+  function scheduleRetry() {
+    if (retryTimer || !outbox.length || signedOut) return;
+    // 1 s, 2 s, 4 s … up to 30 s, with jitter so a hall of phones does not resend in step.
+    var ceiling = Math.min(30000, 1000 * Math.pow(2, attempts));
+    var delay = Math.round(ceiling * (0.75 + Math.random() * 0.25));
+    attempts += 1;
+    retryAt = Date.now() + delay;
+    retryTimer = setTimeout(function () { retryTimer = null; retryAt = null; flush(); }, delay);
+  }
+
+  function flushNow() {
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; retryAt = null; }
+    attempts = 0;
+    flush();
+  }
+
+  function flush() {
+    if (sending || !outbox.length || signedOut) return;
+    var entry = outbox[0];
+    sending = true;
+    renderOutbox();
+    post("/api/judge/sheets", { participant: entry.participant, marks: entry.marks, key: entry.key })
+      .then(function (answer) {
+        sending = false;
+        if (answer.status === 200 || answer.status === 201) {
+          attempts = 0;
+          removeFromOutbox(entry.key);
+          acknowledge(entry, answer.data);
+        } else if (answer.status === 409 || answer.status === 422) {
+          // Refused for good (scoring closed meanwhile, key used with other marks, …): keep it
+          // visible, with the marks, for the host's paper entry.
+          attempts = 0;
+          removeFromOutbox(entry.key);
+          var data = answer.data || {};
+          rejected.push({
+            participant: entry.participant, unit: entry.unit, position: entry.position,
+            marks: entry.marks, total: entry.total, key: entry.key,
+            code: data.code || String(answer.status), detail: data.detail || "",
+            problems: data.problems || []
+          });
+          saveRejected();
+        } else if (answer.status === 401) {
+          // The link was re-issued or revoked: this phone can no longer send; keep the sheet.
+        } else {
+          scheduleRetry();
+        }
+        render();
+        if (outbox.length && !retryTimer) flush();
+      }, function () {
+        sending = false;
+        scheduleRetry();
+        render();
+      });
+  }
+
+  function removeFromOutbox(key) {
+    outbox = outbox.filter(function (e) { return e.key !== key; });
+    saveOutbox();
+  }
+
+  function stateShowsSheet(participantId) {
+    var cur = state.current;
+    if (cur && cur.id === participantId && cur.my_sheet) return true;
+    return false;
+  }
+
+  function acknowledge(entry, data) {
+    if (stateShowsSheet(entry.participant)) return;
+    delivered[entry.participant] = {
+      total: data && data.total ? data.total : entry.total,
+      marks: data && data.marks ? data.marks : entry.marks,
+      source: "phone"
+    };
+  }
+
+  function submitSheet(cur) {
+    var sheet = evaluate(drafts[cur.id] || {});
+    if (!sheet.complete) return;
+    outbox.push({
+      participant: cur.id, unit: cur.unit, position: cur.position,
+      marks: sheet.marks, total: sheet.total, key: newKey(), queuedAt: Date.now()
+    });
+    // The sheet is on the phone before anything is sent.
+    saveOutbox();
+    delete drafts[cur.id];
+    saveDrafts();
+    ui.reviewing = false;
+    render();
+    flushNow();
+  }
+
+  // -- what the page shows ------------------------------------------------------------------
+
+  var ui = { reviewing: false, declaring: false, declareError: "", confirming: false, confirmMessage: "", confirmError: "" };
+  var online = navigator.onLine !== false;
+  var connection = "connecting";
+  var rendered = { scoring: null, pending: null };
+
+  function scoringMode() {
+    var cur = state.current;
+    if (state.arena.state === "closed") return "closed";
+    if (!cur) return "none";
+    if (cur.my_sheet) {
+      delete delivered[cur.id];
+      return "locked";
+    }
+    if (outboxFor(cur.id)) return "queued";
+    if (delivered[cur.id]) return "delivered";
+    if (cur.my_status === "recused") return "recused";
+    if (cur.my_status === "absent") return "absent";
+    if (cur.status === "presenting" || cur.status === "scoring") {
+      return ui.reviewing && cur.scoring_open ? "review" : "form";
+    }
+    return "no-sheet";
+  }
+
+  function marksList(marks, total) {
+    var html = '<dl class="marks">';
+    grid.criteria.forEach(function (c) {
+      if (marks[c.key] == null) return;
+      html += "<dt>" + esc(c.label) + "</dt><dd>" + esc(marks[c.key]) +
+        (c.weight !== "1" ? ' <span class="weight">×' + esc(c.weight) + "</span>" : "") + "</dd>";
+    });
+    html += '<dt class="marks-total">' + esc(S.total) + '</dt><dd class="marks-total" data-field="my-total">' + esc(total) + "</dd></dl>";
+    return html;
+  }
+
+  function renderNet() {
+    var parts = [];
+    if (!online) parts.push('<span class="pill pill-bad">' + esc(S.offline) + "</span>");
+    else if (connection === "reconnecting") parts.push('<span class="pill pill-warn">' + esc(S.reconnecting) + "</span>");
+    else if (connection === "open") parts.push('<span class="pill pill-ok">' + esc(S.online) + "</span>");
+    if (outbox.length) parts.push('<span class="pill pill-warn" data-field="queued-count">' + esc(fmt(S.queued_count, { n: outbox.length })) + "</span>");
+    sections.net.innerHTML = parts.join("");
+  }
+
+  function renderNotice() {
+    if (signedOut) {
+      sections.notice.innerHTML = '<div class="alert alert-bad" data-field="signed-out">' + esc(S.signed_out) + "</div>";
+      sections.notice.hidden = false;
+    } else {
+      sections.notice.hidden = true;
+      sections.notice.innerHTML = "";
+    }
+  }
+
+  function renderOutbox() {
+    var html = "";
+    if (outbox.length) {
+      html += '<div class="alert alert-warn" data-field="outbox">';
+      html += "<p><strong>" + esc(sending ? S.sending : fmt(S.queued_count, { n: outbox.length })) + "</strong></p>";
+      html += "<p>" + esc(S.queued) + "</p>";
+      if (!signedOut) html += '<button type="button" class="btn btn-ghost" data-action="retry">' + esc(S.retry_now) + "</button>";
+      html += "</div>";
+    }
+    rejected.forEach(function (r, index) {
+      html += '<div class="alert alert-bad" data-field="rejected" data-code="' + esc(r.code) + '">';
+      html += "<p><strong>" + esc(S.refused) + "</strong> · " + esc(fmt(S.position, { n: r.position })) + " " + esc(r.unit) + "</p>";
+      html += "<p>" + esc(r.code === "key_reused" ? S.key_reused : r.detail) + "</p>";
+      (r.problems || []).forEach(function (p) {
+        var c = criterion(p.criterion);
+        html += '<p class="small">' + esc(c ? c.label : p.criterion) + ": " + esc(p.message) + "</p>";
+      });
+      html += '<p class="small">' + esc(S.refused_hint) + "</p>";
+      html += marksList(r.marks, r.total);
+      html += '<button type="button" class="btn btn-ghost" data-action="dismiss" data-index="' + index + '">' + esc(S.dismiss) + "</button>";
+      html += "</div>";
+    });
+    sections.outbox.innerHTML = html;
+    sections.outbox.hidden = !html;
+  }
+
+  function renderCurrent() {
+    var cur = state.current;
+    var html = "";
+    if (state.arena.state === "closed") {
+      html = '<div class="card muted">' + esc(S.closed) + "</div>";
+    } else if (!cur) {
+      html = '<div class="card muted" data-field="no-current">' + esc(S.no_current) + "</div>";
+    } else {
+      var phase = {
+        presenting: S.presenting, scoring: S.scoring_open, scored: S.scoring_closed,
+        confirmed: S.result_confirmed, shown: S.result_shown, absent: S.participant_absent
+      }[cur.status] || "";
+      html += '<div class="card presenter-card ' + esc(cur.status) + '" data-participant="' + esc(cur.id) + '">';
+      html += '<div class="presenter-top"><span class="position">' + esc(fmt(S.position, { n: cur.position })) + "</span>";
+      html += '<span class="phase phase-' + esc(cur.status) + '" data-field="phase">' + esc(phase) + "</span></div>";
+      html += '<div class="unit" data-field="unit">' + esc(cur.unit) + "</div>";
+      html += '<div class="presenter"><span data-field="presenter">' + esc(cur.presenter) + "</span>";
+      if (cur.presenter_role) html += ' <span class="role">' + esc(cur.presenter_role) + "</span>";
+      if (cur.no_notes) html += ' <span class="badge-gold">' + esc(S.no_notes) + "</span>";
+      html += "</div>";
+      if (cur.result) {
+        html += '<div class="result-line"><span>' + esc(S.panel_score) + '</span> <strong data-field="result-score">' +
+          esc(cur.result.score) + "</strong></div>";
+        html += '<div class="small muted-text">' + esc(noteText(cur.result)) + "</div>";
+      }
+      html += "</div>";
+    }
+    sections.current.innerHTML = html;
+  }
+
+  function formHtml(cur) {
+    var draft = drafts[cur.id] || {};
+    var sheet = evaluate(draft);
+    var html = '<form class="sheet" data-participant="' + esc(cur.id) + '" novalidate autocomplete="off">';
+    html += '<p class="hint" id="draft-hint"' + (cur.scoring_open ? " hidden" : "") + ">" + esc(S.draft_hint) + "</p>";
+    grid.criteria.forEach(function (c) {
+      var error = sheet.errors[c.key];
+      html += '<fieldset class="criterion' + (error ? " invalid" : "") + '" data-criterion="' + esc(c.key) + '">';
+      html += '<legend><span class="criterion-label">' + esc(c.label) + "</span>" +
+        '<span class="criterion-meta">' + esc(fmt(S.maximum, { max: c.maximum })) + " · " + esc(fmt(S.step, { step: c.step })) +
+        (c.weight !== "1" ? " · " + esc(fmt(S.weight, { weight: c.weight })) : "") + "</span></legend>";
+      if (c.description) html += '<p class="criterion-desc">' + esc(c.description) + "</p>";
+      html += '<div class="stepper">' +
+        '<button type="button" class="step-btn" data-action="minus" data-key="' + esc(c.key) + '" aria-label="' + esc(S.minus + " · " + c.label) + '">−</button>' +
+        '<input class="mark-input" name="' + esc(c.key) + '" id="mark-' + esc(c.key) + '" type="text" inputmode="decimal" enterkeyhint="next" ' +
+        'autocomplete="off" autocorrect="off" spellcheck="false" placeholder="0–' + esc(c.maximum) + '" value="' + esc(draft[c.key] || "") + '" ' +
+        'aria-label="' + esc(c.label) + '" aria-describedby="err-' + esc(c.key) + '">' +
+        '<button type="button" class="step-btn" data-action="plus" data-key="' + esc(c.key) + '" aria-label="' + esc(S.plus + " · " + c.label) + '">+</button>' +
+        "</div>";
+      html += '<p class="field-error" id="err-' + esc(c.key) + '" data-error="' + esc(c.key) + '">' + esc(error ? errorText(c, error) : "") + "</p>";
+      html += "</fieldset>";
+    });
+    html += '<div class="sheet-bar"><div class="sheet-total"><span>' + esc(S.total) + '</span> <strong id="live-total" data-field="live-total">' +
+      esc(sheet.total == null ? "–" : sheet.total) + '</strong> <span class="of">' + esc(fmt(S.of, { max: grid.maxTotal })) + "</span></div>" +
+      '<button type="button" class="btn btn-primary" data-action="review" id="review-btn">' + esc(S.review) + "</button></div>";
+    html += '<p class="form-message" id="form-message"></p>';
+    html += "</form>";
+    html += declareHtml(cur);
+    return html;
+  }
+
+  function declareHtml(cur) {
+    if (!ui.declaring) {
+      return '<div class="declare"><button type="button" class="btn btn-link" data-action="declare-open">' + esc(S.declare) + "</button></div>";
+    }
+    return '<div class="declare card" data-participant="' + esc(cur.id) + '"><h3>' + esc(S.declare_title) + "</h3>" +
+      '<p class="small">' + esc(S.declare_hint) + "</p>" +
+      '<label class="small" for="declare-reason">' + esc(S.declare_reason) + "</label>" +
+      '<textarea id="declare-reason" rows="2" maxlength="200"></textarea>' +
+      '<p class="field-error" id="declare-error">' + esc(ui.declareError) + "</p>" +
+      '<div class="row"><button type="button" class="btn btn-ghost" data-action="declare-cancel">' + esc(S.cancel) + "</button>" +
+      '<button type="button" class="btn btn-primary" data-action="declare-send">' + esc(S.declare_send) + "</button></div></div>";
+  }
+
+  function reviewHtml(cur) {
+    var sheet = evaluate(drafts[cur.id] || {});
+    return '<div class="review card" data-participant="' + esc(cur.id) + '"><h3>' + esc(S.review_title) + "</h3>" +
+      marksList(sheet.marks, sheet.total) +
+      '<p class="hint">' + esc(S.review_hint) + "</p>" +
+      '<div class="row"><button type="button" class="btn btn-ghost" data-action="edit">' + esc(S.edit) + "</button>" +
+      '<button type="button" class="btn btn-primary" data-action="submit" id="submit-btn">' + esc(S.submit) + "</button></div></div>";
+  }
+
+  function lockedHtml(sheet, note) {
+    var paper = sheet.source === "paper";
+    return '<div class="locked card" data-field="locked"><div class="locked-head"><span class="lock" aria-hidden="true">✓</span> ' +
+      esc(paper ? S.submitted_paper : S.submitted) + "</div>" +
+      (note ? '<p class="small">' + esc(note) + "</p>" : "") +
+      '<div class="small muted-text">' + esc(S.your_marks) + "</div>" + marksList(sheet.marks, sheet.total) + "</div>";
+  }
+
+  function renderScoring() {
+    var cur = state.current;
+    var mode = scoringMode();
+    var key = mode + ":" + (cur ? cur.id : "") + ":" + (mode === "form" || mode === "review" ? ui.declaring + ":" + ui.declareError : "");
+    if (mode === "locked") key += ":" + JSON.stringify(cur.my_sheet);
+    if (mode === "queued") key += ":" + sending;
+    if (mode === "form" || mode === "review") {
+      if (rendered.scoring === key) { updateFormControls(cur, mode); return; }
+    } else if (rendered.scoring === key) {
+      return;
+    }
+    rendered.scoring = key;
+    var html = "";
+    switch (mode) {
+      case "form": html = formHtml(cur); break;
+      case "review": html = reviewHtml(cur); break;
+      case "locked": html = lockedHtml(cur.my_sheet); break;
+      case "delivered": html = lockedHtml(delivered[cur.id]); break;
+      case "queued": {
+        var entry = outboxFor(cur.id);
+        html = lockedHtml({ marks: entry.marks, total: entry.total, source: "phone" }, sending ? S.sending : S.queued);
+        html = html.replace('class="locked card"', 'class="locked card queued"');
+        break;
+      }
+      case "recused":
+      case "absent": {
+        html = '<div class="card excluded" data-field="excluded" data-status="' + mode + '"><strong>' +
+          esc(mode === "recused" ? S.recused : S.absent) + "</strong>";
+        var reason = cur.my_reason || (mode === "recused" ? declared[cur.id] : "");
+        if (reason) html += '<p data-field="reason">' + esc(fmt(S.reason, { reason: reason })) + "</p>";
+        html += "</div>";
+        break;
+      }
+      default: html = "";
+    }
+    sections.scoring.innerHTML = html;
+    if (mode === "form" || mode === "review") updateFormControls(cur, mode);
+  }
+
+  function updateFormControls(cur, mode) {
+    if (mode === "form") {
+      var sheet = evaluate(drafts[cur.id] || {});
+      var total = document.getElementById("live-total");
+      if (total) total.textContent = sheet.total == null ? "–" : sheet.total;
+      var hint = document.getElementById("draft-hint");
+      if (hint) hint.hidden = !!cur.scoring_open;
+      var review = document.getElementById("review-btn");
+      if (review) {
+        review.disabled = !cur.scoring_open;
+        review.textContent = cur.scoring_open ? S.review : S.wait_open;
+      }
+    } else if (mode === "review") {
+      var submit = document.getElementById("submit-btn");
+      if (submit) submit.disabled = !cur.scoring_open;
+    }
+  }
+
+  function renderPending() {
+    var pending = state.pending;
+    var key = JSON.stringify(pending) + ui.confirming + ui.confirmMessage + ui.confirmError;
+    if (rendered.pending === key) return;
+    rendered.pending = key;
+    if (!pending || !state.me.head) {
+      sections.pending.hidden = !ui.confirmMessage;
+      sections.pending.innerHTML = ui.confirmMessage ? '<div class="alert alert-ok">' + esc(ui.confirmMessage) + "</div>" : "";
+      return;
+    }
+    var result = pending.result;
+    var droppedJudges = {};
+    (result.dropped || []).forEach(function (d) { if (d.criterion == null) droppedJudges[d.judge] = true; });
+    var html = '<div class="card pending" data-field="pending" data-participant="' + esc(pending.participant.id) + '">';
+    html += "<h2>" + esc(S.pending_title) + "</h2>";
+    html += '<p class="pending-who">' + esc(fmt(S.position, { n: pending.participant.position })) + " " + esc(pending.participant.unit) +
+      " · " + esc(pending.participant.presenter) + "</p>";
+    html += '<p class="small">' + esc(S.pending_hint) + "</p>";
+    html += '<table class="totals-table"><thead><tr><th>' + esc(S.judge) + "</th><th>" + esc(S.judge_total) + "</th></tr></thead><tbody>";
+    Object.keys(result.totals).forEach(function (code) {
+      var dropped = droppedJudges[code];
+      html += '<tr class="' + (dropped ? "dropped" : "") + '"><td>' + esc(code) + "</td><td>" +
+        (dropped ? "<s>" + esc(result.totals[code]) + "</s> <span class=\"small\">" + esc(S.dropped) + "</span>" : esc(result.totals[code])) +
+        "</td></tr>";
+    });
+    html += "</tbody></table>";
+    (result.dropped || []).forEach(function (d) {
+      if (d.criterion == null) return;
+      var c = criterion(d.criterion);
+      html += '<p class="small"><s>' + esc(d.judge) + " · " + esc(c ? c.label : d.criterion) + " " + esc(d.mark) + "</s> " + esc(S.dropped) + "</p>";
+    });
+    html += '<div class="pending-score"><span>' + esc(S.panel_score) + '</span> <strong data-field="pending-score">' + esc(result.score) + "</strong></div>";
+    html += '<p class="small muted-text">' + esc(noteText(result)) + "</p>";
+    if (ui.confirmError) html += '<p class="field-error">' + esc(ui.confirmError) + "</p>";
+    html += '<button type="button" class="btn btn-primary btn-block" data-action="confirm" data-participant="' + esc(pending.participant.id) + '"' +
+      (ui.confirming ? " disabled" : "") + ">" + esc(ui.confirming ? S.confirming : S.confirm) + "</button>";
+    html += "</div>";
+    sections.pending.innerHTML = html;
+    sections.pending.hidden = false;
+  }
+
+  function renderHistory() {
+    var sheets = (state.my_sheets || []).slice().sort(function (a, b) { return (a.position || 0) - (b.position || 0); });
+    var html = "<h2>" + esc(S.my_sheets) + "</h2>";
+    if (!sheets.length) {
+      html += '<p class="small muted-text">' + esc(S.no_sheets) + "</p>";
+    } else {
+      html += '<ol class="history-list">';
+      sheets.forEach(function (s) {
+        html += '<li><details><summary><span class="position">' + esc(fmt(S.position, { n: s.position })) + "</span> " +
+          '<span class="history-unit">' + esc(s.participant) + '</span> <strong class="history-total">' + esc(s.total) + "</strong></summary>" +
+          (s.source === "paper" ? '<p class="small">' + esc(S.submitted_paper) + "</p>" : "") +
+          marksList(s.marks || {}, s.total) + "</details></li>";
+      });
+      html += "</ol>";
+    }
+    sections.history.innerHTML = html;
+  }
+
+  function render() {
+    renderNet();
+    renderNotice();
+    renderOutbox();
+    renderPending();
+    renderCurrent();
+    renderScoring();
+    renderHistory();
+    app.setAttribute("data-version", String(state.version));
+    app.setAttribute("data-mode", scoringMode());
+  }
+
+  // -- what the judge does ------------------------------------------------------------------
+
+  function setDraft(cur, key, value) {
+    var draft = drafts[cur.id] || (drafts[cur.id] = {});
+    draft[key] = value;
+    saveDrafts();
+  }
+
+  function showFieldError(key) {
+    var cur = state.current;
+    var c = criterion(key);
+    if (!cur || !c) return;
+    var read = readMark(c, (drafts[cur.id] || {})[key]);
+    var error = read.error && read.error !== "missing" ? read.error : null;
+    var box = document.querySelector('[data-error="' + key + '"]');
+    if (box) box.textContent = error ? errorText(c, error) : "";
+    var fieldset = document.querySelector('fieldset[data-criterion="' + key + '"]');
+    if (fieldset) fieldset.classList.toggle("invalid", !!error);
+  }
+
+  function step(cur, key, direction) {
+    var c = criterion(key);
+    var input = document.getElementById("mark-" + key);
+    if (!c || !input) return;
+    var read = readMark(c, input.value);
+    var units;
+    if (read.units === null) {
+      // From empty: "+" starts at one step, "−" at the maximum (judges mostly mark high).
+      units = direction > 0 ? c.stepUnits : c.max;
+      if (read.error === "step" || read.error === "above") {
+        var rough = toUnits(normalise(input.value).replace(/\.$/, ""), grid.markPlaces + 6);
+        if (rough !== null && !isNaN(rough)) {
+          var onGrid = Math.floor(rough / Math.pow(10, 6) / c.stepUnits) * c.stepUnits;
+          units = Math.min(c.max, direction > 0 ? onGrid + c.stepUnits : onGrid);
+        }
+      }
+    } else {
+      units = read.units + direction * c.stepUnits;
+    }
+    units = Math.max(0, Math.min(c.max, units));
+    input.value = fromUnits(units, grid.markPlaces);
+    setDraft(cur, key, input.value);
+    showFieldError(key);
+    updateFormControls(cur, "form");
+  }
+
+  function review(cur) {
+    var sheet = evaluate(drafts[cur.id] || {});
+    var message = document.getElementById("form-message");
+    grid.criteria.forEach(function (c) { showFieldError(c.key); });
+    if (!sheet.complete) {
+      if (message) message.textContent = S.missing;
+      var firstBad = null;
+      grid.criteria.forEach(function (c) {
+        if (!firstBad && sheet.marks[c.key] == null) firstBad = document.getElementById("mark-" + c.key);
+      });
+      if (firstBad) firstBad.focus();
+      return;
+    }
+    ui.reviewing = true;
+    render();
+    window.scrollTo(0, sections.scoring.offsetTop - 8);
+  }
+
+  function declare(cur) {
+    var reasonBox = document.getElementById("declare-reason");
+    var reason = reasonBox ? reasonBox.value.trim() : "";
+    if (!reason) {
+      ui.declareError = S.declare_need_reason;
+      rendered.scoring = null;
+      render();
+      return;
+    }
+    post("/api/judge/declare", { participant: cur.id, reason: reason }).then(function (answer) {
+      if (answer.status === 200) {
+        ui.declaring = false;
+        ui.declareError = "";
+        declared[cur.id] = reason;
+        storage.set(PREFIX + "declared", declared);
+      } else {
+        ui.declareError = (answer.data && answer.data.detail) || fmt(S.server_error, { status: answer.status });
+      }
+      rendered.scoring = null;
+      render();
+    }, function () {
+      ui.declareError = S.network_error;
+      rendered.scoring = null;
+      render();
+    });
+  }
+
+  function confirmResult(participantId) {
+    ui.confirming = true;
+    ui.confirmError = "";
+    render();
+    post("/api/judge/confirm", { participant: participantId }).then(function (answer) {
+      ui.confirming = false;
+      if (answer.status === 200) {
+        ui.confirmMessage = S.confirmed_ok;
+        setTimeout(function () { ui.confirmMessage = ""; render(); }, 4000);
+      } else {
+        ui.confirmError = (answer.data && answer.data.detail) || fmt(S.server_error, { status: answer.status });
+      }
+      render();
+    }, function () {
+      ui.confirming = false;
+      ui.confirmError = S.network_error;
+      render();
+    });
+  }
+
+  app.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-action]") : null;
+    if (!target || target.disabled) return;
+    var cur = state.current;
+    switch (target.getAttribute("data-action")) {
+      case "minus": if (cur) step(cur, target.getAttribute("data-key"), -1); break;
+      case "plus": if (cur) step(cur, target.getAttribute("data-key"), 1); break;
+      case "review": if (cur) review(cur); break;
+      case "edit": ui.reviewing = false; render(); break;
+      case "submit": if (cur && cur.scoring_open) submitSheet(cur); break;
+      case "retry": flushNow(); break;
+      case "dismiss":
+        rejected.splice(parseInt(target.getAttribute("data-index"), 10), 1);
+        saveRejected();
+        render();
+        break;
+      case "declare-open": ui.declaring = true; ui.declareError = ""; render(); break;
+      case "declare-cancel": ui.declaring = false; ui.declareError = ""; render(); break;
+      case "declare-send": if (cur) declare(cur); break;
+      case "confirm": confirmResult(parseInt(target.getAttribute("data-participant"), 10)); break;
+      default: break;
+    }
+  });
+
+  app.addEventListener("input", function (event) {
+    var input = event.target;
+    var cur = state.current;
+    if (!cur || !input.classList || !input.classList.contains("mark-input")) return;
+    setDraft(cur, input.name, input.value);
+    showFieldError(input.name);
+    var message = document.getElementById("form-message");
+    if (message) message.textContent = "";
+    updateFormControls(cur, "form");
+  });
+
+  app.addEventListener("change", function (event) {
+    var input = event.target;
+    var cur = state.current;
+    if (!cur || !input.classList || !input.classList.contains("mark-input")) return;
+    var c = criterion(input.name);
+    var read = c ? readMark(c, input.value) : null;
+    if (read && !read.error && read.text !== input.value) {
+      input.value = read.text;
+      setDraft(cur, input.name, input.value);
+    }
+  });
+
+  app.addEventListener("submit", function (event) { event.preventDefault(); });
+
+  app.addEventListener("keydown", function (event) {
+    // "Next" on the phone's keypad moves to the following mark, then to the review.
+    if (event.key !== "Enter" || !event.target.classList || !event.target.classList.contains("mark-input")) return;
+    event.preventDefault();
+    var inputs = Array.prototype.slice.call(document.querySelectorAll(".mark-input"));
+    var index = inputs.indexOf(event.target);
+    if (index >= 0 && index < inputs.length - 1) inputs[index + 1].focus();
+    else if (state.current && state.current.scoring_open) review(state.current);
+  });
+
+  // -- the network --------------------------------------------------------------------------
+
+  window.addEventListener("online", function () { online = true; render(); flushNow(); });
+  window.addEventListener("offline", function () { online = false; render(); });
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) flushNow(); });
+
+  render();
+  flush();
+
+  window.LeitaiLive.connect(config.topic, {
+    token: config.token,
+    onMessage: function (data) {
+      if (!data || !data.me) return;
+      if (typeof data.version === "number" && data.version < state.version) return;
+      var previous = state.current ? state.current.id : null;
+      state = data;
+      if ((state.current ? state.current.id : null) !== previous) {
+        ui.reviewing = false;
+        ui.declaring = false;
+        ui.declareError = "";
+      }
+      render();
+    },
+    onState: function (status) {
+      connection = status;
+      if (status === "open") flushNow();
+      renderNet();
+    },
+    onRefused: function () { markSignedOut(); }
+  });
+})();

@@ -1,0 +1,469 @@
+/* Leitai: the big screen (projector) and the public phone view of a live arena.
+ *
+ * The page carries its first state (json_script "arena-state") and its configuration and
+ * translated strings ("arena-config"); after that it only listens to the hub topic
+ * arena:<id>:screen through live.js. No polling and no HTTP request after load: a dropped
+ * connection or a server restart is live.js's to recover, and the snapshot it receives on
+ * reconnecting is rendered like any update.
+ *
+ * The countdown is computed from the state's timer object and LeitaiLive.serverNow(), so every
+ * screen in the hall shows the same time whatever its own clock says.
+ *
+ * Plain ES2017, no modules, no build step (in-app browsers, plain-HTTP LAN addresses).
+ */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("arena-config").textContent);
+  var state = JSON.parse(document.getElementById("arena-state").textContent);
+  var S = config.strings;
+  var MODE = config.mode; // "screen" | "live"
+  var stage = document.getElementById("stage");
+  var main = document.getElementById("main");
+  var conn = document.getElementById("conn");
+  var soundHint = document.getElementById("sound-hint");
+
+  var DONE = { shown: true, confirmed: true, absent: true, withdrawn: true };
+
+  // -- small helpers ------------------------------------------------------------------------
+
+  function esc(value) {
+    return String(value == null ? "" : value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function fmt(text, values) {
+    return String(text).replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && values[name] != null ? values[name] : whole;
+    });
+  }
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  function clock(ms) {
+    var seconds = Math.max(0, Math.ceil(ms / 1000));
+    return pad(Math.floor(seconds / 60)) + ":" + pad(seconds % 60);
+  }
+
+  function noteText(result) {
+    var note = result.note || {};
+    var values = { judges: result.judges, trim: config.rule.trim, min: config.rule.min_panel };
+    if (note.outcome === "trimmed") {
+      return fmt(config.rule.mode === "criterion" ? S.note_trimmed_criterion : S.note_trimmed, values);
+    }
+    if (note.outcome === "too_few_judges") return fmt(S.note_too_few, values);
+    return fmt(S.note_not_trimming, values);
+  }
+
+  function statusLabel(status) {
+    return S["status_" + status] || status;
+  }
+
+  // -- the countdown ------------------------------------------------------------------------
+
+  function remainingMs(timer) {
+    var elapsed = timer.elapsed_ms || 0;
+    if (timer.state === "running" && timer.started_at != null) {
+      elapsed += Math.max(0, window.LeitaiLive.serverNow() - timer.started_at);
+    }
+    return timer.duration_ms - elapsed;
+  }
+
+  var lastRemaining = null;
+  var cueKey = null;
+
+  function tick() {
+    var digits = document.getElementById("timer-digits");
+    var box = document.getElementById("timer");
+    if (!digits || !box || !state.timer) { lastRemaining = null; return; }
+    var timer = state.timer;
+    var remaining = remainingMs(timer);
+    var text = remaining >= 0 ? clock(remaining) : "+" + clock(-remaining + 999);
+    if (digits.textContent !== text) digits.textContent = text;
+    var over = remaining <= 0 && timer.state !== "stopped";
+    box.classList.toggle("warning", !over && timer.state !== "stopped" && remaining <= timer.warning_ms);
+    box.classList.toggle("over", over);
+    var bar = document.getElementById("timer-bar");
+    if (bar) {
+      var share = Math.max(0, Math.min(1, remaining / timer.duration_ms));
+      bar.style.transform = "scaleX(" + share.toFixed(4) + ")";
+    }
+    // The cue sounds when this screen sees the time run out, not when it joins afterwards.
+    var key = (state.current ? state.current.id : "") + ":" + timer.started_at;
+    if (timer.state === "running" && lastRemaining !== null && lastRemaining > 0 &&
+        remaining <= 0 && cueKey !== key) {
+      cueKey = key;
+      timeUp();
+    }
+    lastRemaining = timer.state === "running" ? remaining : null;
+  }
+
+  // -- the time-up cue: visible always, audible once the browser allows sound ----------------
+
+  var audio = null;
+  var audioLocked = false;
+
+  function unlockAudio() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    try {
+      if (!audio) audio = new Context();
+      if (audio.state === "suspended") audio.resume();
+    } catch (e) {
+      audio = null;
+    }
+    audioLocked = false;
+    if (soundHint) soundHint.hidden = true;
+  }
+
+  function beep() {
+    if (!audio || audio.state !== "running") return;
+    var start = audio.currentTime;
+    [0, 0.35, 0.7].forEach(function (offset) {
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.type = "sine";
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.0001, start + offset);
+      gain.gain.exponentialRampToValueAtTime(0.4, start + offset + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.28);
+      osc.connect(gain);
+      gain.connect(audio.destination);
+      osc.start(start + offset);
+      osc.stop(start + offset + 0.3);
+    });
+  }
+
+  function timeUp() {
+    stage.classList.remove("time-up");
+    void stage.offsetWidth; // restart the animation
+    stage.classList.add("time-up");
+    setTimeout(function () { stage.classList.remove("time-up"); }, 6000);
+    beep();
+  }
+
+  ["click", "keydown", "touchstart"].forEach(function (type) {
+    document.addEventListener(type, unlockAudio, { passive: true });
+  });
+  if (MODE === "screen" && soundHint) {
+    soundHint.textContent = S.sound_hint;
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (Context) {
+      try {
+        audio = new Context();
+        audioLocked = audio.state !== "running";
+      } catch (e) {
+        audio = null;
+      }
+    }
+  }
+
+  // -- pieces of the page -------------------------------------------------------------------
+
+  function presenterBlock(current, total) {
+    var html = '<div class="who">';
+    html += '<div class="position">' + esc(fmt(S.position_of, { n: current.position, total: total })) + "</div>";
+    html += '<div class="unit" data-field="unit">' + esc(current.unit) + "</div>";
+    html += '<div class="presenter"><span data-field="presenter">' + esc(current.presenter) + "</span>";
+    if (current.presenter_role) html += '<span class="role">' + esc(current.presenter_role) + "</span>";
+    if (current.no_notes) html += '<span class="badge-no-notes">' + esc(S.no_notes) + "</span>";
+    html += "</div></div>";
+    return html;
+  }
+
+  function timerBlock(timer) {
+    var label = S["timer_" + timer.state] || "";
+    return '<div class="timer ' + esc(timer.state) + '" id="timer">' +
+      '<div class="timer-digits" id="timer-digits">' + esc(clock(timer.duration_ms)) + "</div>" +
+      '<div class="timer-track"><div class="timer-bar" id="timer-bar"></div></div>' +
+      '<div class="timer-label"><span class="timer-state">' + esc(label) + "</span>" +
+      '<span class="timer-up">' + esc(S.time_up) + "</span></div></div>";
+  }
+
+  function phaseText(current) {
+    switch (current.status) {
+      case "presenting": return S.scoring_soon;
+      case "scoring": return S.scoring_open;
+      case "scored": return S.scoring_closed;
+      case "confirmed": return S.confirmed;
+      case "absent": return S.absent;
+      case "withdrawn": return S.withdrawn;
+      default: return "";
+    }
+  }
+
+  function judgesBlock(current) {
+    var judges = current.judges || [];
+    var expected = judges.filter(function (j) { return j.status === "waiting" || j.status === "submitted"; });
+    var done = judges.filter(function (j) { return j.status === "submitted"; }).length;
+    var html = '<section class="judges ' + esc(current.status) + '">';
+    html += '<div class="judges-head"><h2>' + esc(S.judges) + "</h2>";
+    html += '<span class="judges-count" data-field="judges-count">' +
+      esc(fmt(S.judges_progress, { done: done, total: expected.length })) + "</span></div>";
+    html += '<ol class="chips">';
+    judges.forEach(function (j) {
+      html += '<li class="chip ' + esc(j.status) + '" data-judge="' + esc(j.code) + '" data-status="' + esc(j.status) + '">' +
+        '<span class="chip-code">' + esc(j.code) + "</span>" +
+        '<span class="chip-status">' + esc(statusLabel(j.status)) + "</span></li>";
+    });
+    html += "</ol>";
+    html += '<div class="phase" data-field="phase">' + esc(phaseText(current)) + "</div>";
+    html += "</section>";
+    return html;
+  }
+
+  function resultBlock(current) {
+    var result = current.result;
+    var html = '<section class="result" data-field="result">';
+    html += '<div class="result-label">' + esc(S.panel_score) + "</div>";
+    html += '<div class="result-score" data-field="score">' + esc(result.score) + "</div>";
+    if (result.rank != null) {
+      html += '<div class="result-rank">' + esc(fmt(S.rank_n, { n: result.rank }));
+      if (result.tied) html += ' <span class="tied">' + esc(S.tied) + "</span>";
+      html += "</div>";
+    }
+    if (result.marks && result.marks.length) {
+      html += '<div class="totals-label">' + esc(S.judges_totals) + "</div>";
+      html += '<ol class="totals">';
+      result.marks.forEach(function (m) {
+        html += '<li class="total' + (m.dropped ? " dropped" : "") + '" data-judge="' + esc(m.judge) + '">' +
+          '<span class="total-code">' + esc(m.judge) + "</span>" +
+          '<span class="total-value">' + esc(m.total) + "</span>" +
+          (m.dropped ? '<span class="visually-hidden"> (' + esc(S.dropped) + ")</span>" : "") + "</li>";
+      });
+      html += "</ol>";
+    }
+    if (result.dropped_criteria && result.dropped_criteria.length) {
+      html += '<ul class="dropped-criteria">';
+      result.dropped_criteria.forEach(function (d) {
+        html += "<li><s>" + esc(d.judge) + " · " + esc(config.criteria[d.criterion] || d.criterion) +
+          " " + esc(d.mark) + "</s></li>";
+      });
+      html += "</ul>";
+    }
+    html += '<div class="note" data-field="note">' + esc(noteText(result)) + "</div>";
+    html += "</section>";
+    return html;
+  }
+
+  function rankingBlock(rows, options) {
+    var html = '<section class="ranking' + (options.final ? " final" : "") + '" data-field="ranking">';
+    html += "<h2>" + esc(options.final ? S.final_ranking : S.ranking) + "</h2>";
+    if (!rows.length) {
+      html += '<p class="empty">' + esc(S.no_results) + "</p></section>";
+      return html;
+    }
+    var shown = options.limit ? rows.slice(0, options.limit) : rows;
+    var layout = options.final ? listLayout(shown.length) : { columns: 1, compact: false };
+    html += '<ol class="rank-list' + (layout.compact ? " compact" : "") + '" style="--columns:' + layout.columns +
+      ";--rows:" + Math.ceil(shown.length / layout.columns) + '">';
+    shown.forEach(function (row) {
+      var classes = "rank-row";
+      if (options.highlight === row.id) classes += " current";
+      if (row.rank <= 3) classes += " podium podium-" + row.rank;
+      html += '<li class="' + classes + '" data-participant="' + esc(row.id) + '">' +
+        '<span class="rank-no">' + esc(row.rank) + "</span>" +
+        '<span class="rank-who"><span class="rank-unit">' + esc(row.unit) + "</span>" +
+        '<span class="rank-presenter">' + esc(row.presenter) + "</span></span>" +
+        (row.tied ? '<span class="tied">' + esc(S.tied) + "</span>" : "") +
+        '<span class="rank-score">' + esc(row.score) + "</span></li>";
+    });
+    html += "</ol>";
+    if (options.limit && rows.length > options.limit) {
+      html += '<p class="more">' + esc(fmt(S.more, { n: rows.length - options.limit })) + "</p>";
+    }
+    html += "</section>";
+    return html;
+  }
+
+  function orderBlock(order, options) {
+    var html = '<section class="order" data-field="order">';
+    html += "<h2>" + esc(S.order) + "</h2>";
+    if (!order.length) {
+      html += '<p class="empty">' + esc(S.order_pending) + "</p></section>";
+      return html;
+    }
+    var layout = listLayout(order.length);
+    html += '<ol class="order-list' + (layout.compact ? " compact" : "") + '" style="--columns:' + layout.columns +
+      ";--rows:" + Math.ceil(order.length / layout.columns) + '">';
+    order.forEach(function (p) {
+      var classes = "order-row " + p.status;
+      if (options && options.current === p.id) classes += " current";
+      html += '<li class="' + esc(classes) + '" data-participant="' + esc(p.id) + '">' +
+        '<span class="order-no">' + esc(p.position) + "</span>" +
+        '<span class="order-who"><span class="order-unit">' + esc(p.unit) + "</span>" +
+        '<span class="order-presenter">' + esc(p.presenter) + "</span></span>" +
+        '<span class="order-status">' + esc(orderStatus(p.status)) + "</span></li>";
+    });
+    html += "</ol></section>";
+    return html;
+  }
+
+  // The projector fits six full rows a column, three columns side by side; longer lists go
+  // compact (ten rows a column, one line each). The phone scrolls: one column.
+  function listLayout(count) {
+    if (MODE !== "screen") return { columns: 1, compact: false };
+    if (count <= 18) return { columns: Math.max(1, Math.ceil(count / 6)), compact: false };
+    return { columns: Math.max(3, Math.ceil(count / 10)), compact: true };
+  }
+
+  function orderStatus(status) {
+    if (status === "shown" || status === "confirmed") return S.done;
+    if (status === "absent") return S.absent;
+    if (status === "withdrawn") return S.withdrawn;
+    if (status === "presenting" || status === "scoring" || status === "scored") return S.presenting;
+    return "";
+  }
+
+  function upNext(order, current) {
+    for (var i = 0; i < order.length; i += 1) {
+      if (order[i].status === "waiting" && order[i].id !== current.id) return order[i];
+    }
+    return null;
+  }
+
+  // -- the views ----------------------------------------------------------------------------
+
+  function welcomeView() {
+    return '<div class="view view-welcome" data-view="welcome">' +
+      '<div class="welcome-word">' + esc(S.welcome) + "</div>" +
+      '<div class="welcome-sub">' + esc(S.starting_soon) + "</div>" +
+      (state.timer.duration_ms >= 60000
+        ? '<div class="welcome-minutes">' + esc(fmt(S.minutes_each, { n: Math.round(state.timer.duration_ms / 60000) })) + "</div>"
+        : "") +
+      "</div>";
+  }
+
+  function orderView() {
+    return '<div class="view view-order" data-view="order">' +
+      '<div class="order-banner">' + esc(S.starting_soon) + "</div>" + orderBlock(state.order) + "</div>";
+  }
+
+  function presenterView(current) {
+    var total = state.order.length;
+    var html = '<div class="view view-presenter" data-view="presenter" data-participant="' + esc(current.id) + '">';
+    html += '<div class="col-main">' + presenterBlock(current, total);
+    if (current.status === "absent" || current.status === "withdrawn") {
+      html += '<div class="absent-word">' + esc(current.status === "absent" ? S.absent : S.withdrawn) + "</div>";
+    } else {
+      html += timerBlock(state.timer);
+    }
+    var next = upNext(state.order, current);
+    if (next) {
+      html += '<div class="up-next"><span>' + esc(S.up_next) + "</span>" + esc(next.unit) + " · " + esc(next.presenter) + "</div>";
+    }
+    html += "</div>";
+    html += '<div class="col-side">' + judgesBlock(current);
+    if (MODE === "screen" && state.ranking.length) {
+      html += rankingBlock(state.ranking, { limit: 5, highlight: current.id });
+    }
+    html += "</div></div>";
+    return html;
+  }
+
+  function resultView(current) {
+    var html = '<div class="view view-result" data-view="result" data-participant="' + esc(current.id) + '">';
+    html += '<div class="col-main">' + presenterBlock(current, state.order.length) + resultBlock(current) + "</div>";
+    html += '<div class="col-side">' + rankingBlock(state.ranking, { limit: config.ranking_top, highlight: current.id }) + "</div>";
+    html += "</div>";
+    return html;
+  }
+
+  function notRanked() {
+    var names = state.order.filter(function (p) { return p.status === "absent" || p.status === "withdrawn"; })
+      .map(function (p) {
+        return fmt(S.not_ranked_item, { unit: p.unit, status: p.status === "absent" ? S.absent : S.withdrawn });
+      });
+    return names.length ? '<p class="not-ranked" data-field="not-ranked">' + esc(S.not_ranked) + " " + esc(names.join(" · ")) + "</p>" : "";
+  }
+
+  function closedView() {
+    return '<div class="view view-closed" data-view="closed">' +
+      '<div class="closed-banner">' + esc(S.closed) + "</div>" +
+      rankingBlock(state.ranking, { final: true }) + notRanked() + "</div>";
+  }
+
+  function screenView() {
+    var arena = state.arena;
+    var current = state.current;
+    if (arena.state === "closed") return closedView();
+    if (current && current.result) return resultView(current);
+    if (current) return presenterView(current);
+    if (state.order.length) return orderView();
+    return welcomeView();
+  }
+
+  function liveView() {
+    // The phone: the same pieces, one under the other, and the whole order below.
+    var arena = state.arena;
+    var current = state.current;
+    var html = "";
+    if (arena.state === "closed") {
+      html += '<div class="view view-closed" data-view="closed"><div class="closed-banner">' + esc(S.closed) + "</div>";
+      html += rankingBlock(state.ranking, { final: true }) + notRanked() + "</div>";
+      return html;
+    }
+    if (current) {
+      html += '<div class="view ' + (current.result ? "view-result" : "view-presenter") + '" data-view="' +
+        (current.result ? "result" : "presenter") + '" data-participant="' + esc(current.id) + '">';
+      html += '<section class="card now"><div class="card-label">' + esc(S.presenting) + "</div>" +
+        presenterBlock(current, state.order.length);
+      if (current.result) {
+        html += "</section>" + resultBlock(current);
+      } else if (current.status === "absent" || current.status === "withdrawn") {
+        html += '<div class="absent-word">' + esc(current.status === "absent" ? S.absent : S.withdrawn) + "</div></section>";
+      } else {
+        html += timerBlock(state.timer) + "</section>" + judgesBlock(current);
+      }
+      html += "</div>";
+    } else {
+      html += '<div class="view view-welcome" data-view="' + (state.order.length ? "order" : "welcome") + '">' +
+        '<div class="welcome-sub">' + esc(S.starting_soon) + "</div></div>";
+    }
+    if (state.ranking.length) {
+      html += rankingBlock(state.ranking, { highlight: current ? current.id : null });
+    }
+    html += orderBlock(state.order, { current: current ? current.id : null });
+    return html;
+  }
+
+  function render() {
+    main.innerHTML = MODE === "screen" ? screenView() : liveView();
+    if (soundHint) soundHint.hidden = !(audioLocked && document.getElementById("timer"));
+    stage.setAttribute("data-version", String(state.version));
+    stage.setAttribute("data-arena-state", state.arena.state);
+    tick();
+  }
+
+  // -- the connection -----------------------------------------------------------------------
+
+  function showConnection(status) {
+    if (status === "reconnecting") {
+      conn.textContent = S.reconnecting;
+      conn.className = "conn reconnecting";
+      conn.hidden = false;
+    } else if (status === "refused") {
+      conn.textContent = S.refused;
+      conn.className = "conn refused";
+      conn.hidden = false;
+    } else if (status === "open") {
+      conn.hidden = true;
+    }
+    stage.setAttribute("data-connection", status);
+  }
+
+  render();
+  setInterval(tick, 100);
+
+  window.LeitaiLive.connect(config.topic, {
+    onMessage: function (data) {
+      if (!data || !data.arena) return;
+      // The page's own first state counts as seen: never step back behind it.
+      if (typeof data.version === "number" && data.version < state.version) return;
+      state = data;
+      render();
+    },
+    onState: showConnection
+  });
+})();

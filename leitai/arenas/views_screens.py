@@ -1,0 +1,151 @@
+"""The big screen for the projector and the same live view on anyone's phone (public pages).
+
+Both pages carry their first state in the HTML (json_script), so the first paint needs no extra
+request; after that they only listen to the hub (`arena:<id>:screen`), never poll.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+from leitai.arenas.models import Arena
+from leitai.arenas.publish import screen_topic
+from leitai.arenas.state import ArenaSnapshot
+from leitai.programs.rubrics import DEFAULT_RULE, criterion_label
+
+# The live ranking beside a result; the final ranking shows everyone.
+RANKING_TOP = 8
+
+
+@lru_cache(maxsize=256)
+def qr_svg(url: str) -> SafeString:
+    """An inline SVG QR code (no image request after load, sharp at any projector size)."""
+    image = qrcode.make(
+        url,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        box_size=10,
+        border=2,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
+    svg = image.to_string(encoding="unicode")
+    # Keep only the <svg> element (the XML declaration is not valid inside HTML). Safe to mark:
+    # the qrcode package wrote every character of it; the URL is encoded in the modules.
+    return mark_safe(svg[svg.index("<svg") :])
+
+
+def live_url(arena_id: int) -> str:
+    return f"{settings.PUBLIC_URL}{reverse('arenas:live', args=[arena_id])}"
+
+
+def snapshot_or_404(arena_id: int) -> ArenaSnapshot:
+    try:
+        return ArenaSnapshot(arena_id)
+    except Arena.DoesNotExist:
+        raise Http404 from None
+
+
+def screen_strings() -> dict[str, str]:
+    """Everything the screen's script writes, in the page's language (%(name)s placeholders)."""
+    return {
+        "welcome": _("Welcome"),
+        "starting_soon": _("The contest begins shortly"),
+        "order": _("Order of presentation"),
+        "order_pending": _("The order of presentation will be drawn by lot"),
+        "position_of": _("No. %(n)s of %(total)s"),
+        "presenting": _("Now presenting"),
+        "up_next": _("Up next"),
+        "no_notes": _("Without notes"),
+        "timer_stopped": _("Ready"),
+        "timer_running": pgettext("timer", "Running"),
+        "timer_paused": pgettext("timer", "Paused"),
+        "time_up": _("Time is up"),
+        "judges": _("Judges"),
+        "judges_progress": _("%(done)s of %(total)s judges have scored"),
+        # Translators: a judge who has not yet scored the current presenter.
+        "status_waiting": pgettext("judge status", "Waiting"),
+        "status_submitted": _("Scored"),
+        "status_recused": _("Recused"),
+        "status_absent": _("Absent"),
+        "scoring_soon": _("Scoring opens after the presentation"),
+        "scoring_open": _("Judges are scoring"),
+        "scoring_closed": _("Scoring closed, awaiting confirmation"),
+        "confirmed": _("Result confirmed"),
+        "panel_score": _("Panel score"),
+        "judges_totals": _("Judges' totals"),
+        "dropped": _("dropped"),
+        "note_trimmed": _("%(judges)s judges: the %(trim)s highest and %(trim)s lowest dropped"),
+        "note_trimmed_criterion": _(
+            "%(judges)s judges: the %(trim)s highest and %(trim)s lowest marks of each "
+            "criterion dropped"
+        ),
+        "note_too_few": _("Fewer than %(min)s judges (%(judges)s): nothing dropped"),
+        "note_not_trimming": _("%(judges)s judges: nothing dropped"),
+        "ranking": _("Live ranking"),
+        "final_ranking": _("Final ranking"),
+        "rank_n": _("Rank %(n)s"),
+        "tied": _("tied"),
+        "more": _("and %(n)s more"),
+        "no_results": _("No results yet"),
+        "closed": _("The contest has ended"),
+        # Translators: followed by the units that are not ranked, e.g. "X (absent)".
+        "not_ranked": _("Not ranked:"),
+        "not_ranked_item": _("%(unit)s (%(status)s)"),
+        "reconnecting": _("Connection lost, reconnecting…"),
+        "refused": _("The live connection was refused; reload the page"),
+        "sound_hint": _("Click anywhere to enable the time-up sound"),
+        "withdrawn": _("Withdrawn"),
+        "absent": _("Absent"),
+        "done": _("Done"),
+        "minutes_each": _("%(n)s minutes for each presentation"),
+    }
+
+
+def page_config(arena: Arena, mode: str) -> dict[str, Any]:
+    language = get_language() or settings.LANGUAGE_CODE
+    rule = {**DEFAULT_RULE, **(arena.rule or {})}
+    return {
+        "mode": mode,
+        "topic": screen_topic(arena.pk),
+        "language": language,
+        "strings": screen_strings(),
+        "criteria": {c["key"]: criterion_label(c, language) for c in arena.rubric},
+        "rule": {"mode": rule["mode"], "trim": rule["trim"], "min_panel": rule["min_panel"]},
+        "ranking_top": RANKING_TOP,
+    }
+
+
+def _render(request: HttpRequest, arena_id: int, *, template: str, mode: str) -> HttpResponse:
+    snapshot = snapshot_or_404(arena_id)
+    url = live_url(arena_id)
+    return render(
+        request,
+        template,
+        {
+            "arena": snapshot.arena,
+            "state": snapshot.screen(),
+            "config": page_config(snapshot.arena, mode),
+            "live_url": url,
+            "qr": qr_svg(url),
+        },
+    )
+
+
+def screen_page(request: HttpRequest, arena_id: int) -> HttpResponse:
+    """The projector: public, full screen, 16:9."""
+    return _render(request, arena_id, template="arenas/screen.html", mode="screen")
+
+
+def live_page(request: HttpRequest, arena_id: int) -> HttpResponse:
+    """The same live view for anyone in the hall, on a phone."""
+    return _render(request, arena_id, template="arenas/live.html", mode="live")

@@ -1,0 +1,279 @@
+"""A judge's phone in Chromium at 390×844 on a LAN-style plain-HTTP origin: the link, the marks,
+the review, the locked sheet; the head judge's confirmation; a declared conflict; and a sheet
+that survives a network that goes away or loses the server's answer."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from leitai.arenas.models import Participant, ParticipantStatus, Recusal, Sheet
+from leitai.arenas.services import console, draw, setup
+from leitai.ledger.models import LedgerEntry
+from tests.arena_factories import ArenaWorld, in_order, make_arena_world, marks
+from tests.screens.hall import LAN_HOST, Hall, lan_url
+from tests.support.server import ServerProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
+
+
+def open_judge_phone(browser: Any, server: ServerProcess, world: ArenaWorld, code: str) -> Page:
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{lan_url(server)}/j/{world.tokens[code]}")
+    expect(page).to_have_url(re.compile(rf"/arenas/{world.arena.pk}/judge/$"))
+    # Connected to the judge's own topic before the test acts.
+    expect(page.locator(".pill-ok")).to_be_visible()
+    return page
+
+
+def sheets_of(world: ArenaWorld, code: str) -> list[Sheet]:
+    return list(Sheet.objects.filter(judge__arena=world.arena, judge__code=code))
+
+
+def fill_sheet(page: Page, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        page.fill(f"#mark-{key}", value)
+
+
+def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirms(
+    lan_server: ServerProcess,
+    lan_browser: Any,
+    artefacts_dir: Path,
+) -> None:
+    world = make_arena_world(participants=3, judges=5, go_live=False)
+    # Effects on a 0.1 grid with weight 3: in binary floating point 0.7 × 3 is
+    # 2.0999999999999996; the phone's total must still read exactly what the server stores.
+    rubric = [dict(c) for c in world.arena.rubric]
+    rubric[3] = {**rubric[3], "maximum": "10", "step": "0.1", "weight": "3"}
+    setup.update_arena(arena=world.arena, by=world.host_user, rubric=rubric)
+    draw.freeze_list(arena=world.arena, by=world.host_user)
+    draw.draw(arena=world.arena, public="8 3 1", by=world.host_user)
+    draw.reveal_seed(arena=world.arena, by=world.host_user)
+    console.go_live(arena=world.arena, by=world.host_user)
+    hall = Hall(server=lan_server, world=world)
+    first, second = in_order(world)[:2]
+
+    page = open_judge_phone(lan_browser, lan_server, world, "J2")
+    # A venue's plain-HTTP address: not a secure context, so no crypto.randomUUID.
+    assert page.evaluate("window.isSecureContext") is False
+    assert page.evaluate("typeof crypto.randomUUID") == "undefined"
+    expect(page.locator("[data-field=no-current]")).to_be_visible()
+    page.screenshot(path=str(artefacts_dir / "judge-waiting-zh.png"), full_page=True)
+
+    hall.next()
+    expect(page.locator("#current [data-field=unit]")).to_have_text(first.unit.name)
+    # Marks may be drafted during the presentation; sending waits for scoring to open.
+    page.fill("#mark-achievements", "27.5")
+    expect(page.locator("#review-btn")).to_be_disabled()
+    hall.act("open", participant=first.pk)
+    expect(page.locator("#review-btn")).to_be_enabled()
+    expect(page.locator("#draft-hint")).to_be_hidden()
+
+    # "−" from empty starts at the maximum; one more step down.
+    page.click("[data-action=minus][data-key=spirit]")
+    page.click("[data-action=minus][data-key=spirit]")
+    expect(page.locator("#mark-spirit")).to_have_value("19.5")
+    page.fill("#mark-ideas", "22。5")  # a Chinese keyboard's full stop
+    page.fill("#mark-effects", "0.75")
+    expect(page.locator("[data-error=effects]")).not_to_be_empty()
+    page.fill("#mark-effects", "0.6")
+    page.click("[data-action=plus][data-key=effects]")
+    expect(page.locator("#mark-effects")).to_have_value("0.7")
+    expect(page.locator("#mark-ideas")).to_have_value("22.5")  # written as people write it
+    expect(page.locator("[data-error=effects]")).to_be_empty()
+    expect(page.locator("#live-total")).to_have_text("71.6")
+    assert page.locator("#mark-spirit").get_attribute("inputmode") == "decimal"
+    for selector in (".step-btn", ".mark-input", "#review-btn"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None
+        assert box["height"] >= 48, selector
+    page.screenshot(path=str(artefacts_dir / "judge-form-zh.png"), full_page=True)
+
+    page.click("#review-btn")
+    expect(page.locator(".review [data-field=my-total]")).to_have_text("71.6")
+    page.screenshot(path=str(artefacts_dir / "judge-review-zh.png"), full_page=True)
+    page.click("#submit-btn")
+    expect(page.locator("[data-field=locked] [data-field=my-total]")).to_have_text("71.6")
+    expect(page.locator("#app")).to_have_attribute("data-mode", "locked")
+    (sheet,) = sheets_of(world, "J2")
+    assert sheet.total == Decimal("71.6")
+    assert {m.criterion: m.value for m in sheet.marks.all()} == {
+        "achievements": Decimal("27.5"),
+        "spirit": Decimal("19.5"),
+        "ideas": Decimal("22.5"),
+        "effects": Decimal("0.7"),
+    }
+    expect(page.locator(".history-total")).to_have_text(["71.6"])
+    page.screenshot(path=str(artefacts_dir / "judge-locked-zh.png"), full_page=True)
+
+    # The head judge's phone: once every sheet is in, the result to confirm.
+    head = open_judge_phone(lan_browser, lan_server, world, "J1")
+    for code in ("J1", "J3", "J4", "J5"):
+        hall.sheet(code, first.pk, {**marks("25"), "effects": "5"})
+    expect(head.locator("[data-field=pending]")).to_be_visible()
+    # Totals 75 × 4 and 71.6: 71.6 and one 75 dropped, the mean of three 75s.
+    expect(head.locator("[data-field=pending-score]")).to_have_text("75.00")
+    expect(head.locator(".totals-table tr.dropped")).to_have_count(2)
+    head.screenshot(path=str(artefacts_dir / "judge-head-confirm-zh.png"), full_page=True)
+    head.click("[data-action=confirm]")
+    expect(head.locator("[data-field=pending]")).to_have_count(0)
+    first.refresh_from_db()
+    assert first.status == ParticipantStatus.CONFIRMED
+    hall.act("show", participant=first.pk)
+    expect(page.locator("[data-field=result-score]")).to_have_text("75.00")
+
+    # The next presenter: J2 declares a conflict and stands aside.
+    hall.next()
+    expect(page.locator("#current [data-field=unit]")).to_have_text(second.unit.name)
+    page.click("[data-action=declare-open]")
+    page.click("[data-action=declare-send]")
+    expect(page.locator("#declare-error")).not_to_be_empty()  # a reason is required
+    page.fill("#declare-reason", "本人曾在该支部工作")
+    page.click("[data-action=declare-send]")
+    expect(page.locator("[data-field=excluded]")).to_have_attribute("data-status", "recused")
+    expect(page.locator("[data-field=reason]")).to_contain_text("本人曾在该支部工作")
+    recusal = Recusal.objects.get(judge__code="J2", judge__arena=world.arena, participant=second)
+    assert (recusal.source, recusal.reason) == ("declared", "本人曾在该支部工作")
+    page.screenshot(path=str(artefacts_dir / "judge-recused-zh.png"), full_page=True)
+
+    # The same phone in English: labels from the rubric's English names.
+    page.context.add_cookies(
+        [{"name": "leitai_language", "value": "en", "url": lan_url(lan_server)}]
+    )
+    hall.act("absent", participant=second.pk)
+    third = in_order(world)[2]
+    hall.next()
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#current [data-field=unit]")).to_have_text(third.unit.name)
+    expect(page.locator(".criterion-label").first).to_have_text("Achievements")
+    page.screenshot(path=str(artefacts_dir / "judge-form-en.png"), full_page=True)
+    page.locator(".history-list summary").first.click()
+    expect(page.locator(".history-list dt").first).to_have_text("Achievements")
+
+
+def start_scoring(world: ArenaWorld, hall: Hall) -> Participant:
+    first = in_order(world)[0]
+    hall.next()
+    hall.act("open", participant=first.pk)
+    return first
+
+
+def test_sheets_survive_a_network_that_goes_away_or_loses_the_answer(
+    lan_server: ServerProcess,
+    lan_browser: Any,
+    artefacts_dir: Path,
+) -> None:
+    """Three phones of one panel on one server (one server start instead of three): J3 goes
+    offline, J2's first answer is lost, J1 holds a key already used with other marks."""
+    world = make_arena_world(participants=2, judges=3)
+    hall = Hall(server=lan_server, world=world)
+    phones = {
+        code: open_judge_phone(lan_browser, lan_server, world, code) for code in ("J1", "J2", "J3")
+    }
+    first = start_scoring(world, hall)
+    for phone in phones.values():
+        expect(phone.locator("#review-btn")).to_be_enabled()
+
+    # -- J3: offline when submitting; the sheet waits on the phone and arrives once.
+    page = phones["J3"]
+    fill_sheet(page, marks("28", "18.5", "21", "22.5"))
+    page.click("#review-btn")
+    page.context.set_offline(True)
+    page.click("#submit-btn")
+    expect(page.locator("[data-field=outbox]")).to_be_visible()
+    expect(page.locator("#app")).to_have_attribute("data-mode", "queued")
+    expect(page.locator("[data-field=locked] [data-field=my-total]")).to_have_text("90")
+    page.wait_for_timeout(1500)  # at least one automatic retry fails while offline
+    assert sheets_of(world, "J3") == []
+    outbox = f"leitai.judge.{world.judge('J3').pk}.outbox"
+    queued = json.loads(page.evaluate(f"localStorage.getItem('{outbox}')"))
+    assert [entry["marks"] for entry in queued] == [marks("28", "18.5", "21", "22.5")]
+    page.screenshot(path=str(artefacts_dir / "judge-offline-queued-zh.png"), full_page=True)
+    page.context.set_offline(False)
+    expect(page.locator("[data-field=outbox]")).to_have_count(0)
+    expect(page.locator("#app")).to_have_attribute("data-mode", re.compile("locked|delivered"))
+    (sheet,) = sheets_of(world, "J3")
+    assert (sheet.participant_id, sheet.total, sheet.idempotency_key) == (
+        first.pk,
+        Decimal("90"),
+        queued[0]["key"],
+    )
+    assert json.loads(page.evaluate(f"localStorage.getItem('{outbox}')")) == []
+
+    # -- J2: the server stores the sheet but the answer is lost; the phone resends, stored once.
+    page = phones["J2"]
+    sent: list[dict[str, Any]] = []
+    first_status: list[int] = []
+    later_status: list[int] = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        sent.append(route.request.post_data_json)
+        if len(sent) == 1:
+            # Playwright sends it on (from outside Chromium, hence the loopback address); the
+            # server commits; the phone sees the connection reset.
+            response = route.fetch(url=route.request.url.replace(LAN_HOST, "127.0.0.1"))
+            first_status.append(response.status)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/judge/sheets", lose_the_first_answer)
+    page.on(
+        "response",
+        lambda r: later_status.append(r.status) if r.url.endswith("/api/judge/sheets") else None,
+    )
+    fill_sheet(page, marks("24", "16", "20", "20"))
+    page.click("#review-btn")
+    page.click("#submit-btn")
+    expect(page.locator("[data-field=outbox]")).to_have_count(0)
+    expect(page.locator("#app")).to_have_attribute("data-mode", "locked")
+    assert len(sent) == 2
+    assert sent[0] == sent[1]  # the same key and marks, resent
+    assert first_status == [201]
+    assert later_status == [200]  # the server's answer to a repeat: the stored sheet
+    assert [s.total for s in sheets_of(world, "J2")] == [Decimal("80")]
+
+    # -- J1: the key was already used with other marks (another tab, a restored outbox):
+    # refused, and shown as such; the stored sheet stands.
+    page = phones["J1"]
+    stored = hall.judge(
+        "J1", "sheets", {"participant": first.pk, "marks": marks("20"), "key": "ph-shared"}
+    )
+    assert stored.status == 201
+    entry = {
+        "participant": first.pk,
+        "unit": first.unit.name,
+        "position": first.position,
+        "marks": marks("29"),
+        "total": "84",
+        "key": "ph-shared",
+        "queuedAt": 0,
+    }
+    page.evaluate(
+        "([name, entry]) => localStorage.setItem(name, JSON.stringify([entry]))",
+        [f"leitai.judge.{world.judge('J1').pk}.outbox", entry],
+    )
+    page.reload()
+    refused = page.locator("[data-field=rejected]")
+    expect(refused).to_have_attribute("data-code", "key_reused")
+    expect(refused.locator("[data-field=my-total]")).to_have_text("84")
+    expect(page.locator("#app")).to_have_attribute("data-mode", "locked")
+    expect(page.locator("[data-field=locked] [data-field=my-total]")).to_have_text("75")
+    page.screenshot(path=str(artefacts_dir / "judge-key-reused-zh.png"), full_page=True)
+    assert [s.total for s in sheets_of(world, "J1")] == [Decimal("75")]
+    assert LedgerEntry.objects.filter(chain=f"arena:{world.arena.pk}", kind="sheet").count() == 3

@@ -1,0 +1,240 @@
+"""The public screens and the judge's phone as pages: who gets what, and in how many queries."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from leitai.arenas.models import ParticipantStatus
+from leitai.arenas.services import console, setup, sheets
+from leitai.arenas.state import ArenaSnapshot
+from leitai.arenas.tokens import token_for
+from leitai.arenas.views_judge import SESSION_JUDGE, SESSION_TOKEN
+from tests.arena_factories import ArenaWorld, make_arena_world, marks, score_current
+
+pytestmark = pytest.mark.django_db
+
+
+def embedded(page: str, element_id: str) -> dict:
+    match = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>', page, re.S
+    )
+    assert match is not None, f"no json_script #{element_id}"
+    return json.loads(match.group(1))
+
+
+def signed_in_judge(client: Client, world: ArenaWorld, code: str = "J2") -> None:
+    response = client.get(reverse("judge_landing", args=[world.tokens[code]]))
+    assert response.status_code == 302
+
+
+# -- the big screen and the public phone view ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["arenas:screen", "arenas:live"])
+def test_screen_pages_are_public_and_carry_the_state(client: Client, name: str) -> None:
+    world = make_arena_world(participants=2, judges=3)
+    response = client.get(reverse(name, args=[world.arena.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    state = embedded(page, "arena-state")
+    config = embedded(page, "arena-config")
+    assert state == {**ArenaSnapshot(world.arena.pk).screen(), "server_ms": state["server_ms"]}
+    assert config["topic"] == f"arena:{world.arena.pk}:screen"
+    assert "<svg" in page  # the QR code, inline
+    assert "leitai/arena-screen.js" in page
+
+
+@pytest.mark.parametrize("name", ["arenas:screen", "arenas:live"])
+def test_screen_pages_answer_404_for_an_unknown_arena(client: Client, name: str) -> None:
+    assert client.get(reverse(name, args=[999999])).status_code == 404
+
+
+def test_screen_qr_code_points_at_the_public_view_on_the_public_url(
+    client: Client, settings
+) -> None:
+    from leitai.arenas.views_screens import live_url
+
+    settings.PUBLIC_URL = "http://192.168.10.5:8000"
+    world = make_arena_world(participants=2, judges=1, go_live=False)
+    assert live_url(world.arena.pk) == f"http://192.168.10.5:8000/arenas/{world.arena.pk}/live"
+
+
+def test_screen_state_carries_no_mark_before_the_result_is_shown(client: Client) -> None:
+    world = make_arena_world(participants=2, judges=3)
+    arena = world.arena
+    current = console.call_next(arena=arena, expected_current=None, by=world.host_user)
+    console.open_scoring(arena=arena, participant_id=current.pk, by=world.host_user)
+    for code in ("J1", "J2", "J3"):
+        sheets.submit_sheet(
+            judge=world.judge(code), participant_id=current.pk, marks=marks("27.5"), key=code
+        )
+    sheets.confirm_result(participant_id=current.pk, judge=world.judge("J1"))
+    page = client.get(reverse("arenas:screen", args=[arena.pk])).content.decode()
+    state = embedded(page, "arena-state")
+    assert state["current"]["result"] is None
+    assert '"82.5"' not in json.dumps(state)  # each judge's total
+    assert [j["status"] for j in state["current"]["judges"]] == ["submitted"] * 3
+    console.show_result(arena=arena, participant_id=current.pk, by=world.host_user)
+    shown = embedded(
+        client.get(reverse("arenas:screen", args=[arena.pk])).content.decode(), "arena-state"
+    )
+    assert shown["current"]["result"]["score"] == "82.50"
+    assert [m["total"] for m in shown["current"]["result"]["marks"]] == ["82.5"] * 3
+
+
+def _screen_queries(world: ArenaWorld, client: Client) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as state_queries:
+        ArenaSnapshot(world.arena.pk).screen()
+    with CaptureQueriesContext(connection) as page_queries:
+        assert client.get(reverse("arenas:screen", args=[world.arena.pk])).status_code == 200
+    return len(state_queries), len(page_queries)
+
+
+def test_screen_state_and_page_take_the_same_queries_for_1_and_3_participants(
+    client: Client,
+) -> None:
+    """1 and 3 participants with a shown result (sheets and marks to read), one more on stage."""
+    counts = []
+    for scored in (1, 3):
+        world = make_arena_world(participants=scored + 1, judges=5)
+        for _ in range(scored):
+            score_current(world, {f"J{i}": marks("25") for i in range(1, 6)})
+        console.call_next(
+            arena=world.refresh(), expected_current=world.arena.current_id, by=world.host_user
+        )
+        counts.append(_screen_queries(world, client))
+    assert counts[0] == counts[1]
+    assert counts[0][0] <= 6
+
+
+# -- the judge's link and page ----------------------------------------------------------------
+
+
+def test_judge_link_signs_the_phone_in_and_sends_it_to_the_arena(client: Client) -> None:
+    world = make_arena_world(participants=2, judges=3)
+    judge = world.judge("J2")
+    response = client.get(reverse("judge_landing", args=[world.tokens["J2"]]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("arenas:judge", args=[world.arena.pk])
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert client.session[SESSION_TOKEN] == world.tokens["J2"]
+    assert client.session[SESSION_JUDGE] == judge.pk
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    config = embedded(page.content.decode(), "judge-config")
+    assert config["token"] == world.tokens["J2"]
+    assert config["topic"] == f"arena:{world.arena.pk}:judge:{judge.pk}"
+    state = embedded(page.content.decode(), "judge-state")
+    assert state["me"] == {"code": "J2", "name": judge.name, "head": False}
+    assert [c["key"] for c in state["rubric"]] == ["achievements", "spirit", "ideas", "effects"]
+
+
+def test_judge_page_lists_only_the_judges_own_marks(client: Client) -> None:
+    world = make_arena_world(participants=2, judges=3)
+    arena = world.arena
+    current = console.call_next(arena=arena, expected_current=None, by=world.host_user)
+    console.open_scoring(arena=arena, participant_id=current.pk, by=world.host_user)
+    sheets.submit_sheet(
+        judge=world.judge("J2"), participant_id=current.pk, marks=marks("21.5"), key="a"
+    )
+    sheets.submit_sheet(
+        judge=world.judge("J3"), participant_id=current.pk, marks=marks("29"), key="b"
+    )
+    signed_in_judge(client, world, "J2")
+    page = client.get(reverse("arenas:judge", args=[arena.pk])).content.decode()
+    state = embedded(page, "judge-state")
+    assert state["current"]["my_sheet"]["marks"]["achievements"] == "21.5"
+    assert [s["total"] for s in state["my_sheets"]] == ["76.5"]
+    # J3's sheet (achievements 29, total 84) appears nowhere in J2's state.
+    assert '"84"' not in json.dumps(state)
+    assert state["current"]["my_sheet"]["total"] == "76.5"
+    assert state["pending"] is None
+
+
+@pytest.mark.parametrize("change", ["reissued", "revoked", "closed", "garbled"])
+def test_judge_link_no_longer_valid_gets_a_friendly_403(client: Client, change: str) -> None:
+    world = make_arena_world(participants=2, judges=1)
+    token = world.tokens["J1"]
+    judge = world.judge("J1")
+    if change == "reissued":
+        setup.reissue_link(judge=judge, by=world.host_user)
+    elif change == "revoked":
+        setup.revoke_link(judge=judge, by=world.host_user)
+    elif change == "closed":
+        score_current(world, {"J1": marks("20")})
+        score_current(world, {"J1": marks("21")})
+        console.close_arena(arena=world.refresh(), by=world.host_user)
+    else:
+        token = token[:-3] + "xyz"
+    response = client.get(reverse("judge_landing", args=[token]))
+    assert response.status_code == 403
+    assert 'data-field="signed-out"' in response.content.decode()
+    assert SESSION_TOKEN not in client.session
+
+
+def test_judge_page_without_a_session_gets_the_signed_out_page(client: Client) -> None:
+    world = make_arena_world(participants=2, judges=2)
+    response = client.get(reverse("arenas:judge", args=[world.arena.pk]))
+    assert response.status_code == 403
+    assert 'data-field="signed-out"' in response.content.decode()
+
+
+def test_judge_page_of_another_arena_or_after_reissue_gets_the_signed_out_page(
+    client: Client,
+) -> None:
+    world = make_arena_world(participants=2, judges=2)
+    other = make_arena_world(participants=2, judges=1)
+    signed_in_judge(client, world, "J2")
+    assert client.get(reverse("arenas:judge", args=[other.arena.pk])).status_code == 403
+    assert client.get(reverse("arenas:judge", args=[world.arena.pk])).status_code == 200
+    setup.reissue_link(judge=world.judge("J2"), by=world.host_user)
+    assert client.get(reverse("arenas:judge", args=[world.arena.pk])).status_code == 403
+
+
+def test_judge_page_answers_404_for_an_unknown_arena(client: Client) -> None:
+    assert client.get(reverse("arenas:judge", args=[999999])).status_code == 404
+
+
+def test_head_judge_page_carries_the_result_to_confirm(client: Client) -> None:
+    world = make_arena_world(participants=2, judges=2)
+    arena = world.arena
+    current = console.call_next(arena=arena, expected_current=None, by=world.host_user)
+    console.open_scoring(arena=arena, participant_id=current.pk, by=world.host_user)
+    for code in ("J1", "J2"):
+        sheets.submit_sheet(
+            judge=world.judge(code), participant_id=current.pk, marks=marks("20"), key=code
+        )
+    signed_in_judge(client, world, "J1")
+    state = embedded(
+        client.get(reverse("arenas:judge", args=[arena.pk])).content.decode(), "judge-state"
+    )
+    assert state["pending"]["participant"]["id"] == current.pk
+    assert state["pending"]["result"]["note"]["outcome"] == "too_few_judges"
+    current.refresh_from_db()
+    assert current.status == ParticipantStatus.SCORING
+
+
+def test_judge_page_in_english_uses_the_english_rubric(client: Client) -> None:
+    world = make_arena_world(participants=2, judges=1)
+    client.cookies["leitai_language"] = "en"
+    signed_in_judge(client, world, "J1")
+    page = client.get(reverse("arenas:judge", args=[world.arena.pk])).content.decode()
+    assert '<html lang="en">' in page
+    state = embedded(page, "judge-state")
+    assert state["rubric"][0]["label"] == "Achievements"
+    assert embedded(page, "judge-config")["language"] == "en"
+
+
+def test_judge_token_is_only_in_the_judges_own_page(client: Client) -> None:
+    world = make_arena_world(participants=2, judges=2)
+    screen = client.get(reverse("arenas:screen", args=[world.arena.pk])).content.decode()
+    assert token_for(world.judge("J1")) not in screen
+    assert token_for(world.judge("J2")) not in screen
