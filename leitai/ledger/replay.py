@@ -1,0 +1,679 @@
+"""Recomputing an arena from its ledger entries alone: no database, no Django settings.
+
+`leitai ledger verify` runs this on the entries it reads from the database (leitai.ledger.verify)
+and on an exported file (leitai.ledger.exporting), so both go through the same code:
+
+1. the chain: every entry links to the one before it and its hash is recomputed;
+2. the replay: the entries are applied in order as the arena services applied them — panel,
+   recusals and presence, the draw (commitment and order checked once the seed is revealed), the
+   frozen rubric and rule, every sheet (validated against the rubric, its total recomputed),
+   reopenings superseding sheets — and each confirmed result is recomputed with the scoring core
+   (`score_panel`) from the sheets in force and compared to the result recorded; every ranking
+   (after each result shown and at the close) is recomputed with the tie-break chain;
+3. the anchors: the global chain's `arena_live` / `arena_closed` entries must name the arena
+   chain's entries at those sequence numbers by their hashes.
+
+Each problem names its entry (`arena:12 #37 sheet: …`); the first one is what a person reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
+from leitai.scoring import PanelScore, Rubric, SheetError, score_panel
+from leitai.scoring.draw import DrawError, commitment, draw_order
+from leitai.scoring.panel import PanelRule
+from leitai.scoring.ranking import TieBreak, rank_panel_scores
+
+# The same constants and hash as leitai.ledger.chain, which needs Django to import; a test
+# asserts that the two agree.
+GENESIS = "0" * 64
+GLOBAL_CHAIN = "global"
+ANCHOR_KINDS = ("arena_live", "arena_closed")
+
+# Participant statuses, as stored (leitai.arenas.models.ParticipantStatus).
+REGISTERED, WAITING, PRESENTING = "registered", "waiting", "presenting"
+SCORING, SCORED, CONFIRMED, SHOWN = "scoring", "scored", "confirmed", "shown"
+ABSENT, WITHDRAWN = "absent", "withdrawn"
+DONE = {CONFIRMED, SHOWN, ABSENT, WITHDRAWN}
+
+
+def entry_hash(prev_hash: str, chain: str, seq: int, kind: str, body: str) -> str:
+    digest = hashlib.sha256()
+    for part in (prev_hash, chain, str(seq), kind, body):
+        digest.update(part.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def plain(value: Decimal) -> str:
+    """20.0000 → "20", 7.5000 → "7.5", as the arena pages write them."""
+    return format(value.normalize(), "f")
+
+
+def short(digest: str) -> str:
+    return digest[:16]
+
+
+@dataclass(frozen=True)
+class Problem:
+    chain: str
+    seq: int | None  # the entry it concerns; None for a problem outside the entries (a head row)
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.chain if self.seq is None else f"{self.chain} #{self.seq}"
+        if self.kind:
+            where += f" {self.kind}"
+        return f"{where}: {self.message}"
+
+    @property
+    def order(self) -> tuple[bool, int]:
+        return (self.seq is None, self.seq or 0)
+
+
+def first_problem(problems: Sequence[Problem]) -> Problem | None:
+    return min(problems, key=lambda p: p.order) if problems else None
+
+
+# -- 1. the chain ------------------------------------------------------------------------------
+
+
+def check_chain(chain: str, entries: Sequence[Mapping[str, Any]]) -> list[Problem]:
+    """Every link and hash; after a break, checking goes on from the stored hash, so an entry
+    altered in place is named alone and not every entry after it."""
+    problems = []
+    previous = GENESIS
+    expected_seq = 1
+    for entry in entries:
+        seq, kind = int(entry["seq"]), str(entry["kind"])
+        if entry.get("chain", chain) != chain:
+            problems.append(Problem(chain, seq, kind, f"belongs to chain {entry['chain']}"))
+        if seq != expected_seq:
+            problems.append(Problem(chain, seq, kind, f"sequence gap: expected #{expected_seq}"))
+        if entry["prev_hash"] != previous:
+            problems.append(Problem(chain, seq, kind, "does not link to the entry before it"))
+        recomputed = entry_hash(str(entry["prev_hash"]), chain, seq, kind, str(entry["body"]))
+        if recomputed != entry["hash"]:
+            problems.append(Problem(chain, seq, kind, "its content does not match its hash"))
+        previous = str(entry["hash"])
+        expected_seq = seq + 1
+    return problems
+
+
+def parse_body(entry: Mapping[str, Any]) -> dict[str, Any]:
+    body = json.loads(entry["body"])
+    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+        raise ValueError("the body is not an object with a data object")
+    return body
+
+
+# -- 2. the replay -------------------------------------------------------------------------------
+
+
+@dataclass
+class JudgeState:
+    code: str
+    name: str
+    head: bool = False
+    revoked: bool = False  # the judge's phone link; the host may still enter paper sheets
+    joins_at: int = 1
+    leaves_after: int | None = None
+
+    def is_present_for(self, position: int | None) -> bool:
+        if position is None:
+            return True
+        if position < self.joins_at:
+            return False
+        return self.leaves_after is None or position <= self.leaves_after
+
+
+@dataclass
+class SheetRecord:
+    seq: int
+    judge: str
+    participant: str
+    marks: dict[str, Decimal]
+    total: Decimal
+    source: str
+    key: str
+    correction: bool
+    active: bool = True
+
+
+@dataclass
+class ParticipantState:
+    code: str
+    name: str
+    presenter: str
+    added_seq: int
+    status: str = REGISTERED
+    status_seq: int = 0
+    position: int | None = None
+    position_seq: int = 0
+    result: dict[str, Any] | None = None  # as recorded by the confirmation
+    result_seq: int = 0  # the confirmation (or the reopening that withdrew it)
+    score: PanelScore | None = None  # recomputed from the sheets
+    rank: int | None = None
+    tied: bool = False
+    rank_seq: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} ({self.name})" if self.name else self.code
+
+
+@dataclass
+class ArenaReplay:
+    chain: str
+    entries: int = 0
+    head: tuple[int, str] = (0, GENESIS)
+    title: str = ""
+    live_seq: int | None = None  # the `frozen` entry
+    rubric: Any = None  # as frozen
+    rule: Any = None
+    closed_seq: int | None = None
+    judges: dict[str, JudgeState] = field(default_factory=dict)
+    participants: dict[str, ParticipantState] = field(default_factory=dict)
+    sheets: dict[int, SheetRecord] = field(default_factory=dict)  # by ledger seq
+    results: int = 0  # confirmations recomputed
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    """An entry the services could not have written; its message names why."""
+
+
+class _Replayer:
+    def __init__(self, chain: str) -> None:
+        self.state = ArenaReplay(chain=chain)
+        self.recusals: dict[tuple[str, str], bool] = {}
+        self.reopenings: set[tuple[str, str]] = set()
+        # participant → judge → the sheet in force: an index, so a day of thousands of sheets
+        # replays in linear time.
+        self.in_force: dict[str, dict[str, SheetRecord]] = {}
+        self.rubric: Rubric | None = None
+        self.rule: PanelRule | None = None
+        self.tie_breaks: list[TieBreak] = []
+        self.draw: dict[str, Any] = {}
+        self.seq = 0
+        self.kind = ""
+
+    # helpers
+
+    def problem(self, message: str) -> None:
+        self.state.problems.append(Problem(self.state.chain, self.seq, self.kind, message))
+
+    def participant(self, code: Any) -> ParticipantState:
+        found = self.state.participants.get(str(code))
+        if found is None:
+            raise _Refused(f"participant {code} was never added")
+        return found
+
+    def judge(self, code: Any) -> JudgeState:
+        found = self.state.judges.get(str(code))
+        if found is None:
+            raise _Refused(f"judge {code} was never added")
+        return found
+
+    def move(self, participant: ParticipantState, allowed: set[str], to: str) -> None:
+        if participant.status not in allowed:
+            self.problem(
+                f"participant {participant.label} was {participant.status}, "
+                f"not {' or '.join(sorted(allowed))}"
+            )
+        participant.status, participant.status_seq = to, self.seq
+
+    def expected(self, participant: ParticipantState) -> list[JudgeState]:
+        return [
+            judge
+            for judge in self.state.judges.values()
+            if not self.recusals.get((judge.code, participant.code), False)
+            and judge.is_present_for(participant.position)
+        ]
+
+    def active_sheets(self, participant: ParticipantState) -> dict[str, SheetRecord]:
+        return self.in_force.setdefault(participant.code, {})
+
+    def store_ranking(self) -> dict[str, dict[str, Any]]:
+        """As the console does after each result shown and at the close: rank everyone
+        confirmed or shown, on the figures recomputed from the sheets."""
+        ranked = {
+            p.code: p.score
+            for p in self.state.participants.values()
+            if p.status in (CONFIRMED, SHOWN) and p.score is not None
+        }
+        table = {}
+        for placing in rank_panel_scores(ranked, self.tie_breaks):
+            participant = self.state.participants[placing.participant]
+            participant.rank, participant.tied, participant.rank_seq = (
+                placing.rank,
+                placing.tied,
+                self.seq,
+            )
+            table[placing.participant] = {
+                "participant": placing.participant,
+                "rank": placing.rank,
+                "tied": placing.tied,
+                "score": str(ranked[placing.participant].score),
+                "decided_by": placing.decided_by,
+            }
+        return table
+
+    # the entries
+
+    def apply(self, seq: int, kind: str, actor: str, data: dict[str, Any]) -> None:
+        self.seq, self.kind = seq, kind
+        handler = getattr(self, f"on_{kind}", None)
+        if handler is None:
+            return  # a kind that decides no result, or one this version does not know
+        try:
+            handler(data, actor)
+        except _Refused as refused:
+            self.problem(str(refused))
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+            self.problem(f"malformed entry ({type(error).__name__}: {error})")
+
+    def on_arena_created(self, data: dict[str, Any], actor: str) -> None:
+        self.state.title = str(data.get("title", ""))
+
+    def on_participant_added(self, data: dict[str, Any], actor: str) -> None:
+        code = str(data["participant"])
+        existing = self.state.participants.get(code)
+        # A participant withdrawn before the draw is deleted, so the unit may be added again.
+        if existing is not None and existing.status not in (REGISTERED, WITHDRAWN):
+            raise _Refused(f"participant {existing.label} added twice")
+        self.state.participants[code] = ParticipantState(
+            code=code,
+            name=str(data.get("name", "")),
+            presenter=str(data.get("presenter", "")),
+            added_seq=self.seq,
+            status_seq=self.seq,
+        )
+
+    def on_withdrawal(self, data: dict[str, Any], actor: str) -> None:
+        self.move(self.participant(data["participant"]), {REGISTERED, WAITING}, WITHDRAWN)
+
+    def on_judge_added(self, data: dict[str, Any], actor: str) -> None:
+        code = str(data["judge"])
+        if code in self.state.judges:
+            raise _Refused(f"judge {code} added twice")
+        if data.get("head"):
+            for judge in self.state.judges.values():
+                judge.head = False
+        self.state.judges[code] = JudgeState(
+            code=code, name=str(data.get("name", "")), head=bool(data.get("head"))
+        )
+
+    def on_head_judge(self, data: dict[str, Any], actor: str) -> None:
+        chosen = self.judge(data["judge"])
+        for judge in self.state.judges.values():
+            judge.head = judge is chosen
+
+    def on_judge_link_revoked(self, data: dict[str, Any], actor: str) -> None:
+        self.judge(data["judge"]).revoked = True
+
+    def on_judge_link_reissued(self, data: dict[str, Any], actor: str) -> None:
+        self.judge(data["judge"]).revoked = False
+
+    def on_judge_presence(self, data: dict[str, Any], actor: str) -> None:
+        judge = self.judge(data["judge"])
+        leaves = data.get("leaves_after")
+        judge.joins_at = int(data["joins_at"])
+        judge.leaves_after = None if leaves is None else int(leaves)
+
+    def on_recusal(self, data: dict[str, Any], actor: str) -> None:
+        judge = self.judge(data["judge"])
+        participant = self.participant(data["participant"])
+        self.recusals[(judge.code, participant.code)] = bool(data["active"])
+
+    def on_draw_committed(self, data: dict[str, Any], actor: str) -> None:
+        codes = [str(code) for code in data["list"]]
+        for code in codes:
+            if self.participant(code).status == WITHDRAWN:
+                raise _Refused(f"the frozen list holds {code}, who had withdrawn")
+        self.draw = {"list": codes, "commitment": str(data["commitment"])}
+
+    def on_draw_order(self, data: dict[str, Any], actor: str) -> None:
+        if "list" not in self.draw:
+            raise _Refused("an order drawn before the list was frozen")
+        order = [str(code) for code in data["order"]]
+        if sorted(order) != sorted(self.draw["list"]):
+            raise _Refused("the order is not a permutation of the frozen list")
+        self.draw.update(public=str(data["public"]), order=order)
+        for position, code in enumerate(order, start=1):
+            participant = self.participant(code)
+            participant.position, participant.position_seq = position, self.seq
+            if participant.status != WITHDRAWN:
+                participant.status, participant.status_seq = WAITING, self.seq
+
+    def on_draw_revealed(self, data: dict[str, Any], actor: str) -> None:
+        if "order" not in self.draw:
+            raise _Refused("a seed revealed before the order was drawn")
+        seed = str(data["seed"])
+        try:
+            if commitment(seed, self.draw["list"]) != self.draw["commitment"]:
+                raise _Refused("the revealed seed does not match the published commitment")
+            if draw_order(seed, self.draw["public"], self.draw["list"]) != self.draw["order"]:
+                raise _Refused("the drawn order does not follow from the seed and contribution")
+        except DrawError as error:
+            raise _Refused(f"the draw cannot be checked: {error}") from None
+
+    def on_frozen(self, data: dict[str, Any], actor: str) -> None:
+        try:
+            self.rubric = rubric_from_json(data["rubric"])
+            self.rule = rule_from_json(data["rule"])
+            self.tie_breaks = tie_breaks_from_json(data["rule"], self.rubric)
+        except ValidationError as error:
+            raise _Refused(f"the frozen rubric or rule is not valid: {error.messages}") from None
+        self.state.live_seq = self.seq
+        self.state.rubric, self.state.rule = data["rubric"], data["rule"]
+        # Names and presenters are compared no further: they decide no result.
+        panel = sorted((j.code, j.head) for j in self.state.judges.values())
+        if sorted((str(j["judge"]), bool(j["head"])) for j in data["panel"]) != panel:
+            self.problem("the panel recorded differs from the judges added before it")
+        order = sorted(
+            (p.position, p.code) for p in self.state.participants.values() if p.position is not None
+        )
+        if [(int(p["position"]), str(p["participant"])) for p in data["order"]] != order:
+            self.problem("the order recorded differs from the order drawn")
+
+    def on_presenting(self, data: dict[str, Any], actor: str) -> None:
+        self.move(self.participant(data["participant"]), {WAITING}, PRESENTING)
+
+    def on_scoring_opened(self, data: dict[str, Any], actor: str) -> None:
+        self.move(self.participant(data["participant"]), {PRESENTING}, SCORING)
+
+    def on_scoring_closed(self, data: dict[str, Any], actor: str) -> None:
+        self.move(self.participant(data["participant"]), {SCORING}, SCORED)
+
+    def on_participant_absent(self, data: dict[str, Any], actor: str) -> None:
+        self.move(self.participant(data["participant"]), {WAITING, PRESENTING}, ABSENT)
+
+    def on_sheet(self, data: dict[str, Any], actor: str) -> None:
+        judge = self.judge(data["judge"])
+        participant = self.participant(data["participant"])
+        if self.rubric is None:
+            raise _Refused("a sheet before the rubric was frozen")
+        pair = (judge.code, participant.code)
+        reopened = pair in self.reopenings
+        if participant.status != SCORING and not reopened:
+            self.problem(f"scoring was not open for {participant.label} ({participant.status})")
+        if self.recusals.get(pair, False):
+            self.problem(f"judge {judge.code} was recused from {participant.label}")
+        elif not judge.is_present_for(participant.position):
+            self.problem(f"judge {judge.code} was absent for {participant.label}")
+        if judge.code in self.active_sheets(participant):
+            self.problem(f"judge {judge.code} already had a sheet in force for {participant.label}")
+        if judge.revoked and data.get("source") == "phone":
+            self.problem(f"a phone sheet from {judge.code}, whose link was revoked")
+        if bool(data.get("correction")) != reopened:
+            self.problem("marked as a correction without a reopening, or the reverse")
+        raw = data["marks"]
+        if not isinstance(raw, dict):
+            raise _Refused("its marks are not a mapping")
+        try:
+            marks = self.rubric.check_sheet({str(k): str(v) for k, v in raw.items()})
+        except SheetError as error:
+            raise _Refused(f"marks the rubric refuses: {error}") from None
+        total = sum((c.weight * marks[c.key] for c in self.rubric.criteria), Decimal(0))
+        recorded_total = Decimal(str(data["total"]))
+        if recorded_total != total:
+            self.problem(
+                f"total {plain(recorded_total)} recorded, the marks add up to {plain(total)}"
+            )
+        self.reopenings.discard(pair)
+        replaced = self.active_sheets(participant).get(judge.code)
+        if replaced is not None:  # already named above; the later sheet counts from here on
+            replaced.active = False
+        record = self.state.sheets[self.seq] = SheetRecord(
+            seq=self.seq,
+            judge=judge.code,
+            participant=participant.code,
+            marks={key: value.normalize() for key, value in marks.items()},
+            total=recorded_total,
+            source=str(data.get("source", "")),
+            key=str(data.get("key", "")),
+            correction=bool(data.get("correction")),
+        )
+        self.active_sheets(participant)[judge.code] = record
+
+    def on_reopened(self, data: dict[str, Any], actor: str) -> None:
+        judge = self.judge(data["judge"])
+        participant = self.participant(data["participant"])
+        current = self.active_sheets(participant).get(judge.code)
+        if current is None:
+            raise _Refused(f"judge {judge.code} had no sheet in force for {participant.label}")
+        current.active = False
+        del self.active_sheets(participant)[judge.code]
+        self.reopenings.add((judge.code, participant.code))
+        if participant.status in (SCORED, CONFIRMED, SHOWN):
+            participant.status, participant.status_seq = SCORING, self.seq
+            participant.result, participant.score, participant.result_seq = None, None, self.seq
+            participant.rank, participant.tied, participant.rank_seq = None, False, self.seq
+
+    def on_confirmed(self, data: dict[str, Any], actor: str) -> None:
+        participant = self.participant(data["participant"])
+        recorded = data["result"]
+        if not isinstance(recorded, dict):
+            raise _Refused("the result recorded is not an object")
+        if actor.startswith("judge:"):
+            judge = self.judge(actor.split(":", 1)[1])
+            if not judge.head:
+                self.problem(f"confirmed by {judge.code}, who was not the head judge")
+        self.move(participant, {SCORING, SCORED}, CONFIRMED)
+        participant.result, participant.result_seq = recorded, self.seq
+        if self.rubric is None or self.rule is None:
+            raise _Refused("a result confirmed before the rubric was frozen")
+        expected = self.expected(participant)
+        sheets = self.active_sheets(participant)
+        missing = [j.code for j in expected if j.code not in sheets]
+        if not expected or missing:
+            raise _Refused(
+                f"confirmed without every expected sheet (missing: {', '.join(missing) or '—'})"
+            )
+        score = score_panel(
+            {j.code: sheets[j.code].marks for j in expected},
+            weights=self.rubric.weights,
+            rule=self.rule,
+        )
+        participant.score = score
+        self.state.results += 1
+        figures = result_figures(score)
+        figures["sheets"] = sorted(sheets[j.code].seq for j in expected)
+        for key, value in figures.items():
+            if recorded.get(key) != value:
+                self.problem(
+                    f"result {key} {_shown(recorded.get(key))} recorded, "
+                    f"{_shown(value)} recomputed from the sheets"
+                )
+                break
+
+    def on_shown(self, data: dict[str, Any], actor: str) -> None:
+        self.move(self.participant(data["participant"]), {CONFIRMED}, SHOWN)
+        self.store_ranking()
+
+    def on_closed(self, data: dict[str, Any], actor: str) -> None:
+        # Participants still "registered" were never in the draw (withdrawn before it, and
+        # deleted then); everyone drawn must be finished.
+        unfinished = [
+            p.label
+            for p in self.state.participants.values()
+            if p.status not in DONE and p.position is not None
+        ]
+        if unfinished:
+            self.problem(f"closed while {', '.join(unfinished)} had not finished")
+        for participant in self.state.participants.values():
+            if participant.status == CONFIRMED:
+                participant.status, participant.status_seq = SHOWN, self.seq
+        self.state.closed_seq = self.seq
+        recomputed = self.store_ranking()
+        recorded = {str(row.get("participant")): row for row in data["ranking"]}
+        for code in sorted(
+            set(recorded) | set(recomputed), key=lambda c: _rank_order(c, recomputed)
+        ):
+            mine, theirs = recomputed.get(code), recorded.get(code)
+            if mine != theirs:
+                self.problem(
+                    f"final ranking of {code}: {_placing(theirs)} recorded, "
+                    f"{_placing(mine)} recomputed"
+                )
+                break
+
+
+def _rank_order(code: str, table: Mapping[str, Mapping[str, Any]]) -> tuple[int, str]:
+    row = table.get(code)
+    return (int(row["rank"]) if row else 10**9, code)
+
+
+def _placing(row: Mapping[str, Any] | None) -> str:
+    if row is None:
+        return "absent"
+    tied = ", tied" if row.get("tied") else ""
+    return f"rank {row.get('rank')} with {row.get('score')}{tied}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def result_figures(score: PanelScore) -> dict[str, Any]:
+    """The figures of a confirmed result as `leitai.arenas.panel.result_json` records them
+    (without "sheets"); a test holds the two together."""
+    return {
+        "score": str(score.score),
+        "judges": score.judges,
+        "note": {"outcome": score.note.outcome.value, "text": score.note.text},
+        "dropped": [
+            {"judge": d.judge, "criterion": d.criterion, "mark": str(d.mark), "side": d.side.value}
+            for d in score.dropped
+        ],
+        "totals": {code: str(total) for code, total in sorted(score.judge_totals.items())},
+        "criteria": (
+            {
+                key: {"mark": str(c.mark), "weighted": str(c.weighted)}
+                for key, c in score.criteria.items()
+            }
+            if score.criteria
+            else None
+        ),
+        "criterion_marks": {key: str(v) for key, v in score.criterion_marks.items()},
+        "untrimmed_mean": f"{score.untrimmed_mean.numerator}/{score.untrimmed_mean.denominator}",
+    }
+
+
+def replay_arena(chain: str, entries: Sequence[Mapping[str, Any]]) -> ArenaReplay:
+    """Apply an arena chain's entries (in seq order) as the services did; see the module doc."""
+    replayer = _Replayer(chain)
+    for entry in entries:
+        seq, kind = int(entry["seq"]), str(entry["kind"])
+        try:
+            body = parse_body(entry)
+        except ValueError as error:  # json.JSONDecodeError is a ValueError
+            replayer.state.problems.append(Problem(chain, seq, kind, f"unreadable body: {error}"))
+            continue
+        replayer.apply(seq, kind, str(body.get("actor", "")), body["data"])
+    state = replayer.state
+    state.entries = len(entries)
+    if entries:
+        state.head = (int(entries[-1]["seq"]), str(entries[-1]["hash"]))
+    return state
+
+
+# -- 3. the anchors ------------------------------------------------------------------------------
+
+
+def anchors_for(chain: str, global_entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    found = []
+    for entry in global_entries:
+        if entry["kind"] not in ANCHOR_KINDS:
+            continue
+        try:
+            data = parse_body(entry)["data"]
+        except ValueError:
+            continue  # the global chain's own check names it
+        if data.get("chain") == chain:
+            found.append(entry)
+    return found
+
+
+def check_anchors(
+    replay: ArenaReplay,
+    entries: Sequence[Mapping[str, Any]],
+    anchors: Sequence[Mapping[str, Any]],
+    *,
+    check_own_hash: bool = False,
+) -> list[Problem]:
+    """Each anchor must name an entry of the arena chain by its hash; an arena that went live
+    (or closed) must have been anchored at its `frozen` (or `closed`) entry.
+
+    Offline, the anchors come without the rest of the global chain, so `check_own_hash`
+    recomputes each anchor's hash from its own fields instead of its link."""
+    chain = replay.chain
+    problems: list[Problem] = []
+    by_seq = {int(e["seq"]): e for e in entries}
+    anchored: dict[str, int] = {}
+    for anchor in anchors:
+        where = f"global #{anchor['seq']} {anchor['kind']}"
+        if check_own_hash:
+            recomputed = entry_hash(
+                str(anchor["prev_hash"]),
+                GLOBAL_CHAIN,
+                int(anchor["seq"]),
+                str(anchor["kind"]),
+                str(anchor["body"]),
+            )
+            if recomputed != anchor["hash"]:
+                problems.append(
+                    Problem(
+                        GLOBAL_CHAIN,
+                        int(anchor["seq"]),
+                        str(anchor["kind"]),
+                        "its content does not match its hash",
+                    )
+                )
+                continue
+        data = parse_body(anchor)["data"]
+        seq, digest = int(data["seq"]), str(data["hash"])
+        anchored[str(anchor["kind"])] = seq
+        entry = by_seq.get(seq)
+        if entry is None:
+            problems.append(
+                Problem(chain, None, "", f"{where} anchors #{seq}, which the chain does not hold")
+            )
+        elif entry["hash"] != digest:
+            problems.append(
+                Problem(
+                    chain,
+                    seq,
+                    str(entry["kind"]),
+                    f"its hash {short(str(entry['hash']))}… differs from the one anchored in "
+                    f"{where}: {short(digest)}…",
+                )
+            )
+    for kind, seq in (("arena_live", replay.live_seq), ("arena_closed", replay.closed_seq)):
+        if seq is None:
+            continue
+        if kind not in anchored:
+            problems.append(Problem(chain, seq, by_seq[seq]["kind"], f"no {kind} anchor"))
+        elif anchored[kind] != seq:
+            problems.append(
+                Problem(
+                    chain,
+                    seq,
+                    by_seq[seq]["kind"],
+                    f"the {kind} anchor names #{anchored[kind]} instead",
+                )
+            )
+    return problems
