@@ -165,6 +165,14 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
     page.locator(".history-list summary").first.click()
     expect(page.locator(".history-list dt").first).to_have_text("Achievements")
 
+    # A link that no longer works: a friendly page, in either language.
+    for phone, language in ((page, "en"), (head, "zh")):
+        response = phone.goto(f"{lan_url(lan_server)}/j/{world.judge('J3').pk}-9-0000")
+        assert response is not None
+        assert response.status == 403
+        expect(phone.locator("[data-field=signed-out]")).to_be_visible()
+        phone.screenshot(path=str(artefacts_dir / f"judge-signed-out-{language}.png"))
+
 
 def start_scoring(world: ArenaWorld, hall: Hall) -> Participant:
     first = in_order(world)[0]

@@ -62,10 +62,20 @@
 
   // -- the countdown ------------------------------------------------------------------------
 
+  // Until live.js has measured the clock offset (pings right after connecting), use the one the
+  // page itself brought: off by the page's transfer time only, not by a projector PC's clock
+  // that is minutes wrong.
+  var pageOffset = typeof state.server_ms === "number" ? state.server_ms - Date.now() : 0;
+  var clockSynced = false;
+
+  function serverNow() {
+    return clockSynced ? window.LeitaiLive.serverNow() : Date.now() + pageOffset;
+  }
+
   function remainingMs(timer) {
     var elapsed = timer.elapsed_ms || 0;
     if (timer.state === "running" && timer.started_at != null) {
-      elapsed += Math.max(0, window.LeitaiLive.serverNow() - timer.started_at);
+      elapsed += Math.max(0, serverNow() - timer.started_at);
     }
     return timer.duration_ms - elapsed;
   }
@@ -449,6 +459,8 @@
       conn.hidden = false;
     } else if (status === "open") {
       conn.hidden = true;
+      // The first pings go out at once and after 1 s and 2 s; by then the offset is measured.
+      if (!clockSynced) setTimeout(function () { clockSynced = true; }, 2500);
     }
     stage.setAttribute("data-connection", status);
   }
