@@ -1,0 +1,825 @@
+"""An arena's results as the results page, the exports and the public page show them.
+
+Everything is read in a fixed number of queries, whatever the number of participants and judges,
+and nothing is recomputed that the head judge confirmed: the panel score, the dropped marks and
+each judge's total come from the stored result (the figures written to the ledger). The ranking
+is recomputed from those stored results only to name the tie-break that decided a place.
+
+Only confirmed results carry marks. A participant still being scored shows which judges have
+submitted, never what, even to staff: the results page may be projected in the hall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop, pgettext
+from django.utils.translation import gettext as _
+
+from leitai.arenas.models import (
+    Arena,
+    ArenaState,
+    DrawState,
+    Judge,
+    Participant,
+    ParticipantStatus,
+    Recusal,
+    RecusalSource,
+    Reopening,
+    RevealMarks,
+    Sheet,
+    SheetSource,
+)
+from leitai.arenas.panel import plain, rank
+from leitai.arenas.services.draw import verify_command
+from leitai.ledger.chain import arena_chain, head_of
+from leitai.programs.rubrics import DEFAULT_RULE, criterion_label
+from leitai.scoring import assess_panel
+from leitai.scoring.reliability import JudgeDeviation
+
+DASH = "—"
+CONFIRMED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
+
+
+class Audience(StrEnum):
+    STAFF = "staff"  # the results page and the exports: every confirmed sheet, reliability
+    PUBLIC = "public"  # what was shown in the hall; judges' marks only as the arena allows
+
+
+class Standing(StrEnum):
+    RANKED = "ranked"
+    IN_PROGRESS = "in_progress"
+    NOT_YET = "not_yet"
+    ABSENT = "absent"
+    WITHDRAWN = "withdrawn"
+
+
+class CellState(StrEnum):
+    SCORED = "scored"  # a counted sheet of a confirmed result
+    NOT_COUNTED = "not_counted"  # a sheet the confirmed result did not use
+    SUBMITTED = "submitted"  # in, but the result is not confirmed: no marks shown
+    WAITING = "waiting"
+    RECUSED = "recused"
+    ABSENT = "absent"
+
+
+# -- figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A statistic, or "—" with the reason it is undefined (never NaN)."""
+
+    value: float | None
+    reason: str = ""
+    digits: int = 3
+    signed: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return DASH
+        sign = "+" if self.signed and self.value > 0 else ""
+        return f"{sign}{self.value:.{self.digits}f}"
+
+    @property
+    def defined(self) -> bool:
+        return self.value is not None
+
+
+def p_text(value: float | None) -> str:
+    if value is None:
+        return DASH
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+# The scoring core explains an undefined figure in English; these patterns translate its
+# sentences (named groups fill the translation). An unknown sentence is shown as it is.
+_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"needs at least 2 participants and 2 judges in complete cases "
+            r"\(have (?P<n>\d+) × (?P<k>\d+)\)"
+        ),
+        gettext_noop(
+            "needs at least 2 participants scored by every judge, and 2 judges (have %(n)s × %(k)s)"
+        ),
+    ),
+    (
+        re.compile(r"participants do not differ"),
+        gettext_noop("the participants' marks do not differ (no variance between participants)"),
+    ),
+    (
+        re.compile(r"a variance in its denominator is 0"),
+        gettext_noop("undefined: a variance it divides by is 0"),
+    ),
+    (
+        re.compile(r"interval undefined: no residual variance"),
+        gettext_noop("no interval: the judges agree exactly (no residual variance)"),
+    ),
+    (
+        re.compile(r"every judge gave every participant the same mark"),
+        gettext_noop("every judge gave every participant the same mark"),
+    ),
+    (
+        re.compile(r"scored no participant with another judge"),
+        gettext_noop("scored no participant together with another judge"),
+    ),
+    (
+        re.compile(r"needs at least 3 shared participants \(have (?P<n>\d+)\)"),
+        gettext_noop("needs at least 3 participants scored with the others (has %(n)s)"),
+    ),
+    (
+        re.compile(r"the judge gave every participant the same mark"),
+        gettext_noop("the judge gave every participant the same total"),
+    ),
+    (
+        re.compile(r"the other judges' mean is the same for every participant"),
+        gettext_noop("the other judges' mean is the same for every participant"),
+    ),
+    (
+        re.compile(
+            r"(?P<outside>\d+) of (?P<count>\d+) marks outside the corridor ±(?P<width>\S+)"
+        ),
+        gettext_noop("%(outside)s of %(count)s totals outside the corridor ±%(width)s"),
+    ),
+    (
+        re.compile(
+            r"marks above the others by (?P<by>\S+) on average \(corridor ±(?P<width>[^)]+)\)"
+        ),
+        gettext_noop("marks %(by)s above the others on average (corridor ±%(width)s)"),
+    ),
+    (
+        re.compile(
+            r"marks below the others by (?P<by>\S+) on average \(corridor ±(?P<width>[^)]+)\)"
+        ),
+        gettext_noop("marks %(by)s below the others on average (corridor ±%(width)s)"),
+    ),
+]
+
+
+def explain(reason: str | None) -> str:
+    if not reason:
+        return ""
+    for pattern, template in _REASONS:
+        match = pattern.search(reason)
+        if match:
+            return _(template) % match.groupdict() if match.groupdict() else _(template)
+    return reason
+
+
+def icc_label(name: str) -> str:
+    labels = {
+        "ICC(1,1)": _("one-way random, one judge"),
+        "ICC(2,1)": _("two-way random, absolute agreement, one judge"),
+        "ICC(3,1)": _("two-way mixed, consistency, one judge"),
+        "ICC(1,k)": _("one-way random, mean of the panel"),
+        "ICC(2,k)": _("two-way random, absolute agreement, mean of the panel"),
+        "ICC(3,k)": _("two-way mixed, consistency, mean of the panel"),
+    }
+    return labels.get(name, name)
+
+
+# -- what the pages show ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    label: str
+    maximum: str
+    weight: str
+
+
+@dataclass(frozen=True)
+class MarkCell:
+    value: str
+    dropped: bool
+
+
+@dataclass(frozen=True)
+class Correction:
+    reason: str
+    previous_total: str | None
+
+
+@dataclass
+class Cell:
+    judge: Judge
+    state: CellState
+    marks: list[MarkCell] = field(default_factory=list)
+    total: str | None = None
+    total_dropped: bool = False
+    drop_side: str | None = None  # "high" | "low" when the judge's total was dropped
+    paper: bool = False
+    entered_by: str = ""
+    correction: Correction | None = None
+    reason: str = ""  # why recused or absent
+
+    @property
+    def has_marks(self) -> bool:
+        return self.state in (CellState.SCORED, CellState.NOT_COUNTED)
+
+
+@dataclass
+class ParticipantResult:
+    participant: Participant
+    standing: Standing
+    score: str | None = None
+    rank: int | None = None
+    tied: bool = False
+    decided_by: str = ""  # the tie-break that separated it from equal scores, translated
+    judges: int = 0
+    note: str = ""  # why marks were or were not dropped, translated
+    dropped: list[str] = field(default_factory=list)  # "J3 (highest)", translated
+    cells: list[Cell] = field(default_factory=list)
+    public_marks: list[Cell] = field(default_factory=list)  # judges' totals, if revealed
+
+    @property
+    def unit(self) -> Any:
+        return self.participant.unit
+
+    @property
+    def summary(self) -> str:
+        """The rule's outcome for this participant in one line: why marks were dropped, which."""
+        if not self.dropped:
+            return self.note
+        return _("%(note)s; dropped: %(dropped)s") % {
+            "note": self.note,
+            "dropped": pgettext("list separator", ", ").join(self.dropped),
+        }
+
+    @property
+    def tie_text(self) -> str:
+        if self.tied:
+            return _("Tie unbroken: a recorded decision is needed")
+        if self.decided_by:
+            return _("Equal score; placed by %(rule)s") % {"rule": self.decided_by}
+        return ""
+
+
+@dataclass(frozen=True)
+class IccRow:
+    name: str
+    label: str
+    value: Figure
+    low: Figure
+    high: Figure
+    reason: str
+
+    @property
+    def interval_defined(self) -> bool:
+        # The k-judge transform of a negative lower bound can land above the upper one
+        # (pingouin prints the same reversed pair): an interval with no meaning.
+        return (
+            self.low.value is not None
+            and self.high.value is not None
+            and self.low.value <= self.high.value
+        )
+
+    @property
+    def interval(self) -> str:
+        if not self.interval_defined:
+            return DASH
+        return f"[{self.low.text}, {self.high.text}]"
+
+    @property
+    def interval_reason(self) -> str:
+        if self.interval_defined or not self.value.defined:
+            return ""
+        if self.low.value is not None and self.high.value is not None:
+            return _("no meaningful interval: the panel agrees less than chance would")
+        return self.reason
+
+
+@dataclass(frozen=True)
+class DeviationRow:
+    judge: Judge
+    cells: int
+    mean_deviation: Figure
+    mean_abs_deviation: Figure
+    correlation: Figure
+    outside: int
+    flagged: bool
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class KendallRow:
+    w: Figure
+    chi2: Figure
+    df: int
+    p: float | None
+    reason: str
+
+    @property
+    def p_text(self) -> str:
+        return p_text(self.p)
+
+
+@dataclass(frozen=True)
+class ReliabilityView:
+    participants_used: int
+    participants_excluded: int
+    judges: int
+    kendall: KendallRow
+    iccs: list[IccRow]
+    corridor: Figure
+    deviations: list[DeviationRow]
+    idle_judges: list[Judge]  # scored no confirmed participant
+
+    @property
+    def flagged(self) -> list[DeviationRow]:
+        return [d for d in self.deviations if d.flagged]
+
+    @property
+    def icc_notes(self) -> list[tuple[str, str]]:
+        """Why figures of the ICC table are "—": each reason once, with what it applies to."""
+        notes = [(icc.reason, icc.name) for icc in self.iccs if not icc.value.defined]
+        notes += [(icc.interval_reason, icc.name) for icc in self.iccs if icc.interval_reason]
+        return _grouped(notes)
+
+    @property
+    def deviation_notes(self) -> list[tuple[str, str]]:
+        notes = [
+            (figure.reason, d.judge.code)
+            for d in self.deviations
+            for figure in (d.mean_deviation, d.correlation)
+            if not figure.defined
+        ]
+        return _grouped(notes)
+
+
+def _grouped(notes: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(reason, what) pairs as one line per reason: [(reason, "J3、J6")]."""
+    by_reason: dict[str, list[str]] = {}
+    for reason, what in notes:
+        names = by_reason.setdefault(reason or DASH, [])
+        if what not in names:
+            names.append(what)
+    separator = pgettext("list separator", ", ")
+    return [(reason, separator.join(names)) for reason, names in by_reason.items()]
+
+
+@dataclass(frozen=True)
+class DrawView:
+    state: str
+    listed: list[str]  # frozen canonical codes, one a line in participants.txt
+    commitment: str
+    public: str
+    seed: str  # empty until revealed
+    order: list[tuple[int, str, str]]  # (position, code, unit name)
+    command: str
+
+
+@dataclass
+class ArenaResults:
+    arena: Arena
+    audience: Audience
+    final: bool
+    criteria: list[Criterion]
+    judges: list[Judge]
+    participants: list[ParticipantResult]  # in order of presentation
+    ranking: list[ParticipantResult]  # ranked first, then the unranked
+    reliability: ReliabilityView | None
+    reliability_reason: str
+    rule_lines: list[str]
+    draw: DrawView
+    chain: str
+    chain_seq: int
+    chain_hash: str
+    generated_at: datetime
+    reveals_marks: bool
+
+    @property
+    def ranked(self) -> list[ParticipantResult]:
+        return [r for r in self.ranking if r.standing is Standing.RANKED]
+
+    @property
+    def unranked(self) -> list[ParticipantResult]:
+        return [r for r in self.ranking if r.standing is not Standing.RANKED]
+
+    @property
+    def ties(self) -> list[ParticipantResult]:
+        return [r for r in self.ranked if r.tied]
+
+    @property
+    def head_judge(self) -> Judge | None:
+        return next((j for j in self.judges if j.is_head), None)
+
+
+# -- the rule, in words -------------------------------------------------------------------------
+
+
+def tie_break_label(name: str, criteria: dict[str, Criterion]) -> str:
+    if name == "untrimmed_mean":
+        return _("the mean of all judges' totals, nothing dropped")
+    key = name.partition(":")[2]
+    label = criteria[key].label if key in criteria else key
+    return _("the panel mark for %(criterion)s") % {"criterion": label}
+
+
+def rule_lines(rule: dict[str, Any], criteria: dict[str, Criterion]) -> list[str]:
+    merged = {**DEFAULT_RULE, **(rule or {})}
+    values = {
+        "trim": merged["trim"],
+        "min": merged["min_panel"],
+        "decimals": merged["decimals"],
+    }
+    lines = []
+    if merged["mode"] == "criterion":
+        lines.append(
+            _("Each criterion is aggregated over the judges, weighted, and the results added up.")
+        )
+    else:
+        lines.append(
+            _("Each judge's total is the weighted sum of their marks; the panel aggregates totals.")
+        )
+    if merged["method"] == "median":
+        lines.append(_("The panel takes the median."))
+    elif merged["method"] == "mean" or int(merged["trim"]) == 0:
+        lines.append(_("The panel takes the mean of every judge; nothing is dropped."))
+    else:
+        lines.append(
+            _(
+                "With at least %(min)s judges the %(trim)s highest and %(trim)s lowest are "
+                "dropped and the rest averaged; with fewer, nothing is dropped."
+            )
+            % values
+        )
+    lines.append(_("Rounded once to %(decimals)s decimals, half away from zero.") % values)
+    chain = [tie_break_label(str(n), criteria) for n in merged.get("tie_breaks") or []]
+    if chain:
+        lines.append(
+            _("Equal scores are separated by %(chain)s; a tie that remains is decided on record.")
+            % {"chain": _("; then ").join(chain)}
+        )
+    else:
+        lines.append(_("Equal scores share a rank; a tie is decided on record."))
+    return lines
+
+
+def trim_note(outcome: str, judges: int, rule: dict[str, Any]) -> str:
+    merged = {**DEFAULT_RULE, **(rule or {})}
+    values = {"judges": judges, "min": merged["min_panel"], "trim": merged["trim"]}
+    if outcome == "trimmed":
+        return _("%(judges)s judges: the %(trim)s highest and %(trim)s lowest dropped") % values
+    if outcome == "too_few_judges":
+        return _("fewer than %(min)s judges (%(judges)s): nothing dropped") % values
+    if merged["method"] == "median":
+        return _("%(judges)s judges: median, nothing dropped") % values
+    return _("%(judges)s judges: mean, nothing dropped") % values
+
+
+# -- reading the arena -------------------------------------------------------------------------
+
+
+@dataclass
+class _Rows:
+    judges: list[Judge]
+    participants: list[Participant]
+    sheets: list[Sheet]
+    recusals: list[Recusal]
+    reopenings: list[Reopening]
+
+
+def _read(arena: Arena, audience: Audience) -> _Rows:
+    judges = list(Judge.objects.filter(arena=arena).select_related("affiliation").order_by("code"))
+    participants = list(
+        Participant.objects.filter(arena=arena)
+        .select_related("unit")
+        .order_by(F("position").asc(nulls_last=True), "unit__code")
+    )
+    if audience is Audience.PUBLIC:
+        return _Rows(judges, participants, [], [], [])
+    sheets = list(
+        Sheet.objects.filter(participant__arena=arena)
+        .select_related("entered_by")
+        .prefetch_related("marks")
+        .order_by("submitted_at", "pk")
+    )
+    recusals = list(Recusal.objects.filter(participant__arena=arena, active=True))
+    reopenings = list(Reopening.objects.filter(participant__arena=arena).order_by("created_at"))
+    return _Rows(judges, participants, sheets, recusals, reopenings)
+
+
+def _standing(participant: Participant, audience: Audience) -> Standing:
+    status = participant.status
+    counted = {ParticipantStatus.SHOWN} if audience is Audience.PUBLIC else CONFIRMED_STATES
+    if status in counted and participant.result:
+        return Standing.RANKED
+    if status == ParticipantStatus.ABSENT:
+        return Standing.ABSENT
+    if status == ParticipantStatus.WITHDRAWN:
+        return Standing.WITHDRAWN
+    if status in (
+        ParticipantStatus.PRESENTING,
+        ParticipantStatus.SCORING,
+        ParticipantStatus.SCORED,
+        ParticipantStatus.CONFIRMED,
+    ):
+        return Standing.IN_PROGRESS
+    return Standing.NOT_YET
+
+
+def reveals_marks(arena: Arena) -> bool:
+    """The public may see judges' totals of shown results (as the big screen did)."""
+    if arena.reveal_marks == RevealMarks.NEVER:
+        return False
+    if arena.reveal_marks == RevealMarks.AT_END:
+        return arena.state == ArenaState.CLOSED
+    return True
+
+
+def _dropped_text(result: dict[str, Any], criteria: dict[str, Criterion]) -> list[str]:
+    texts = []
+    for drop in result.get("dropped", []):
+        values = {
+            "judge": drop["judge"],
+            "mark": plain(Decimal(drop["mark"])),
+            "side": _("highest") if drop["side"] == "high" else _("lowest"),
+        }
+        if drop["criterion"]:
+            criterion = criteria.get(drop["criterion"])
+            values["judge"] += f" {criterion.label if criterion else drop['criterion']}"
+        texts.append(_("%(judge)s %(mark)s (%(side)s)") % values)
+    return texts
+
+
+class _Sheets:
+    """The arena's sheets, recusals and reopenings indexed by (judge, participant)."""
+
+    def __init__(self, rows: _Rows) -> None:
+        self.active: dict[tuple[int, int], Sheet] = {}
+        self.superseded: dict[tuple[int, int], list[Sheet]] = {}
+        for sheet in rows.sheets:
+            key = (sheet.judge_id, sheet.participant_id)
+            if sheet.active:
+                self.active[key] = sheet
+            else:
+                self.superseded.setdefault(key, []).append(sheet)
+        self.recusals = {(r.judge_id, r.participant_id): r for r in rows.recusals}
+        self.reopened: dict[tuple[int, int], Reopening] = {}
+        for reopening in rows.reopenings:  # oldest first: the last one wins
+            self.reopened[(reopening.judge_id, reopening.participant_id)] = reopening
+
+
+def _excluded_cell(judge: Judge, participant: Participant, index: _Sheets) -> Cell | None:
+    recusal = index.recusals.get((judge.pk, participant.pk))
+    if recusal is not None:
+        if recusal.source == RecusalSource.ABSENT:
+            reason = _("did not score: %(reason)s") % {"reason": recusal.reason}
+            return Cell(judge, CellState.ABSENT, reason=reason)
+        source = RecusalSource(recusal.source).label
+        reason = _("%(source)s: %(reason)s") % {"source": source, "reason": recusal.reason}
+        return Cell(judge, CellState.RECUSED, reason=reason)
+    if not judge.is_present_for(participant.position):
+        if participant.position is not None and participant.position < judge.joins_at:
+            reason = _("arrived late: scores from position %(n)s on") % {"n": judge.joins_at}
+        else:
+            reason = _("left early: scored up to position %(n)s") % {"n": judge.leaves_after}
+        return Cell(judge, CellState.ABSENT, reason=reason)
+    return None
+
+
+def _sheet_cells(
+    participant: Participant,
+    judges: list[Judge],
+    criteria: list[Criterion],
+    index: _Sheets,
+) -> list[Cell]:
+    result = participant.result if participant.status in CONFIRMED_STATES else None
+    counted = set((result or {}).get("totals", {}))
+    dropped_totals = {
+        d["judge"]: d["side"] for d in (result or {}).get("dropped", []) if d["criterion"] is None
+    }
+    dropped_marks = {
+        (d["judge"], d["criterion"]) for d in (result or {}).get("dropped", []) if d["criterion"]
+    }
+    cells = []
+    for judge in judges:
+        key = (judge.pk, participant.pk)
+        sheet = index.active.get(key)
+        excluded = _excluded_cell(judge, participant, index)
+        if sheet is None:
+            cells.append(excluded or Cell(judge, CellState.WAITING))
+            continue
+        if result is None:
+            cells.append(Cell(judge, CellState.SUBMITTED, paper=sheet.source == SheetSource.PAPER))
+            continue
+        values = {m.criterion: m.value for m in sheet.marks.all()}
+        previous = index.superseded.get(key)
+        reopening = index.reopened.get(key)
+        correction = None
+        if previous or reopening is not None:
+            correction = Correction(
+                reason=reopening.reason if reopening is not None else "",
+                previous_total=plain(previous[-1].total) if previous else None,
+            )
+        cells.append(
+            Cell(
+                judge,
+                CellState.SCORED if judge.code in counted else CellState.NOT_COUNTED,
+                marks=[
+                    MarkCell(
+                        plain(values[c.key]) if c.key in values else DASH,
+                        (judge.code, c.key) in dropped_marks,
+                    )
+                    for c in criteria
+                ],
+                total=plain(sheet.total),
+                total_dropped=judge.code in dropped_totals,
+                drop_side=dropped_totals.get(judge.code),
+                paper=sheet.source == SheetSource.PAPER,
+                entered_by=sheet.entered_by.label if sheet.entered_by is not None else "",
+                correction=correction,
+                reason=excluded.reason if excluded is not None else "",
+            )
+        )
+    return cells
+
+
+def _public_cells(participant: Participant, judges: list[Judge]) -> list[Cell]:
+    result = participant.result or {}
+    by_code = {j.code: j for j in judges}
+    dropped = {d["judge"]: d["side"] for d in result.get("dropped", []) if d["criterion"] is None}
+    return [
+        Cell(
+            by_code[code],
+            CellState.SCORED,
+            total=plain(Decimal(total)),
+            total_dropped=code in dropped,
+            drop_side=dropped.get(code),
+        )
+        for code, total in sorted(result.get("totals", {}).items())
+        if code in by_code
+    ]
+
+
+def _reliability(
+    ranked: list[ParticipantResult], judges: list[Judge]
+) -> tuple[ReliabilityView | None, str]:
+    """Kendall's W, the ICCs and each judge's deviation on the judges' totals of confirmed
+    results. A judge who scored no confirmed participant is left out of the table (a column with
+    no cell would leave no complete case) and listed apart."""
+    if not ranked:
+        return None, _("No result is confirmed yet.")
+    totals = [r.participant.result.get("totals", {}) for r in ranked]
+    active = [j for j in judges if any(j.code in t for t in totals)]
+    if not active:
+        return None, _("No result is confirmed yet.")
+    codes = [j.code for j in active]
+    values = np.zeros((len(ranked), len(codes)))
+    present = np.zeros((len(ranked), len(codes)), dtype=bool)
+    for row, row_totals in enumerate(totals):
+        for column, code in enumerate(codes):
+            if code in row_totals:
+                values[row, column] = float(Decimal(row_totals[code]))
+                present[row, column] = True
+    assessed = assess_panel(values, present, codes)
+    kendall = assessed.kendall_w
+    by_code = {j.code: j for j in active}
+    return (
+        ReliabilityView(
+            participants_used=assessed.participants_used,
+            participants_excluded=assessed.participants_excluded,
+            judges=assessed.judges,
+            kendall=KendallRow(
+                w=Figure(kendall.w, explain(kendall.reason)),
+                chi2=Figure(kendall.chi2, explain(kendall.reason), digits=2),
+                df=kendall.df,
+                p=kendall.p,
+                reason=explain(kendall.reason),
+            ),
+            iccs=[
+                IccRow(
+                    name=icc.name,
+                    label=icc_label(icc.name),
+                    value=Figure(icc.value, explain(icc.reason)),
+                    low=Figure(icc.ci95[0] if icc.ci95 else None),
+                    high=Figure(icc.ci95[1] if icc.ci95 else None),
+                    reason=explain(icc.reason),
+                )
+                for icc in assessed.icc
+            ],
+            corridor=Figure(
+                assessed.corridor_width,
+                _("the judges' totals agree too closely to estimate the marking noise"),
+            ),
+            deviations=[_deviation(d, by_code[d.judge]) for d in assessed.deviations],
+            idle_judges=[j for j in judges if j not in active],
+        ),
+        "",
+    )
+
+
+def _deviation(deviation: JudgeDeviation, judge: Judge) -> DeviationRow:
+    # Only a judge who shared no participant with another judge has no deviation at all.
+    idle = explain(deviation.correlation_reason) if deviation.cells == 0 else ""
+    return DeviationRow(
+        judge=judge,
+        cells=deviation.cells,
+        mean_deviation=Figure(deviation.mean_deviation, idle, 2, signed=True),
+        mean_abs_deviation=Figure(deviation.mean_abs_deviation, idle, 2),
+        correlation=Figure(deviation.correlation, explain(deviation.correlation_reason)),
+        outside=deviation.outside_corridor,
+        flagged=deviation.flagged,
+        reasons=[explain(reason) for reason in deviation.flag_reasons],
+    )
+
+
+def _draw(arena: Arena, participants: Iterable[Participant]) -> DrawView:
+    names = {p.unit.code: p.unit.name for p in participants}
+    revealed = arena.draw_state == DrawState.REVEALED
+    return DrawView(
+        state=arena.draw_state,
+        listed=list(arena.draw_list or []),
+        commitment=arena.draw_commitment,
+        public=arena.draw_public,
+        seed=arena.draw_seed if revealed else "",
+        order=[
+            (position, code, names.get(code, ""))
+            for position, code in enumerate(arena.draw_order or [], start=1)
+        ],
+        command=verify_command(arena) if revealed else "",
+    )
+
+
+def build_results(arena: Arena, *, audience: Audience = Audience.STAFF) -> ArenaResults:
+    """The arena's results for one audience; `arena` should come with its programme and host."""
+    rows = _read(arena, audience)
+    criteria = [
+        Criterion(
+            key=str(c["key"]),
+            label=criterion_label(c, get_language() or "zh-hans"),
+            maximum=str(c.get("maximum", "")),
+            weight=str(c.get("weight", "1")),
+        )
+        for c in arena.rubric
+    ]
+    by_key = {c.key: c for c in criteria}
+    index = _Sheets(rows) if audience is Audience.STAFF else None
+    public_marks = audience is Audience.PUBLIC and reveals_marks(arena)
+
+    results: dict[int, ParticipantResult] = {}
+    for participant in rows.participants:
+        standing = _standing(participant, audience)
+        entry = ParticipantResult(participant, standing)
+        if standing is Standing.RANKED:
+            stored = participant.result or {}
+            entry.score = stored.get("score")
+            entry.judges = int(stored.get("judges", 0))
+            entry.note = trim_note(
+                stored.get("note", {}).get("outcome", ""), entry.judges, arena.rule
+            )
+            entry.dropped = _dropped_text(stored, by_key)
+            if public_marks:
+                entry.public_marks = _public_cells(participant, rows.judges)
+        if index is not None and standing in (Standing.RANKED, Standing.IN_PROGRESS):
+            entry.cells = _sheet_cells(participant, rows.judges, criteria, index)
+        results[participant.pk] = entry
+
+    ranked_participants = [r.participant for r in results.values() if r.standing is Standing.RANKED]
+    ranking: list[ParticipantResult] = []
+    for placing in rank(arena, ranked_participants):
+        entry = results[int(placing.participant)]
+        entry.rank = placing.rank
+        entry.tied = placing.tied
+        entry.decided_by = tie_break_label(placing.decided_by, by_key) if placing.decided_by else ""
+        ranking.append(entry)
+    ranking.extend(r for r in results.values() if r.standing is not Standing.RANKED)
+
+    reliability, why_not = (None, "")
+    if audience is Audience.STAFF:
+        reliability, why_not = _reliability(
+            [r for r in results.values() if r.standing is Standing.RANKED], rows.judges
+        )
+    chain = arena_chain(arena.pk)
+    seq, digest = head_of(chain)
+    return ArenaResults(
+        arena=arena,
+        audience=audience,
+        final=arena.state == ArenaState.CLOSED,
+        criteria=criteria,
+        judges=rows.judges,
+        participants=list(results.values()),
+        ranking=ranking,
+        reliability=reliability,
+        reliability_reason=why_not,
+        rule_lines=rule_lines(arena.rule, by_key),
+        draw=_draw(arena, rows.participants),
+        chain=chain,
+        chain_seq=seq,
+        chain_hash=digest,
+        generated_at=timezone.now(),
+        reveals_marks=public_marks,
+    )
