@@ -1,0 +1,69 @@
+"""The results page, its exports (.xlsx, the signed PDF score sheet) and the public results page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from leitai.arenas import exporting
+from leitai.arenas.models import Arena
+from leitai.arenas.permissions import can_view_arena
+from leitai.arenas.results import Audience, build_results
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _arena(arena_id: int) -> Arena:
+    arena = Arena.objects.select_related("host", "programme").filter(pk=arena_id).first()
+    if arena is None:
+        raise Http404
+    return arena
+
+
+def _visible(request: HttpRequest, arena_id: int) -> Arena:
+    """Staff views answer 404 outside the user's scope, so an arena's existence does not leak."""
+    arena = _arena(arena_id)
+    if not can_view_arena(request.user, arena):
+        raise Http404
+    return arena
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@login_required
+def results_page(request: HttpRequest, arena_id: int) -> HttpResponse:
+    arena = _visible(request, arena_id)
+    results = build_results(arena)
+    return render(request, "arenas/results.html", {"arena": arena, "results": results})
+
+
+@require_safe
+@login_required
+def results_xlsx(request: HttpRequest, arena_id: int) -> HttpResponse:
+    arena = _visible(request, arena_id)
+    content = exporting.results_workbook(build_results(arena))
+    return _attachment(content, XLSX, exporting.filename(arena, "xlsx"))
+
+
+@require_safe
+@login_required
+def scoresheet_pdf(request: HttpRequest, arena_id: int) -> HttpResponse:
+    arena = _visible(request, arena_id)
+    content = exporting.scoresheet_pdf(arena)
+    return _attachment(content, "application/pdf", exporting.filename(arena, "pdf"))
+
+
+@require_safe
+def public_results(request: HttpRequest, arena_id: int) -> HttpResponse:
+    arena = _arena(arena_id)
+    results = build_results(arena, audience=Audience.PUBLIC)
+    return render(request, "arenas/public_results.html", {"arena": arena, "results": results})
