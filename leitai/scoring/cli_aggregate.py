@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
+from operator import itemgetter
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,16 +57,17 @@ class AggregateOutput:
     scores: BatchScores
     judge_of_seat: NDArray[np.int64]
 
-    def slots(self) -> list[DroppedSlot]:
-        scores, rows = self.scores, np.arange(self.scores.score_units.shape[0])
+    def slots(self, rows: NDArray[np.int64]) -> list[DroppedSlot]:
+        """The dropped places, each as columns over `rows` (participants in output order)."""
+        scores = self.scores
         by_criterion = scores.dropped_low.ndim == 3
         judge_names = np.array(self.judges, dtype=object)
         slots = []
         for side, seats_all in (("low", scores.dropped_low), ("high", scores.dropped_high)):
             columns = (
-                [(c, seats_all[:, c, :]) for c in range(seats_all.shape[1])]
+                [(c, seats_all[rows, c, :]) for c in range(seats_all.shape[1])]
                 if by_criterion
-                else [(None, seats_all)]
+                else [(None, seats_all[rows])]
             )
             for criterion, seats in columns:
                 for slot in range(seats.shape[1]):
@@ -90,17 +92,17 @@ class AggregateOutput:
                     )
         return slots
 
-    def _dropped(self, *, as_json: bool) -> list[str]:
-        """Per participant, its dropped marks, as text or as JSON objects.
+    def _dropped(self, rows: NDArray[np.int64], *, as_json: bool) -> list[str]:
+        """For each of `rows`, its dropped marks, as text or as JSON objects.
 
         Every slot of a trimmed participant is filled and no slot of another is, so the
         strings are built per slot across all participants and only joined per participant.
         """
-        count = len(self.participants)
-        if not self.scores.trimmed.any():
-            return [""] * count
+        trimmed = self.scores.trimmed[rows].tolist()
+        if not any(trimmed):
+            return [""] * len(trimmed)
         columns = []
-        for slot in self.slots():
+        for slot in self.slots(rows):
             if as_json:
                 criterion = "null" if slot.criterion is None else encode_basestring(slot.criterion)
                 head = '{"judge":'
@@ -121,45 +123,40 @@ class AggregateOutput:
                     ]
                 )
         separator = "," if as_json else "; "
-        trimmed = self.scores.trimmed.tolist()
         return [
             separator.join(parts) if trimmed[i] else ""
             for i, parts in enumerate(zip(*columns, strict=True))
         ]
 
+    def _names(self, rows: NDArray[np.int64]) -> list[str]:
+        if not len(rows):
+            return []
+        picked = itemgetter(*rows.tolist())(self.participants)
+        return [picked] if len(rows) == 1 else list(picked)
+
     def text(
         self, order: NDArray[np.int64], ranks: NDArray[np.int64], tied: NDArray[np.bool_]
     ) -> str:
-        dropped = self._dropped(as_json=False)
-        score = format_units(self.scores.score_units, self.rule.decimals)
-        rank = [
-            f"{r}=" if t else str(r) for r, t in zip(ranks.tolist(), tied.tolist(), strict=True)
+        # Every column is built directly in output order from arrays taken in that order, so
+        # nothing is reordered as Python lists.
+        ranks_out, tied_out = ranks[order].tolist(), tied[order].tolist()
+        columns = [
+            [f"{r}=" if t else str(r) for r, t in zip(ranks_out, tied_out, strict=True)],
+            self._names(order),
+            format_units(self.scores.score_units[order], self.rule.decimals),
+            format_units(self.scores.judges[order], 0),
         ]
-        criteria = self._criteria_text() or [""] * len(self.participants)
+        for marks, weighted in self._criteria_columns(order):
+            columns.append([f"{m} ({w})" for m, w in zip(marks, weighted, strict=True)])
+        columns.append(self._dropped(order, as_json=False))
         header = ["rank", "participant", "score", "judges", *self.criteria_header(), "dropped"]
-        # Reorder each column in C (object-array take), then join rows with map/zip: no
-        # per-line bytecode beyond the join itself.
-        columns = [rank, list(self.participants), score, format_units(self.scores.judges, 0)]
-        if self.rule.mode is Mode.CRITERION:
-            columns.append([c[:-1] for c in criteria])
-        columns.append(dropped)
-        ordered = [np.array(column, dtype=object)[order].tolist() for column in columns]
-        body = "\n".join(map("\t".join, zip(*ordered, strict=True)))
+        body = "\n".join(map("\t".join, zip(*columns, strict=True)))
         return "\t".join(header) + "\n" + body + ("\n" if body else "")
 
     def criteria_header(self) -> list[str]:
         return list(self.criteria) if self.rule.mode is Mode.CRITERION else []
 
-    def _criteria_text(self) -> list[str]:
-        columns = self._criteria_columns()
-        if not columns:
-            return []
-        return [
-            "".join(f"{marks[i]} ({weighted[i]})\t" for marks, weighted in columns)
-            for i in range(len(self.participants))
-        ]
-
-    def _criteria_columns(self) -> list[tuple[list[str], list[str]]]:
+    def _criteria_columns(self, rows: NDArray[np.int64]) -> list[tuple[list[str], list[str]]]:
         scores = self.scores
         if self.rule.mode is not Mode.CRITERION:
             return []
@@ -167,8 +164,8 @@ class AggregateOutput:
         assert scores.weighted_units is not None
         return [
             (
-                format_units(scores.criterion_units[:, c], self.rule.decimals),
-                format_units(scores.weighted_units[:, c], self.rule.decimals),
+                format_units(scores.criterion_units[rows, c], self.rule.decimals),
+                format_units(scores.weighted_units[rows, c], self.rule.decimals),
             )
             for c in range(len(self.criteria))
         ]
@@ -176,21 +173,21 @@ class AggregateOutput:
     def json(
         self, order: NDArray[np.int64], ranks: NDArray[np.int64], tied: NDArray[np.bool_]
     ) -> str:
-        dropped = self._dropped(as_json=True)
-        criteria = self._criteria_json() or [""] * len(self.participants)
-        score = format_units(self.scores.score_units, self.rule.decimals)
-        judges, rank_list = self.scores.judges.tolist(), ranks.tolist()
-        tied_text = ["true" if t else "false" for t in tied.tolist()]
-        names = [encode_basestring(code) for code in self.participants]
+        dropped = self._dropped(order, as_json=True)
+        criteria = self._criteria_json(order) or [""] * len(order)
+        score = format_units(self.scores.score_units[order], self.rule.decimals)
+        judges, rank_list = self.scores.judges[order].tolist(), ranks[order].tolist()
+        tied_text = ["true" if t else "false" for t in tied[order].tolist()]
+        names = [encode_basestring(code) for code in self._names(order)]
         parts = [
             f'{{"participant":{names[i]},"score":"{score[i]}","rank":{rank_list[i]},'
             f'"tied":{tied_text[i]},"judges":{judges[i]},"dropped":[{dropped[i]}]{criteria[i]}}}'
-            for i in order.tolist()
+            for i in range(len(names))
         ]
         return '{"participants":[' + ",".join(parts) + "]}\n"
 
-    def _criteria_json(self) -> list[str]:
-        columns = self._criteria_columns()
+    def _criteria_json(self, rows: NDArray[np.int64]) -> list[str]:
+        columns = self._criteria_columns(rows)
         if not columns:
             return []
         keys = [encode_basestring(key) for key in self.criteria]
@@ -201,5 +198,5 @@ class AggregateOutput:
                 for key, (marks, weighted) in zip(keys, columns, strict=True)
             )
             + "}"
-            for i in range(len(self.participants))
+            for i in range(len(rows))
         ]
