@@ -89,15 +89,18 @@ def test_screen_state_carries_no_mark_before_the_result_is_shown(client: Client)
     assert [m["total"] for m in shown["current"]["result"]["marks"]] == ["82.5"] * 3
 
 
-def _screen_queries(world: ArenaWorld, client: Client) -> tuple[int, int]:
+def _screen_queries(world: ArenaWorld, client: Client) -> tuple[int, int, int]:
     with CaptureQueriesContext(connection) as state_queries:
         ArenaSnapshot(world.arena.pk).screen()
-    with CaptureQueriesContext(connection) as page_queries:
-        assert client.get(reverse("arenas:screen", args=[world.arena.pk])).status_code == 200
-    return len(state_queries), len(page_queries)
+    pages = []
+    for name in ("arenas:screen", "arenas:live"):
+        with CaptureQueriesContext(connection) as page_queries:
+            assert client.get(reverse(name, args=[world.arena.pk])).status_code == 200
+        pages.append(len(page_queries))
+    return len(state_queries), pages[0], pages[1]
 
 
-def test_screen_state_and_page_take_the_same_queries_for_1_and_3_participants(
+def test_screen_state_and_pages_take_the_same_queries_for_1_and_3_participants(
     client: Client,
 ) -> None:
     """1 and 3 participants with a shown result (sheets and marks to read), one more on stage."""
@@ -111,6 +114,9 @@ def test_screen_state_and_page_take_the_same_queries_for_1_and_3_participants(
         )
         counts.append(_screen_queries(world, client))
     assert counts[0] == counts[1]
+    # The pages cost the state's queries and nothing more (6 today: arena, judges,
+    # participants, sheets, marks, recusals).
+    assert counts[0] == (counts[0][0],) * 3
     assert counts[0][0] <= 6
 
 
