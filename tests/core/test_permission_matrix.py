@@ -5,6 +5,7 @@ A route without a row here fails the test: adding a page means deciding who may 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,38 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from leitai.accounts.models import Role
+from leitai.arenas.tokens import token_for
 from leitai.core.imports import create_job_from_path
-from tests.factories import PASSWORD, make_user, small_city
+from tests.factories import PASSWORD, make_unit, make_user, small_city
+
+
+def live_arena(city: dict[str, Any], host: Any) -> Any:
+    """An arena of 金湖路街道, live, with the branch as participant and one judge."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from leitai.arenas.services import console, draw, setup
+    from tests.arena_factories import make_programme
+
+    arena = setup.create_arena(
+        programme=make_programme(city["root"]),
+        title="擂台",
+        host=city["jinhulu"],
+        venue="",
+        by=host,
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    setup.add_participant(arena=arena, unit=city["branch"], presenter="郑素秀", by=host)
+    other = make_unit(city["jinhulu"], name="第二网格党支部")
+    second = setup.add_participant(arena=arena, unit=other, presenter="某某", by=host)
+    setup.add_judge(arena=arena, name="评委", by=host, is_head=True)
+    draw.freeze_list(arena=arena, by=host)
+    draw.draw(arena=arena, public="1", by=host)
+    console.go_live(arena=arena, by=host)
+    setup.withdraw_participant(participant=second, by=host)
+    return arena
+
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +101,14 @@ SIGNED_IN = every(200, anonymous=302)
 ORGANISER_ONLY = statuses(200, 403, 403, 403, 403, 403, 302)
 IN_SCOPE = statuses(200, 200, 404, 200, 404, 404, 302)
 OWN_JOB = statuses(200, 404, 404, 404, 404, 404, 302)
+RUN = statuses(200, 403, 404, 200, 404, 404, 302)
+API_RUN = statuses(200, 403, 404, 200, 404, 404, 401)
+
+
+def refused(allowed: dict[str, int]) -> dict[str, int]:
+    """Where the persona is allowed (200), the service's refusal: 409."""
+    return {persona: 409 if status == 200 else status for persona, status in allowed.items()}
+
 
 # route name → (method, url arguments key, expected statuses)
 MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
@@ -103,6 +142,32 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api:openapi-json": ("get", "", every(200)),
     "api:openapi-view": ("get", "", every(200)),
     "admin:index": ("get", "", every(302)),
+    # Arenas: hosted by 金湖路街道 (inside 市南区); the secretary's branch takes part.
+    "arenas:list": ("get", "", every(200, anonymous=302)),
+    "arenas:create": ("get", "", statuses(200, 403, 403, 200, 200, 403, 302)),
+    "arenas:detail": ("get", "arena", IN_SCOPE),
+    "arenas:console": ("get", "arena", RUN),
+    "arenas:judge_links": ("get", "arena", RUN),
+    "arenas:register": ("get", "arena", statuses(403, 403, 404, 403, 404, 200, 302)),
+    "arenas:screen": ("get", "arena", every(200)),
+    "arenas:live": ("get", "arena", every(200)),
+    "arenas:judge": ("get", "arena", every(403)),  # only a judge's own link signs in
+    "judge_landing": ("get", "token", every(302)),
+    "arenas:results": ("get", "arena", IN_SCOPE),
+    "arenas:results_xlsx": ("get", "arena", IN_SCOPE),
+    "arenas:scoresheet_pdf": ("get", "arena", IN_SCOPE),
+    "arenas:public_results": ("get", "arena", every(200)),
+    # The judge's endpoints take the link's token in X-Judge-Token; a session is not enough.
+    "api:judge_state": ("get", "", every(401)),
+    "api:submit_sheet": ("post", "", every(401)),
+    "api:confirm": ("post", "", every(401)),
+    "api:declare_conflict": ("post", "", every(401)),
+    "api:screen_state": ("get", "api_arena", every(200)),
+    "api:console_state": ("get", "api_arena", API_RUN),
+    # In scope, these reach the service, which refuses the (deliberately impossible) action.
+    "api:run_action": ("post", "api_action", refused(API_RUN)),
+    "api:paper_sheet": ("post", "api_arena", refused(API_RUN)),
+    "api:reopen": ("post", "api_arena", refused(API_RUN)),
 }
 
 
@@ -122,7 +187,24 @@ def world(tmp_path: Path) -> dict[str, Any]:
     good.write_text("编码,名称,上级编码,类型,领域\n9,新,370202,党支部,学校\n", encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text("编码,名称,上级编码,类型,领域\n9,,404,党支部,学校\n", encoding="utf-8")
+    arena = live_arena(city, people["host_in"])
+    judge = arena.judges.get()
+    participant = arena.participants.get(unit=city["branch"])
+    bodies = {
+        "api:run_action": {},
+        "api:paper_sheet": {
+            "judge": judge.code,
+            "participant": participant.pk,
+            "marks": {"achievements": "20", "spirit": "15", "ideas": "20", "effects": "20"},
+            "key": "matrix",
+        },
+        "api:reopen": {"judge": judge.code, "participant": participant.pk, "reason": "matrix"},
+        "api:submit_sheet": {"participant": participant.pk, "marks": {}, "key": "x"},
+        "api:confirm": {"participant": participant.pk},
+        "api:declare_conflict": {"participant": participant.pk, "reason": "x"},
+    }
     return {
+        "bodies": bodies,
         "city": city,
         "people": people,
         "args": {
@@ -142,6 +224,10 @@ def world(tmp_path: Path) -> dict[str, Any]:
             "unit": {"code": city["jinhulu"].code},
             "api_unit": {"code": city["jinhulu"].code},
             "api_search": {},
+            "arena": {"arena_id": arena.pk},
+            "api_arena": {"arena_id": arena.pk},
+            "api_action": {"arena_id": arena.pk, "action": "no-such-action"},
+            "token": {"token": token_for(judge)},
         },
         "query": {"api:search": "?q=金湖", "orgs:search": "?q=金湖"},
     }
@@ -162,6 +248,10 @@ def test_route_statuses_per_persona(world: dict[str, Any], name: str) -> None:
         client = Client()
         if persona != "anonymous":
             assert client.login(username=world["people"][persona].username, password=PASSWORD)
-        response = getattr(client, method)(url)
+        body = world["bodies"].get(name)
+        if body is not None:
+            response = client.post(url, json.dumps(body), content_type="application/json")
+        else:
+            response = getattr(client, method)(url)
         observed[persona] = response.status_code
     assert observed == expected

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from leitai.accounts.models import Role, User
 from leitai.accounts.services import create_user, grant_role
+from leitai.arenas.demo import ensure_demo_programme, ensure_finished_arena, ensure_ready_arena
 from leitai.orgs.generate import DEMO_UNITS, HEADERS_ZH, demo_rows
 from leitai.orgs.importing import OrgImporter
 from leitai.orgs.models import Unit
@@ -76,6 +77,13 @@ class Command(BaseCommand):
                 grant_role(user=user, unit=units[unit_key], role=role)
         total = Unit.objects.count()
         self.stdout.write(f"Demo data: {total} units ({created} added now).")
+        host = User.objects.get(username="jinhulu-host")
+        programme = ensure_demo_programme(units["root"])
+        finished = ensure_finished_arena(programme, host_user=host)
+        ready = ensure_ready_arena(programme, host_user=host)
+        self.stdout.write(f"Programme: {programme}")
+        self.stdout.write(f"  finished arena #{finished.pk}: {finished.title}")
+        self.stdout.write(f"  arena ready to run #{ready.pk}: {ready.title}")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, display_name, role, unit_key in DEMO_ACCOUNTS:
             where = f" @ {units[unit_key].name}" if unit_key else ""
