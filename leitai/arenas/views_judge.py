@@ -80,6 +80,10 @@ def judge_strings() -> dict[str, str]:
         "minus": _("Lower by one step"),
         "plus": _("Raise by one step"),
         "draft_hint": _("You may fill in your marks now; you can submit once scoring opens."),
+        "reopened": _(
+            "The host reopened your sheet for a correction. Your marks as sent are filled in; "
+            "change what needs changing and submit again."
+        ),
         "review": _("Review my marks"),
         "review_title": _("Check your marks before submitting"),
         "review_hint": _("Once submitted, your sheet is locked. Only the host can reopen it."),

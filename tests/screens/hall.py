@@ -65,10 +65,9 @@ class Hall:
         client.force_login(self.world.host_user)
         self.session = client.cookies[settings.SESSION_COOKIE_NAME].value
 
-    def act(self, action: str, **payload: Any) -> dict[str, Any]:
-        """A console action; returns the console's new state (it carries the version)."""
+    def host_post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         answer = post_json(
-            f"{self.server.url}/api/arenas/{self.world.arena.pk}/actions/{action}",
+            f"{self.server.url}/api/arenas/{self.world.arena.pk}/{path}",
             payload,
             {
                 "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.session}; "
@@ -76,8 +75,17 @@ class Hall:
                 "X-CSRFToken": self.csrf,
             },
         )
-        assert answer.status == 200, (action, answer)
+        assert answer.status == 200, (path, answer)
         return answer.data
+
+    def act(self, action: str, **payload: Any) -> dict[str, Any]:
+        """A console action; returns the console's new state (it carries the version)."""
+        return self.host_post(f"actions/{action}", payload)
+
+    def reopen(self, code: str, participant: int, reason: str) -> dict[str, Any]:
+        return self.host_post(
+            "reopen", {"judge": code, "participant": participant, "reason": reason}
+        )
 
     def next(self) -> dict[str, Any]:
         current = self.current_id()

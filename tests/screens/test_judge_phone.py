@@ -120,12 +120,28 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
     expect(page.locator(".history-total")).to_have_text(["71.6"])
     page.screenshot(path=str(artefacts_dir / "judge-locked-zh.png"), full_page=True)
 
+    # The host reopens the sheet for a correction: the phone starts from what it sent.
+    hall.reopen("J2", first.pk, "评委要求更正比成绩")
+    expect(page.locator("[data-field=reopened]")).to_be_visible()
+    expect(page.locator("#mark-spirit")).to_have_value("19.5")
+    page.fill("#mark-achievements", "28")
+    expect(page.locator("#live-total")).to_have_text("72.1")
+    page.screenshot(path=str(artefacts_dir / "judge-reopened-zh.png"))
+    page.click("#review-btn")
+    page.click("#submit-btn")
+    expect(page.locator("[data-field=locked] [data-field=my-total]")).to_have_text("72.1")
+    expect(page.locator("#app")).to_have_attribute("data-mode", "locked")
+    assert [(s.total, s.active) for s in sheets_of(world, "J2")] == [
+        (Decimal("71.6"), False),
+        (Decimal("72.1"), True),
+    ]
+
     # The head judge's phone: once every sheet is in, the result to confirm.
     head = open_judge_phone(lan_browser, lan_server, world, "J1")
     for code in ("J1", "J3", "J4", "J5"):
         hall.sheet(code, first.pk, {**marks("25"), "effects": "5"})
     expect(head.locator("[data-field=pending]")).to_be_visible()
-    # Totals 75 × 4 and 71.6: 71.6 and one 75 dropped, the mean of three 75s.
+    # Totals 75 × 4 and 72.1: 72.1 and one 75 dropped, the mean of three 75s.
     expect(head.locator("[data-field=pending-score]")).to_have_text("75.00")
     expect(head.locator(".totals-table tr.dropped")).to_have_count(2)
     head.screenshot(path=str(artefacts_dir / "judge-head-confirm-zh.png"), full_page=True)

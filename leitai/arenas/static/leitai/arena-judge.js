@@ -70,6 +70,7 @@
   var drafts = storage.get(PREFIX + "drafts", {}); // participant id → {criterion: text}
   var delivered = {}; // participant id → acknowledged sheet, until the state shows it
   var declared = storage.get(PREFIX + "declared", {}); // participant id → reason this phone gave
+  var sentMarks = storage.get(PREFIX + "sent", {}); // participant id → marks this phone submitted
 
   function saveOutbox() { storage.set(PREFIX + "outbox", outbox); }
   function saveRejected() { storage.set(PREFIX + "rejected", rejected); }
@@ -295,6 +296,8 @@
           // visible, with the marks, for the host's paper entry.
           attempts = 0;
           removeFromOutbox(entry.key);
+          delete sentMarks[entry.participant];
+          storage.set(PREFIX + "sent", sentMarks);
           var data = answer.data || {};
           rejected.push({
             participant: entry.participant, unit: entry.unit, position: entry.position,
@@ -346,6 +349,9 @@
     });
     // The sheet is on the phone before anything is sent.
     saveOutbox();
+    // Kept to start from if the host reopens the sheet for a correction.
+    sentMarks[cur.id] = sheet.marks;
+    storage.set(PREFIX + "sent", sentMarks);
     delete drafts[cur.id];
     saveDrafts();
     ui.reviewing = false;
@@ -465,9 +471,16 @@
   }
 
   function formHtml(cur) {
+    var reopened = !drafts[cur.id] && sentMarks[cur.id];
+    if (reopened) {
+      // The host reopened a sheet this phone sent: start from what was sent.
+      drafts[cur.id] = JSON.parse(JSON.stringify(sentMarks[cur.id]));
+      saveDrafts();
+    }
     var draft = drafts[cur.id] || {};
     var sheet = evaluate(draft);
     var html = '<form class="sheet" data-participant="' + esc(cur.id) + '" novalidate autocomplete="off">';
+    if (reopened) html += '<p class="hint hint-reopened" data-field="reopened">' + esc(S.reopened) + "</p>";
     html += '<p class="hint" id="draft-hint"' + (cur.scoring_open ? " hidden" : "") + ">" + esc(S.draft_hint) + "</p>";
     grid.criteria.forEach(function (c) {
       var error = sheet.errors[c.key];
