@@ -24,7 +24,7 @@ from leitai.arenas.models import (
     Sheet,
     TimerState,
 )
-from leitai.arenas.panel import plain
+from leitai.arenas.panel import PanelStatus, compute, plain, result_json
 from leitai.programs.rubrics import criterion_description, criterion_label
 
 SCORED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
@@ -83,21 +83,23 @@ class ArenaSnapshot:
         self.recusals = list(Recusal.objects.filter(judge__arena_id=arena_id, active=True))
         self.by_id = {p.pk: p for p in self.participants}
         self.current = self.by_id.get(self.arena.current_id) if self.arena.current_id else None
+        # Indexes, so that a 25-participant, 9-judge arena costs lookups, not nested scans.
+        self._sheet = {(s.judge_id, s.participant_id): s for s in self.sheets}
+        self._recusal = {(r.judge_id, r.participant_id): r for r in self.recusals}
+        self._common: dict[str, Any] | None = None
+        self._pending: dict[str, Any] | None = None
 
     def sheet_of(self, judge: Judge, participant: Participant) -> Sheet | None:
-        for sheet in self.sheets:
-            if sheet.judge_id == judge.pk and sheet.participant_id == participant.pk:
-                return sheet
-        return None
+        return self._sheet.get((judge.pk, participant.pk))
 
     def judge_status(self, judge: Judge, participant: Participant) -> str:
         """submitted | waiting | recused | absent — never what was marked."""
-        for recusal in self.recusals:
-            if recusal.judge_id == judge.pk and recusal.participant_id == participant.pk:
-                return "absent" if recusal.source == "absent" else "recused"
+        recusal = self._recusal.get((judge.pk, participant.pk))
+        if recusal is not None:
+            return "absent" if recusal.source == "absent" else "recused"
         if not judge.is_present_for(participant.position):
             return "absent"
-        return "submitted" if self.sheet_of(judge, participant) is not None else "waiting"
+        return "submitted" if (judge.pk, participant.pk) in self._sheet else "waiting"
 
     def reveals_marks(self, participant: Participant) -> bool:
         if participant.status != ParticipantStatus.SHOWN or not participant.result:
@@ -148,6 +150,12 @@ class ArenaSnapshot:
         ]
 
     def common(self) -> dict[str, Any]:
+        """The part every view shares (a fresh copy: views add their own keys)."""
+        if self._common is None:
+            self._common = self._build_common()
+        return dict(self._common)
+
+    def _build_common(self) -> dict[str, Any]:
         arena = self.arena
         return {
             "version": arena.version,
@@ -253,18 +261,41 @@ class ArenaSnapshot:
             for s in self.sheets
             if s.judge_id == judge.pk and s.participant_id in self.by_id
         ]
-        state["pending"] = self._pending_for_head(judge) if judge.is_head else None
+        state["pending"] = self._pending_for_head() if judge.is_head else None
         return state
 
-    def _pending_for_head(self, judge: Judge) -> dict[str, Any] | None:
-        from leitai.arenas.services.sheets import pending_result
+    def panel_status(self, participant: Participant) -> PanelStatus:
+        """The same as panel.panel_status, from this snapshot's data (no query)."""
+        excluded = {
+            j.pk: r
+            for j in self.judges
+            if (r := self._recusal.get((j.pk, participant.pk))) is not None
+        }
+        absent = [j for j in self.judges if not j.is_present_for(participant.position)]
+        absent_ids = {j.pk for j in absent}
+        expected = [j for j in self.judges if j.pk not in excluded and j.pk not in absent_ids]
+        sheets = {
+            j.pk: s
+            for j in self.judges
+            if (s := self._sheet.get((j.pk, participant.pk))) is not None
+        }
+        return PanelStatus(expected=expected, excluded=excluded, absent=absent, sheets=sheets)
 
-        for participant in self.participants:
-            if participant.status in (ParticipantStatus.SCORING, ParticipantStatus.SCORED):
-                result = pending_result(participant)
-                if result is not None:
-                    return {"participant": _participant(participant), "result": result}
-        return None
+    def _pending_for_head(self) -> dict[str, Any] | None:
+        """The result the head judge is asked to confirm: every expected sheet is in."""
+        if self._pending is None:
+            self._pending = {}
+            for participant in self.participants:
+                if participant.status not in (ParticipantStatus.SCORING, ParticipantStatus.SCORED):
+                    continue
+                status = self.panel_status(participant)
+                if status.all_in:
+                    self._pending = {
+                        "participant": _participant(participant),
+                        "result": result_json(compute(self.arena, status), status),
+                    }
+                    break
+        return self._pending or None
 
 
 def _own_sheet(sheet: Sheet | None) -> dict[str, Any] | None:

@@ -453,3 +453,13 @@ def multi_process_ready() -> tuple[bool, str]:
             "its own WebSocket clients"
         )
     return True, ""
+
+
+def can_deliver() -> bool:
+    """Whether a publish from this process reaches anyone: a server's event loop here, or Redis.
+
+    Callers that build an expensive state only to publish it (the arena screens) check this
+    first, so a management command without Redis builds nothing.
+    """
+    loop = _hub._loop
+    return bool(conf.redis_url()) or (loop is not None and not loop.is_closed())

@@ -32,9 +32,9 @@ def touch(arena: Arena) -> None:
     arena_id = arena.pk
 
     def push() -> None:
-        from leitai.arenas.publish import publish_arena
+        from leitai.arenas.publish import request_publish
 
-        publish_arena(arena_id)
+        request_publish(arena_id)
 
     transaction.on_commit(push)
 
