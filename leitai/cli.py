@@ -20,6 +20,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return scoring_main(args)
 
+    if args[:2] == ["ledger", "verify"] and any(not a.startswith("-") for a in args[2:]):
+        # Checking an exported ledger file needs no database and no settings: anyone can run it.
+        from leitai.ledger.exporting import main as verify_export
+
+        return verify_export(args[2:])
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leitai.settings")
     if args and not args[0].startswith("-") and "-" in args[0]:
         args[0] = args[0].replace("-", "_")

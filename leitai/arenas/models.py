@@ -73,7 +73,9 @@ class Arena(models.Model):
         default=RevealMarks.ON_CONFIRM,
     )
     registration_open = models.BooleanField(_("secretaries may register"), default=True)
-    state = models.CharField(max_length=16, choices=ArenaState.choices, default=ArenaState.SETUP)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ArenaState.choices, default=ArenaState.SETUP
+    )
     # Bumped by every change a screen shows, so clients can drop stale updates.
     version = models.PositiveBigIntegerField(default=0)
     current = models.ForeignKey(
@@ -84,7 +86,9 @@ class Arena(models.Model):
     )
     timer_started_at = models.DateTimeField(null=True, blank=True)
     timer_elapsed_ms = models.PositiveBigIntegerField(default=0)
-    draw_state = models.CharField(max_length=16, choices=DrawState.choices, default=DrawState.NONE)
+    draw_state = models.CharField(
+        _("draw"), max_length=16, choices=DrawState.choices, default=DrawState.NONE
+    )
     draw_list = models.JSONField(default=list, blank=True)  # frozen canonical codes
     draw_commitment = models.CharField(max_length=64, blank=True)
     draw_seed = models.CharField(max_length=128, blank=True)  # secret until revealed
@@ -135,9 +139,12 @@ class Participant(models.Model):
     presenter_role = models.CharField(_("presenter's role"), max_length=64, blank=True)
     no_notes = models.BooleanField(_("speaks without notes (脱稿)"), default=False)
     attachment = models.FileField(_("slides or PDF"), upload_to=attachment_path, blank=True)
-    position = models.PositiveIntegerField(null=True, blank=True)  # order of presentation
+    position = models.PositiveIntegerField(_("order"), null=True, blank=True)
     status = models.CharField(
-        max_length=16, choices=ParticipantStatus.choices, default=ParticipantStatus.REGISTERED
+        _("status"),
+        max_length=16,
+        choices=ParticipantStatus.choices,
+        default=ParticipantStatus.REGISTERED,
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -230,6 +237,7 @@ class Recusal(models.Model):
 
     class Meta:
         verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
         constraints = [
             models.UniqueConstraint(fields=["judge", "participant"], name="arenas_recusal_once"),
         ]
@@ -260,6 +268,7 @@ class Sheet(models.Model):
 
     class Meta:
         verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
         ordering = ["participant", "judge__code", "submitted_at"]
         constraints = [
             models.UniqueConstraint(
@@ -283,6 +292,7 @@ class Mark(models.Model):
 
     class Meta:
         verbose_name = _("mark")
+        verbose_name_plural = _("marks")
         constraints = [
             models.UniqueConstraint(fields=["sheet", "criterion"], name="arenas_mark_once"),
         ]
@@ -303,6 +313,7 @@ class Reopening(models.Model):
 
     class Meta:
         verbose_name = _("reopened sheet")
+        verbose_name_plural = _("reopened sheets")
 
     def __str__(self) -> str:
         return f"reopen {self.judge_id}/{self.participant_id}"

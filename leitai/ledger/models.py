@@ -16,12 +16,12 @@ GENESIS = "0" * 64
 
 
 class LedgerEntry(models.Model):
-    chain = models.CharField(max_length=64)
-    seq = models.PositiveBigIntegerField()
-    kind = models.CharField(max_length=48)
-    body = models.TextField()  # canonical JSON: {"at": …, "actor": …, "data": …}
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    chain = models.CharField(_("chain"), max_length=64)
+    seq = models.PositiveBigIntegerField(_("sequence number"))
+    kind = models.CharField(_("kind"), max_length=48)
+    body = models.TextField(_("recorded text"))  # canonical JSON: {"at", "actor", "data"}
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -38,12 +38,13 @@ class LedgerEntry(models.Model):
 class ChainHead(models.Model):
     """The last entry of each chain: appends lock this row, not the whole table."""
 
-    chain = models.CharField(max_length=64, unique=True)
-    seq = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default=GENESIS)
+    chain = models.CharField(_("chain"), max_length=64, unique=True)
+    seq = models.PositiveBigIntegerField(_("sequence number"), default=0)
+    hash = models.CharField(_("hash"), max_length=64, default=GENESIS)
 
     class Meta:
         verbose_name = _("chain head")
+        verbose_name_plural = _("chain heads")
 
     def __str__(self) -> str:
         return f"{self.chain} @ {self.seq}"

@@ -192,10 +192,11 @@ def withdraw_participant(*, participant: Participant, by: Any) -> Participant:
         raise ArenaRefusal(
             "cannot_withdraw", _("Only a participant who has not yet presented can withdraw.")
         )
+    record(arena, "withdrawal", {"participant": participant.unit.code}, actor_label(by))
     if arena.state == ArenaState.SETUP and arena.draw_state == "none":
+        # Before the draw the entry leaves no trace in the list (it may register again);
+        # the ledger keeps both the registration and the withdrawal.
         participant.delete()
-    else:
-        record(arena, "withdrawal", {"participant": participant.unit.code}, actor_label(by))
     touch(arena)
     return participant
 
