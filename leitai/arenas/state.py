@@ -20,6 +20,7 @@ from leitai.arenas.models import (
     Participant,
     ParticipantStatus,
     Recusal,
+    Reopening,
     RevealMarks,
     Sheet,
     TimerState,
@@ -81,6 +82,8 @@ class ArenaSnapshot:
             )
         )
         self.recusals = list(Recusal.objects.filter(judge__arena_id=arena_id, active=True))
+        # Sheets the host reopened and the judge has not yet corrected.
+        self.reopenings = list(Reopening.objects.filter(judge__arena_id=arena_id, used=False))
         self.by_id = {p.pk: p for p in self.participants}
         self.current = self.by_id.get(self.arena.current_id) if self.arena.current_id else None
         # Indexes, so that a 25-participant, 9-judge arena costs lookups, not nested scans.
@@ -245,9 +248,11 @@ class ArenaSnapshot:
         state["current"] = None
         if current is not None:
             own = self.sheet_of(judge, current)
+            recusal = self._recusal.get((judge.pk, current.pk))
             state["current"] = {
                 **_participant(current),
                 "my_status": self.judge_status(judge, current),
+                "my_reason": recusal.reason if recusal is not None else "",
                 "my_sheet": _own_sheet(own),
                 "scoring_open": current.status == ParticipantStatus.SCORING,
                 "result": self.shown_result(current),
@@ -262,6 +267,16 @@ class ArenaSnapshot:
             if s.judge_id == judge.pk and s.participant_id in self.by_id
         ]
         state["pending"] = self._pending_for_head() if judge.is_head else None
+        state["reopened"] = [
+            {
+                "participant": r.participant_id,
+                "position": self.by_id[r.participant_id].position,
+                "unit": self.by_id[r.participant_id].unit.name,
+                "reason": r.reason,
+            }
+            for r in self.reopenings
+            if r.judge_id == judge.pk and r.participant_id in self.by_id
+        ]
         return state
 
     def panel_status(self, participant: Participant) -> PanelStatus:

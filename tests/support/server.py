@@ -90,7 +90,11 @@ class ServerProcess:
         self.process.wait(timeout=10)
 
     def restart(self) -> ServerProcess:
-        return start_server_with(self.env, port=self.port, log_path=self.log_path)
+        """Start again on the same port; this object then stands for the new process, so the
+        fixture that started it still stops it."""
+        fresh = start_server_with(self.env, port=self.port, log_path=self.log_path)
+        self.process = fresh.process
+        return self
 
 
 def start_server_with(env: dict[str, str], *, port: int, log_path: Path) -> ServerProcess:
