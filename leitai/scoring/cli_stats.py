@@ -26,14 +26,16 @@ if TYPE_CHECKING:
 
 
 def run_stats(args: argparse.Namespace) -> str:
+    # Options that do not depend on the file are checked before reading a possibly big file.
+    rule = _rule(args) if args.command in ("aggregate", "robustness") else PanelRule()
     table = read_long_table(args.file)
     if args.command == "aggregate":
-        return _aggregate(table, args)
+        return _aggregate(table, args, rule)
     if args.command == "reliability":
         return _reliability(table, args)
     if args.command == "severity":
         return _severity(table, args)
-    return _robustness(table, args)
+    return _robustness(table, args, rule)
 
 
 def _rule(args: argparse.Namespace) -> PanelRule:
@@ -157,8 +159,7 @@ def _incomplete_sheet(
     )
 
 
-def _aggregate(table: LongTable, args: argparse.Namespace) -> str:
-    rule = _rule(args)
+def _aggregate(table: LongTable, args: argparse.Namespace, rule: PanelRule) -> str:
     weights = _weights(table, args.weights)
     criteria = _criteria(table)
     chain = []
@@ -345,8 +346,7 @@ def _severity(table: LongTable, args: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _robustness(table: LongTable, args: argparse.Namespace) -> str:
-    rule = _rule(args)
+def _robustness(table: LongTable, args: argparse.Namespace, rule: PanelRule) -> str:
     weights = _weights(table, args.weights)
     cells = _totals_cells(table, weights)
     from leitai.scoring.robustness import bootstrap_cut
