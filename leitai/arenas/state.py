@@ -9,6 +9,7 @@ own marks, except the head judge's pending result, which is the result they are 
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -82,8 +83,6 @@ class ArenaSnapshot:
             )
         )
         self.recusals = list(Recusal.objects.filter(judge__arena_id=arena_id, active=True))
-        # Sheets the host reopened and the judge has not yet corrected.
-        self.reopenings = list(Reopening.objects.filter(judge__arena_id=arena_id, used=False))
         self.by_id = {p.pk: p for p in self.participants}
         self.current = self.by_id.get(self.arena.current_id) if self.arena.current_id else None
         # Indexes, so that a 25-participant, 9-judge arena costs lookups, not nested scans.
@@ -91,6 +90,11 @@ class ArenaSnapshot:
         self._recusal = {(r.judge_id, r.participant_id): r for r in self.recusals}
         self._common: dict[str, Any] | None = None
         self._pending: dict[str, Any] | None = None
+
+    @cached_property
+    def reopenings(self) -> list[Reopening]:
+        """Sheets the host reopened and the judge has not yet corrected (judges' views only)."""
+        return list(Reopening.objects.filter(judge__arena_id=self.arena.pk, used=False))
 
     def sheet_of(self, judge: Judge, participant: Participant) -> Sheet | None:
         return self._sheet.get((judge.pk, participant.pk))
