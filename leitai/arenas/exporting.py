@@ -24,7 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from leitai.arenas.models import Arena
-from leitai.arenas.results import ArenaResults, Cell, CellState, Figure, build_results
+from leitai.arenas.results import ArenaResults, Cell, CellState, build_results
+from leitai.arenas.results_reliability import Figure
 
 PDF_LANGUAGE = "zh-hans"
 SCORESHEET_CSS = "leitai/scoresheet.css"

@@ -11,7 +11,6 @@ submitted, never what, even to staff: the results page may be projected in the h
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,10 +18,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_noop, pgettext
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from leitai.arenas.models import (
@@ -40,13 +38,15 @@ from leitai.arenas.models import (
     SheetSource,
 )
 from leitai.arenas.panel import plain, rank
+from leitai.arenas.results_reliability import (
+    DASH,
+    ReliabilityView,
+    _reliability,
+)
 from leitai.arenas.services.draw import verify_command
 from leitai.ledger.chain import arena_chain, head_of
 from leitai.programs.rubrics import DEFAULT_RULE, criterion_label
-from leitai.scoring import assess_panel
-from leitai.scoring.reliability import JudgeDeviation
 
-DASH = "—"
 CONFIRMED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
 
 
@@ -73,120 +73,6 @@ class CellState(StrEnum):
 
 
 # -- figures --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A statistic, or "—" with the reason it is undefined (never NaN)."""
-
-    value: float | None
-    reason: str = ""
-    digits: int = 3
-    signed: bool = False
-
-    @property
-    def text(self) -> str:
-        if self.value is None:
-            return DASH
-        sign = "+" if self.signed and self.value > 0 else ""
-        return f"{sign}{self.value:.{self.digits}f}"
-
-    @property
-    def defined(self) -> bool:
-        return self.value is not None
-
-
-def p_text(value: float | None) -> str:
-    if value is None:
-        return DASH
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
-
-
-# The scoring core explains an undefined figure in English; these patterns translate its
-# sentences (named groups fill the translation). An unknown sentence is shown as it is.
-_REASONS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(
-            r"needs at least 2 participants and 2 judges in complete cases "
-            r"\(have (?P<n>\d+) × (?P<k>\d+)\)"
-        ),
-        gettext_noop(
-            "needs at least 2 participants scored by every judge, and 2 judges (have %(n)s × %(k)s)"
-        ),
-    ),
-    (
-        re.compile(r"participants do not differ"),
-        gettext_noop("the participants' marks do not differ (no variance between participants)"),
-    ),
-    (
-        re.compile(r"a variance in its denominator is 0"),
-        gettext_noop("undefined: a variance it divides by is 0"),
-    ),
-    (
-        re.compile(r"interval undefined: no residual variance"),
-        gettext_noop("no interval: the judges agree exactly (no residual variance)"),
-    ),
-    (
-        re.compile(r"every judge gave every participant the same mark"),
-        gettext_noop("every judge gave every participant the same mark"),
-    ),
-    (
-        re.compile(r"scored no participant with another judge"),
-        gettext_noop("scored no participant together with another judge"),
-    ),
-    (
-        re.compile(r"needs at least 3 shared participants \(have (?P<n>\d+)\)"),
-        gettext_noop("needs at least 3 participants scored with the others (has %(n)s)"),
-    ),
-    (
-        re.compile(r"the judge gave every participant the same mark"),
-        gettext_noop("the judge gave every participant the same total"),
-    ),
-    (
-        re.compile(r"the other judges' mean is the same for every participant"),
-        gettext_noop("the other judges' mean is the same for every participant"),
-    ),
-    (
-        re.compile(
-            r"(?P<outside>\d+) of (?P<count>\d+) marks outside the corridor ±(?P<width>\S+)"
-        ),
-        gettext_noop("%(outside)s of %(count)s totals outside the corridor ±%(width)s"),
-    ),
-    (
-        re.compile(
-            r"marks above the others by (?P<by>\S+) on average \(corridor ±(?P<width>[^)]+)\)"
-        ),
-        gettext_noop("marks %(by)s above the others on average (corridor ±%(width)s)"),
-    ),
-    (
-        re.compile(
-            r"marks below the others by (?P<by>\S+) on average \(corridor ±(?P<width>[^)]+)\)"
-        ),
-        gettext_noop("marks %(by)s below the others on average (corridor ±%(width)s)"),
-    ),
-]
-
-
-def explain(reason: str | None) -> str:
-    if not reason:
-        return ""
-    for pattern, template in _REASONS:
-        match = pattern.search(reason)
-        if match:
-            return _(template) % match.groupdict() if match.groupdict() else _(template)
-    return reason
-
-
-def icc_label(name: str) -> str:
-    labels = {
-        "ICC(1,1)": _("one-way random, one judge"),
-        "ICC(2,1)": _("two-way random, absolute agreement, one judge"),
-        "ICC(3,1)": _("two-way mixed, consistency, one judge"),
-        "ICC(1,k)": _("one-way random, mean of the panel"),
-        "ICC(2,k)": _("two-way random, absolute agreement, mean of the panel"),
-        "ICC(3,k)": _("two-way mixed, consistency, mean of the panel"),
-    }
-    return labels.get(name, name)
 
 
 # -- what the pages show ----------------------------------------------------------------------
@@ -265,109 +151,6 @@ class ParticipantResult:
         if self.decided_by:
             return _("Equal score; placed by %(rule)s") % {"rule": self.decided_by}
         return ""
-
-
-@dataclass(frozen=True)
-class IccRow:
-    name: str
-    label: str
-    value: Figure
-    low: Figure
-    high: Figure
-    reason: str
-
-    @property
-    def interval_defined(self) -> bool:
-        # The k-judge transform of a negative lower bound can land above the upper one
-        # (pingouin prints the same reversed pair): an interval with no meaning.
-        return (
-            self.low.value is not None
-            and self.high.value is not None
-            and self.low.value <= self.high.value
-        )
-
-    @property
-    def interval(self) -> str:
-        if not self.interval_defined:
-            return DASH
-        return f"[{self.low.text}, {self.high.text}]"
-
-    @property
-    def interval_reason(self) -> str:
-        if self.interval_defined or not self.value.defined:
-            return ""
-        if self.low.value is not None and self.high.value is not None:
-            return _("no meaningful interval: the panel agrees less than chance would")
-        return self.reason
-
-
-@dataclass(frozen=True)
-class DeviationRow:
-    judge: Judge
-    cells: int
-    mean_deviation: Figure
-    mean_abs_deviation: Figure
-    correlation: Figure
-    outside: int
-    flagged: bool
-    reasons: list[str]
-
-
-@dataclass(frozen=True)
-class KendallRow:
-    w: Figure
-    chi2: Figure
-    df: int
-    p: float | None
-    reason: str
-
-    @property
-    def p_text(self) -> str:
-        return p_text(self.p)
-
-
-@dataclass(frozen=True)
-class ReliabilityView:
-    participants_used: int
-    participants_excluded: int
-    judges: int
-    kendall: KendallRow
-    iccs: list[IccRow]
-    corridor: Figure
-    deviations: list[DeviationRow]
-    idle_judges: list[Judge]  # scored no confirmed participant
-
-    @property
-    def flagged(self) -> list[DeviationRow]:
-        return [d for d in self.deviations if d.flagged]
-
-    @property
-    def icc_notes(self) -> list[tuple[str, str]]:
-        """Why figures of the ICC table are "—": each reason once, with what it applies to."""
-        notes = [(icc.reason, icc.name) for icc in self.iccs if not icc.value.defined]
-        notes += [(icc.interval_reason, icc.name) for icc in self.iccs if icc.interval_reason]
-        return _grouped(notes)
-
-    @property
-    def deviation_notes(self) -> list[tuple[str, str]]:
-        notes = [
-            (figure.reason, d.judge.code)
-            for d in self.deviations
-            for figure in (d.mean_deviation, d.correlation)
-            if not figure.defined
-        ]
-        return _grouped(notes)
-
-
-def _grouped(notes: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(reason, what) pairs as one line per reason: [(reason, "J3、J6")]."""
-    by_reason: dict[str, list[str]] = {}
-    for reason, what in notes:
-        names = by_reason.setdefault(reason or DASH, [])
-        if what not in names:
-            names.append(what)
-    separator = pgettext("list separator", ", ")
-    return [(reason, separator.join(names)) for reason, names in by_reason.items()]
 
 
 @dataclass(frozen=True)
@@ -663,78 +446,6 @@ def _public_cells(participant: Participant, judges: list[Judge]) -> list[Cell]:
         for code, total in sorted(result.get("totals", {}).items())
         if code in by_code
     ]
-
-
-def _reliability(
-    ranked: list[ParticipantResult], judges: list[Judge]
-) -> tuple[ReliabilityView | None, str]:
-    """Kendall's W, the ICCs and each judge's deviation on the judges' totals of confirmed
-    results. A judge who scored no confirmed participant is left out of the table (a column with
-    no cell would leave no complete case) and listed apart."""
-    if not ranked:
-        return None, _("No result is confirmed yet.")
-    totals = [r.participant.result.get("totals", {}) for r in ranked]
-    active = [j for j in judges if any(j.code in t for t in totals)]
-    if not active:
-        return None, _("No result is confirmed yet.")
-    codes = [j.code for j in active]
-    values = np.zeros((len(ranked), len(codes)))
-    present = np.zeros((len(ranked), len(codes)), dtype=bool)
-    for row, row_totals in enumerate(totals):
-        for column, code in enumerate(codes):
-            if code in row_totals:
-                values[row, column] = float(Decimal(row_totals[code]))
-                present[row, column] = True
-    assessed = assess_panel(values, present, codes)
-    kendall = assessed.kendall_w
-    by_code = {j.code: j for j in active}
-    return (
-        ReliabilityView(
-            participants_used=assessed.participants_used,
-            participants_excluded=assessed.participants_excluded,
-            judges=assessed.judges,
-            kendall=KendallRow(
-                w=Figure(kendall.w, explain(kendall.reason)),
-                chi2=Figure(kendall.chi2, explain(kendall.reason), digits=2),
-                df=kendall.df,
-                p=kendall.p,
-                reason=explain(kendall.reason),
-            ),
-            iccs=[
-                IccRow(
-                    name=icc.name,
-                    label=icc_label(icc.name),
-                    value=Figure(icc.value, explain(icc.reason)),
-                    low=Figure(icc.ci95[0] if icc.ci95 else None),
-                    high=Figure(icc.ci95[1] if icc.ci95 else None),
-                    reason=explain(icc.reason),
-                )
-                for icc in assessed.icc
-            ],
-            corridor=Figure(
-                assessed.corridor_width,
-                _("the judges' totals agree too closely to estimate the marking noise"),
-            ),
-            deviations=[_deviation(d, by_code[d.judge]) for d in assessed.deviations],
-            idle_judges=[j for j in judges if j not in active],
-        ),
-        "",
-    )
-
-
-def _deviation(deviation: JudgeDeviation, judge: Judge) -> DeviationRow:
-    # Only a judge who shared no participant with another judge has no deviation at all.
-    idle = explain(deviation.correlation_reason) if deviation.cells == 0 else ""
-    return DeviationRow(
-        judge=judge,
-        cells=deviation.cells,
-        mean_deviation=Figure(deviation.mean_deviation, idle, 2, signed=True),
-        mean_abs_deviation=Figure(deviation.mean_abs_deviation, idle, 2),
-        correlation=Figure(deviation.correlation, explain(deviation.correlation_reason)),
-        outside=deviation.outside_corridor,
-        flagged=deviation.flagged,
-        reasons=[explain(reason) for reason in deviation.flag_reasons],
-    )
 
 
 def _draw(arena: Arena, participants: Iterable[Participant]) -> DrawView:

@@ -10,7 +10,8 @@ from django.utils import translation
 from scipy import stats
 
 from leitai.arenas.models import ParticipantStatus
-from leitai.arenas.results import Audience, CellState, Standing, build_results, explain
+from leitai.arenas.results import Audience, CellState, Standing, build_results
+from leitai.arenas.results_reliability import explain
 from leitai.arenas.services import console, sheets
 from leitai.ledger.chain import arena_chain, head_of
 from tests.arena_factories import in_order, make_arena_world, marks, score_current
