@@ -53,6 +53,7 @@ class PanelSeat:
     affiliation: str = ""  # a unit code, or empty for an external judge
     external: str = ""
     head: bool = False
+    lean: float = 0.0  # the judge's severity (negative) or leniency, as a share of each maximum
 
 
 FINISHED_ENTRANTS = [
@@ -76,11 +77,12 @@ FINISHED_PANEL = [
     PanelSeat("李建国", affiliation=DEMO_UNITS["shinan"], head=True),
     PanelSeat("王秀英", external="中共青岛市委党校"),
     # Belongs to 泰州路社区党委: recused from its two branches automatically.
-    PanelSeat("张伟", affiliation="3702020901"),
-    PanelSeat("刘芳", external="市南区人大代表"),
-    PanelSeat("孙志强", external="辖区企业代表"),
-    PanelSeat("杨静", external="居民代表"),
-    PanelSeat("赵明", affiliation=DEMO_UNITS["jinhulu"]),
+    PanelSeat("张伟", affiliation="3702020901", lean=0.01),
+    PanelSeat("刘芳", external="市南区人大代表", lean=-0.01),
+    PanelSeat("孙志强", external="辖区企业代表", lean=0.005),
+    # A lenient judge, so that the results page has a deviation to flag.
+    PanelSeat("杨静", external="居民代表", lean=0.065),
+    PanelSeat("赵明", affiliation=DEMO_UNITS["jinhulu"], lean=-0.005),
 ]
 READY_PANEL = [
     PanelSeat("周德平", affiliation=DEMO_UNITS["shinan"], head=True),
@@ -186,7 +188,7 @@ def _hold_one(arena: Arena, host_user: Any, quality: dict[int, float]) -> None:
     current = console.call_next(arena=arena, expected_current=arena.current_id, by=host_user)
     console.open_scoring(arena=arena, participant_id=current.pk, by=host_user)
     judges = list(Judge.objects.filter(arena=arena).order_by("code"))
-    severity = {j.code: random.Random(f"severity:{j.code}").gauss(0, 0.04) for j in judges}
+    severity = {f"J{n}": seat.lean for n, seat in enumerate(FINISHED_PANEL, start=1)}
     for judge in panel_status(current, judges).expected:
         rng = random.Random(f"{arena.title}:{current.unit.code}:{judge.code}")
         marks = plausible_marks(

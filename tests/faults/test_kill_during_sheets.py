@@ -52,6 +52,7 @@ class Flight:
     answered: int = 0
     acknowledged: dict[str, str] = field(default_factory=dict)  # judge code → key
     lost: dict[str, str] = field(default_factory=dict)  # no answer: the connection died
+    refused: list[str] = field(default_factory=list)  # answers other than 200/201 (a bug)
 
 
 def sheet_of(code: str, seed: int) -> dict[str, str]:
@@ -64,14 +65,19 @@ def post(phone: Phone, participant: int, seed: int, flight: Flight, gate: thread
     gate.wait()
     with flight.lock:
         flight.sent += 1
+    refusal = ""
     try:
         answer = phone.submit(participant, sheet_of(phone.code, seed), key)
         acknowledged = answer.status in (200, 201)
+        if not acknowledged:
+            refusal = f"{phone.code}: {answer.status} {answer.body[:120]!r}"
     except SimulationError:
         acknowledged = False
     with flight.lock:
         flight.answered += 1
         (flight.acknowledged if acknowledged else flight.lost)[phone.code] = key
+        if refusal:
+            flight.refused.append(refusal)
 
 
 def resend(phone: Phone, participant: int, seed: int, key: str, statuses: list[int]) -> None:
@@ -142,6 +148,7 @@ def kill_round(
     server.kill()
     for thread in threads:
         thread.join(60)
+    assert not flight.refused, f"seed {seed}: {flight.refused[:3]}"
     assert in_flight >= MIN_IN_FLIGHT, f"seed {seed}: only {in_flight} in flight at the kill"
 
     servers.append(server.restart())

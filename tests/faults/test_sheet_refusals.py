@@ -22,7 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 def post_sheet(token: str, participant: int, sheet: dict[str, str], key: str = "k-1") -> Any:
-    return Client().post(
+    """As the phone posts it, in English (the messages' source text) rather than the default
+    Chinese, so that the assertions do not follow the catalogue's wording."""
+    client = Client()
+    client.cookies["leitai_language"] = "en"
+    return client.post(
         "/api/judge/sheets",
         data=json.dumps({"participant": participant, "marks": sheet, "key": key}),
         content_type="application/json",
