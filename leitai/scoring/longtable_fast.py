@@ -48,9 +48,12 @@ def read_plain_csv(path: str, data: bytes) -> LongTable | None:
     buf[size - 1] = NEWLINE
     # bytes.translate maps every byte through a table in one C pass: delimiters to 1, others 0.
     is_delimiter = np.frombuffer(data.translate(_DELIMITER_TABLE), dtype=np.bool_)
-    inner = np.flatnonzero(is_delimiter[header_end + 1 : end])
+    if end < len(data):
+        # The file's own final newline ends the last line (no copy to append one).
+        delimiters = np.flatnonzero(is_delimiter[header_end + 1 : end + 1])
+    else:
+        delimiters = np.append(np.flatnonzero(is_delimiter[header_end + 1 : end]), size - 1)
     del is_delimiter
-    delimiters = np.append(inner, size - 1)  # the newline that ends the last line
     ends = _line_ends(buf, delimiters, size, len(names))
     if ends is None:
         return None
@@ -145,9 +148,14 @@ def _field_bytes(
     )
     block = windows[starts]
     words = block.view("<u8")
+    shortest, longest = int(lengths.min()), int(lengths.max())
     for k in range(width // 8):
-        keep = np.clip(lengths - 8 * k, 0, 8)
-        words[:, k] &= _KEEP_BYTES[keep]
+        if shortest == longest:
+            # Codes of one length (P0000001, J1, 8.25): one mask for the whole column.
+            words[:, k] &= _KEEP_BYTES[min(max(longest - 8 * k, 0), 8)]
+        else:
+            keep = np.clip(lengths - 8 * k, 0, 8)
+            words[:, k] &= _KEEP_BYTES[keep]
     return block
 
 

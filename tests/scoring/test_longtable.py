@@ -89,3 +89,22 @@ def test_big_file_errors_come_from_the_general_reader(tmp_path):
     path.write_bytes(data + b"P00001,J1,x\n")
     with pytest.raises(InputError, match=f"line {line}: score 'x' is not a number"):
         read_long_table(str(path))
+
+
+@pytest.mark.parametrize("ending", [b"", b"\n\n\n"])
+def test_fast_reader_without_or_with_extra_final_newlines(ending):
+    data = big_csv().rstrip(b"\n") + ending
+    fast = read_plain_csv("f.csv", data)
+    assert fast is not None
+    assert_same(fast, build_table("f.csv", _csv_rows(data.decode())))
+
+
+def test_fast_reader_with_codes_of_one_length():
+    data = b"participant,judge,score\n" + b"".join(
+        f"P{p:07d},J{j},{(p * 7 + j) % 100 / 10:.1f}\n".encode()
+        for p in range(3000)
+        for j in range(1, 10)
+    )
+    fast = read_plain_csv("f.csv", data)
+    assert fast is not None
+    assert_same(fast, build_table("f.csv", _csv_rows(data.decode())))
