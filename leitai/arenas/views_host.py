@@ -352,5 +352,31 @@ def console_page(request: HttpRequest, arena_id: int) -> HttpResponse:
             "state": state,
             "topic": f"arena:{arena.pk}:console",
             "rubric": arena.rubric,
+            "labels": console_labels(),
         },
     )
+
+
+def console_labels() -> dict[str, str]:
+    """Words the console's script shows, in the page's language."""
+    from leitai.arenas.models import ParticipantStatus
+
+    return {
+        **{f"status.{s.value}": str(s.label) for s in ParticipantStatus},
+        "judge.submitted": _("submitted"),
+        "judge.waiting": _("waiting"),
+        "judge.recused": _("recused"),
+        "judge.absent": _("absent"),
+        "conn.open": _("Live"),
+        "conn.connecting": _("Connecting…"),
+        "conn.reconnecting": _("Reconnecting…"),
+        "conn.refused": _("Refused"),
+        "conn.closed": _("Closed"),
+        "reason.close": _("Some sheets are missing. Reason for closing without them:"),
+        "confirm.close_arena": _("Close the arena? The ranking becomes final."),
+        "confirm.absent": _("Mark this presenter absent?"),
+        "result.score": _("Panel score"),
+        "entered": _("Sheet entered."),
+        "reopened": _("Sheet reopened."),
+        "paper": _("paper"),
+    }
