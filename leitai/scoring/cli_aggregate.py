@@ -57,11 +57,13 @@ class AggregateOutput:
     scores: BatchScores
     judge_of_seat: NDArray[np.int64]
 
-    def slots(self, rows: NDArray[np.int64]) -> list[DroppedSlot]:
-        """The dropped places, each as columns over `rows` (participants in output order)."""
+    def slots(self, rows: NDArray[np.int64], *, as_json: bool = False) -> list[DroppedSlot]:
+        """The dropped places, each as columns over `rows` (participants in output order);
+        judge codes JSON-encoded when `as_json`."""
         scores = self.scores
         by_criterion = scores.dropped_low.ndim == 3
-        judge_names = np.array(self.judges, dtype=object)
+        shown = [encode_basestring(j) for j in self.judges] if as_json else list(self.judges)
+        judge_names = np.array(shown, dtype=object)
         slots = []
         for side, seats_all in (("low", scores.dropped_low), ("high", scores.dropped_high)):
             columns = (
@@ -101,31 +103,22 @@ class AggregateOutput:
         trimmed = self.scores.trimmed[rows].tolist()
         if not any(trimmed):
             return [""] * len(trimmed)
-        columns = []
-        for slot in self.slots(rows):
+        # One format pattern for all of a row's dropped marks, applied in a single pass.
+        pieces, columns = [], []
+        for slot in self.slots(rows, as_json=as_json):
             if as_json:
                 criterion = "null" if slot.criterion is None else encode_basestring(slot.criterion)
-                head = '{"judge":'
-                tail = f',"criterion":{criterion},"mark":"'
-                columns.append(
-                    [
-                        f'{head}{encode_basestring(judge)}{tail}{mark}"}}'
-                        for judge, mark in zip(slot.judge, slot.mark, strict=True)
-                    ]
+                pieces.append(
+                    '{{"judge":{}' + f',"criterion":{_braces(criterion)},"mark":"' + '{}"}}'
                 )
             else:
-                middle = " " if slot.criterion is None else f" {slot.criterion} "
-                end = f" {slot.side}"
-                columns.append(
-                    [
-                        f"{judge}{middle}{mark}{end}"
-                        for judge, mark in zip(slot.judge, slot.mark, strict=True)
-                    ]
-                )
-        separator = "," if as_json else "; "
+                middle = " " if slot.criterion is None else f" {_braces(slot.criterion)} "
+                pieces.append("{}" + middle + "{} " + slot.side)
+            columns += [slot.judge, slot.mark]
+        pattern = ("," if as_json else "; ").join(pieces)
         return [
-            separator.join(parts) if trimmed[i] else ""
-            for i, parts in enumerate(zip(*columns, strict=True))
+            pattern.format(*values) if trimmed[i] else ""
+            for i, values in enumerate(zip(*columns, strict=True))
         ]
 
     def _names(self, rows: NDArray[np.int64]) -> list[str]:
@@ -200,3 +193,8 @@ class AggregateOutput:
             + "}"
             for i in range(len(rows))
         ]
+
+
+def _braces(text: str) -> str:
+    """`text` safe inside a str.format pattern."""
+    return text.replace("{", "{{").replace("}", "}}")

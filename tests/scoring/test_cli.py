@@ -362,3 +362,24 @@ def test_module_entry_point_runs(tmp_path):
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["participants"][0]["participant"] == "P2"
+
+
+def test_codes_with_braces_and_quotes_survive_text_and_json(tmp_path, capsys):
+    judges = ["J{1}", 'J"2"', "J3", "J4", "J5"]
+    text = "participant,judge,criterion,score\n" + "".join(
+        f'"P{{x}}","{j.replace(chr(34), chr(34) * 2)}","c{{1}}",{m}\n'
+        for j, m in zip(judges, (1, 2, 3, 4, 5), strict=True)
+    )
+    path = write(tmp_path, text)
+    argv = ["stats", "aggregate", path, "--mode", "criterion"]
+    code, out, _ = run(capsys, *argv, "--json")
+    assert code == 0
+    (only,) = json.loads(out)["participants"]
+    assert only["participant"] == "P{x}"
+    assert only["dropped"] == [
+        {"judge": "J{1}", "criterion": "c{1}", "mark": "1"},
+        {"judge": "J5", "criterion": "c{1}", "mark": "5"},
+    ]
+    assert only["criteria"] == {"c{1}": {"mark": "3.00", "weighted": "3.00"}}
+    _, out, _ = run(capsys, *argv)
+    assert out.splitlines()[1].endswith("J{1} c{1} 1 low; J5 c{1} 5 high")
