@@ -140,7 +140,11 @@ def kill_round(
     kill_after = rng.randint(0, 3)
     gate.wait()
     deadline = time.monotonic() + 30
-    while len(flight.acknowledged) < kill_after and time.monotonic() < deadline:
+    # Every phone has sent (a thread released by the barrier may take a moment to run), and
+    # the seed's number of sheets have come back acknowledged.
+    while (flight.sent < JUDGES or len(flight.acknowledged) < kill_after) and (
+        time.monotonic() < deadline
+    ):
         time.sleep(0.0005)
     time.sleep(rng.uniform(0, 0.010))
     with flight.lock:

@@ -115,7 +115,7 @@ def _order_status(data: dict[str, Any], participant: int) -> str | None:
 
 class Simulation:
     def __init__(self, options: Options, log: Callable[[str], None]) -> None:
-        self.o = options
+        self.options = options
         self.log = log
         self.rng = random.Random(options.seed)
         self.host = Host(options.url, options.arena)
@@ -127,7 +127,7 @@ class Simulation:
         self.rubric: list[dict[str, Any]] = []
 
     def wait(self, real_seconds: float) -> float:
-        return max(0.0, real_seconds / self.o.speed)
+        return max(0.0, real_seconds / self.options.speed)
 
     async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.to_thread(function, *args, **kwargs)
@@ -154,7 +154,7 @@ class Simulation:
     # -- set-up ----------------------------------------------------------------------------------
 
     async def prepare(self) -> dict[str, Any]:
-        await self.call(self.host.sign_in, self.o.user, self.o.password)
+        await self.call(self.host.sign_in, self.options.user, self.options.password)
         state = await self.call(self.host.console)
         arena = state["arena"]
         self.summary.title = arena["title"]
@@ -173,7 +173,7 @@ class Simulation:
 
     async def ensure_panel(self, state: dict[str, Any]) -> dict[str, Any]:
         active = [j for j in state["judges"] if not j["revoked"]]
-        missing = max(0, self.o.judges - len(active))
+        missing = max(0, self.options.judges - len(active))
         has_head = any(j["head"] for j in active)
         for index in range(missing):
             number = len(state["judges"]) + index + 1
@@ -183,22 +183,22 @@ class Simulation:
             await self.call(lambda f=form: self.host.setup_post(**f))
         state = await self.call(self.host.console)
         active = [j for j in state["judges"] if not j["revoked"]]
-        if len(active) < self.o.judges:
+        if len(active) < self.options.judges:
             raise SimulationError(
-                f"could not add judges: the panel has {len(active)}, {self.o.judges} asked"
+                f"could not add judges: the panel has {len(active)}, {self.options.judges} asked"
             )
         if not any(j["head"] for j in active):
             await self.call(lambda: self.host.setup_post(action="head", judge=active[0]["code"]))
             state = await self.call(self.host.console)
         tokens = await self.call(self.host.judge_tokens)
         for token in tokens:
-            phone = Phone(self.o.url, token)
+            phone = Phone(self.options.url, token)
             try:
                 await self.call(phone.state)
             except Refused:
                 continue  # a stale link on the page (re-issued meanwhile)
             self.phones[phone.code] = phone
-            self.severity[phone.code] = self.rng.gauss(0, 0.05)
+            self.severity[phone.code] = self.rng.gauss(0, 0.025)
         head = next(j["code"] for j in state["judges"] if j["head"])
         without = [j["code"] for j in state["judges"] if j["code"] not in self.phones]
         self.log(
@@ -209,21 +209,23 @@ class Simulation:
         return state
 
     async def connect_followers(self) -> None:
-        arena = self.o.arena
-        screen = Follower(self.o.url, f"arena:{arena}:screen", label="screen")
+        arena = self.options.arena
+        screen = Follower(self.options.url, f"arena:{arena}:screen", label="screen")
         console = Follower(
-            self.o.url,
+            self.options.url,
             f"arena:{arena}:console",
             cookie=self.host.http.cookie_header(),
             label="console",
         )
         judges = [
-            Follower(self.o.url, f"arena:{arena}:judge:{p.judge_id}", token=p.token, label=code)
+            Follower(
+                self.options.url, f"arena:{arena}:judge:{p.judge_id}", token=p.token, label=code
+            )
             for code, p in sorted(self.phones.items())
         ]
         viewers = [
-            Follower(self.o.url, f"arena:{arena}:screen", label="viewer", keep_frames=False)
-            for _ in range(self.o.viewers)
+            Follower(self.options.url, f"arena:{arena}:screen", label="viewer", keep_frames=False)
+            for _ in range(self.options.viewers)
         ]
         self.screen = screen
         self.summary.followers = {
@@ -387,7 +389,7 @@ class Simulation:
         self, pid: int, position: int, code: str, quality: float, think: float
     ) -> str:
         await asyncio.sleep(self.wait(think))
-        rng = random.Random(f"{self.o.seed}:{pid}:{code}")
+        rng = random.Random(f"{self.options.seed}:{pid}:{code}")
         marks = plausible_marks(
             self.rubric, quality=quality, severity=self.severity.get(code, 0.0), rng=rng
         )
