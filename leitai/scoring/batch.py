@@ -20,6 +20,7 @@ from decimal import Decimal
 import numpy as np
 from numpy.typing import NDArray
 
+from leitai.scoring.arrays import sorted_distinct
 from leitai.scoring.exact import (
     IntArray,
     decimal_places,
@@ -259,7 +260,7 @@ def _untrimmed_key(
     column that lexsort accepts (floats could tie two different means).
     """
     sums = np.where(present, totals, 0).sum(axis=1)
-    sizes = [int(n) for n in np.unique(judges)]
+    sizes = [int(n) for n in sorted_distinct(judges)]
     common = math.lcm(*sizes) if sizes else 1
     bound = (int(np.abs(sums).max()) if sums.size else 0) * common
     if not fits_int64(bound) and sums.dtype != object:

@@ -15,6 +15,7 @@ from operator import itemgetter
 import numpy as np
 from numpy.typing import NDArray
 
+from leitai.scoring.arrays import distinct_with_inverse
 from leitai.scoring.batch import NO_JUDGE, BatchScores, MarkTable
 from leitai.scoring.exact import IntArray
 from leitai.scoring.panel import Mode, PanelRule
@@ -22,7 +23,7 @@ from leitai.scoring.panel import Mode, PanelRule
 
 def format_units(units: IntArray, decimals: int) -> list[str]:
     """`units` × 10**−decimals as decimal strings, formatting each distinct value once."""
-    distinct, inverse = np.unique(np.asarray(units), return_inverse=True)
+    distinct, inverse = distinct_with_inverse(np.asarray(units).ravel())
     scale = 10**decimals
     shown = []
     for value in (int(v) for v in distinct.tolist()):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from leitai.scoring.arrays import sorted_distinct
 from leitai.scoring.longtable import MAX_EXPONENT, OPTIONAL, REQUIRED, LongTable, finish_table
 
 MAX_CODE_BYTES = 32
@@ -186,14 +187,7 @@ def _factorize(
         changes[1:] = flat[1:] != flat[:-1]
         run_starts = np.flatnonzero(changes)
         representatives = flat[run_starts]
-        # Hashing finds a few distinct values (judges) among millions of rows faster than a
-        # sort; with mostly distinct values (participants) sorting is several times faster.
-        sample = representatives[:65_536]
-        mostly_repeats = np.unique(sample, sorted=False).size * 8 < sample.size
-        if mostly_repeats:
-            distinct = np.sort(np.unique(representatives, sorted=False))
-        else:
-            distinct = np.unique(representatives)
+        distinct = sorted_distinct(representatives)
         code_of_run = np.searchsorted(distinct, representatives).astype(np.int64)
         as_bytes = distinct.astype(">u8").view("S8").tolist()
     else:

@@ -19,6 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from leitai.scoring.arrays import run_lengths
+
 ALPHA = 0.05
 ICC_NAMES = ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)")
 
@@ -230,7 +232,7 @@ def kendall_w(table: FloatMatrix) -> KendallW:
     spread = float(((rank_sums - rank_sums.mean()) ** 2).sum())
     ties = 0
     for column in range(m):
-        _, counts = np.unique(table[:, column], return_counts=True)
+        counts = run_lengths(table[:, column])
         ties += int((counts**3 - counts).sum())
     denominator = m**2 * (n**3 - n) - m * ties
     if denominator == 0:
