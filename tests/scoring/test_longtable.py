@@ -1,7 +1,11 @@
 """The columnar CSV reader gives exactly the general reader's table, or declines."""
 
+import re
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leitai.scoring.longtable import (
     FAST_PATH_BYTES,
@@ -107,4 +111,21 @@ def test_fast_reader_with_codes_of_one_length():
     )
     fast = read_plain_csv("f.csv", data)
     assert fast is not None
+    assert_same(fast, build_table("f.csv", _csv_rows(data.decode())))
+
+
+@settings(max_examples=150)
+@given(st.lists(st.text("0123456789.-", min_size=1, max_size=9), min_size=1, max_size=20))
+def test_fast_score_parsing_agrees_with_decimal_or_declines(scores):
+    rows = "".join(f"P{i},J1,{score}\n" for i, score in enumerate(scores))
+    data = ("participant,judge,score\n" + rows).encode()
+    fast = read_plain_csv("f.csv", data)
+    plain = all(re.fullmatch(r"-?(\d+\.?\d*|\.\d+)", s) for s in scores)
+    if fast is None:
+        # It may decline only what is not a plain decimal, or what the general reader refuses.
+        if plain:
+            with pytest.raises(InputError):
+                build_table("f.csv", _csv_rows(data.decode()))
+        return
+    assert plain
     assert_same(fast, build_table("f.csv", _csv_rows(data.decode())))
