@@ -335,6 +335,7 @@ class Follower:
         self.last_version: int | None = None
         self.connected = asyncio.Event()
         self._changed: asyncio.Condition | None = None
+        self._woken: asyncio.Event | None = None  # set by stop(): cuts a backoff short
         self._stopped = False
         self._socket: Any = None
 
@@ -343,6 +344,7 @@ class Follower:
         from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
         self._changed = asyncio.Condition()
+        self._woken = asyncio.Event()
         attempt = 0
         headers = {"Cookie": self.cookie} if self.cookie else None
         while not self._stopped:
@@ -372,7 +374,10 @@ class Follower:
             attempt += 1
             ceiling = min(BACKOFF_MAX, BACKOFF_MIN * 2 ** (attempt - 1))
             # Jitter spreads a hall full of phones over the interval after a server restart.
-            await asyncio.sleep(ceiling / 2 + random.random() * ceiling / 2)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._woken.wait(), ceiling / 2 + random.random() * ceiling / 2
+                )
 
     async def _on_frame(self, text: str | bytes) -> None:
         now = time.monotonic()
@@ -420,9 +425,10 @@ class Follower:
 
     async def stop(self) -> None:
         self._stopped = True
+        if self._woken is not None:
+            self._woken.set()
         if self._socket is not None:
-            with contextlib.suppress(Exception):
-                await self._socket.close()
+            await self._socket.close()  # the run loop sees the close and returns
 
     def first_after(
         self, since: float, predicate: Callable[[dict[str, Any]], bool]
@@ -453,8 +459,7 @@ class BackgroundFollower:
 
     def stop(self) -> None:
         asyncio.run_coroutine_threadsafe(self.follower.stop(), self.loop).result(15)
-        with contextlib.suppress(Exception):
-            self.task.result(15)
+        self.task.result(15)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.loop.close()

@@ -302,7 +302,7 @@ class Simulation:
             for follower in (f for group in self.summary.followers.values() for f in group):
                 await follower.stop()
             for task in self.tasks:
-                with contextlib.suppress(Exception):
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(task, 5)
             self.host.http.close()
             for phone in self.phones.values():
