@@ -326,7 +326,7 @@
   }
 
   function stateShowsSheet(participantId) {
-    var cur = state.current;
+    var cur = scoringTarget();
     if (cur && cur.id === participantId && cur.my_sheet) return true;
     return false;
   }
@@ -366,8 +366,28 @@
   var connection = "connecting";
   var rendered = { scoring: null, pending: null };
 
-  function scoringMode() {
+  // What the judge's form is for: the presenter on stage while this judge has a sheet to give,
+  // otherwise a sheet the host reopened for correction (possibly for an earlier presenter).
+  function scoringTarget() {
     var cur = state.current;
+    var onStage = cur && !cur.my_sheet && cur.my_status === "waiting" &&
+      (cur.status === "presenting" || cur.status === "scoring");
+    if (onStage) return cur;
+    var reopened = state.reopened || [];
+    for (var i = 0; i < reopened.length; i++) {
+      var r = reopened[i];
+      if (cur && r.participant === cur.id) break;
+      return {
+        id: r.participant, position: r.position, unit: r.unit, presenter: "", presenter_role: "",
+        no_notes: false, status: "scoring", scoring_open: true, my_status: "waiting",
+        my_sheet: null, result: null, reopened: r.reason
+      };
+    }
+    return cur;
+  }
+
+  function scoringMode() {
+    var cur = scoringTarget();
     if (state.arena.state === "closed") return "closed";
     if (!cur) return "none";
     if (cur.my_sheet) {
@@ -471,8 +491,8 @@
   }
 
   function formHtml(cur) {
-    var reopened = !drafts[cur.id] && sentMarks[cur.id];
-    if (reopened) {
+    var reopened = cur.reopened || (!drafts[cur.id] && sentMarks[cur.id]);
+    if (!drafts[cur.id] && sentMarks[cur.id]) {
       // The host reopened a sheet this phone sent: start from what was sent.
       drafts[cur.id] = JSON.parse(JSON.stringify(sentMarks[cur.id]));
       saveDrafts();
@@ -480,7 +500,10 @@
     var draft = drafts[cur.id] || {};
     var sheet = evaluate(draft);
     var html = '<form class="sheet" data-participant="' + esc(cur.id) + '" novalidate autocomplete="off">';
-    if (reopened) html += '<p class="hint hint-reopened" data-field="reopened">' + esc(S.reopened) + "</p>";
+    if (reopened) {
+      html += '<p class="hint hint-reopened" data-field="reopened">' + esc(S.reopened) +
+        (cur.reopened ? " " + esc(fmt(S.position, { n: cur.position })) + " · " + esc(cur.unit) + " — " + esc(cur.reopened) : "") + "</p>";
+    }
     html += '<p class="hint" id="draft-hint"' + (cur.scoring_open ? " hidden" : "") + ">" + esc(S.draft_hint) + "</p>";
     grid.criteria.forEach(function (c) {
       var error = sheet.errors[c.key];
@@ -539,7 +562,7 @@
   }
 
   function renderScoring() {
-    var cur = state.current;
+    var cur = scoringTarget();
     var mode = scoringMode();
     var key = mode + ":" + (cur ? cur.id : "") + ":" + (mode === "form" || mode === "review" ? ui.declaring + ":" + ui.declareError : "");
     if (mode === "locked") key += ":" + JSON.stringify(cur.my_sheet);
@@ -675,7 +698,7 @@
   }
 
   function showFieldError(key) {
-    var cur = state.current;
+    var cur = scoringTarget();
     var c = criterion(key);
     if (!cur || !c) return;
     var read = readMark(c, (drafts[cur.id] || {})[key]);
@@ -780,7 +803,7 @@
   app.addEventListener("click", function (event) {
     var target = event.target.closest ? event.target.closest("[data-action]") : null;
     if (!target || target.disabled) return;
-    var cur = state.current;
+    var cur = scoringTarget();
     switch (target.getAttribute("data-action")) {
       case "minus": if (cur) step(cur, target.getAttribute("data-key"), -1); break;
       case "plus": if (cur) step(cur, target.getAttribute("data-key"), 1); break;
@@ -803,7 +826,7 @@
 
   app.addEventListener("input", function (event) {
     var input = event.target;
-    var cur = state.current;
+    var cur = scoringTarget();
     if (!cur || !input.classList || !input.classList.contains("mark-input")) return;
     setDraft(cur, input.name, input.value);
     showFieldError(input.name);
@@ -814,7 +837,7 @@
 
   app.addEventListener("change", function (event) {
     var input = event.target;
-    var cur = state.current;
+    var cur = scoringTarget();
     if (!cur || !input.classList || !input.classList.contains("mark-input")) return;
     var c = criterion(input.name);
     var read = c ? readMark(c, input.value) : null;
@@ -833,7 +856,7 @@
     var inputs = Array.prototype.slice.call(document.querySelectorAll(".mark-input"));
     var index = inputs.indexOf(event.target);
     if (index >= 0 && index < inputs.length - 1) inputs[index + 1].focus();
-    else if (state.current && state.current.scoring_open) review(state.current);
+    else if (scoringTarget() && scoringTarget().scoring_open) review(scoringTarget());
   });
 
   // -- the network --------------------------------------------------------------------------
@@ -850,9 +873,9 @@
     onMessage: function (data) {
       if (!data || !data.me) return;
       if (typeof data.version === "number" && data.version < state.version) return;
-      var previous = state.current ? state.current.id : null;
+      var previous = scoringTarget() ? scoringTarget().id : null;
       state = data;
-      if ((state.current ? state.current.id : null) !== previous) {
+      if ((scoringTarget() ? scoringTarget().id : null) !== previous) {
         ui.reviewing = false;
         ui.declaring = false;
         ui.declareError = "";
