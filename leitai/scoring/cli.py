@@ -18,6 +18,7 @@ docs/scoring.md is the full contract.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -140,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_draw(args)
         from leitai.scoring.cli_stats import run_stats
 
-        _keep_freed_memory()
+        if _size(args.file) >= BIG_INPUT_BYTES:
+            _keep_freed_memory()
         output = run_stats(args)
     except SystemExit as exit_request:  # --help
         return exit_request.code if isinstance(exit_request.code, int) else 0
@@ -151,6 +153,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+BIG_INPUT_BYTES = 64 << 20
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # reading it will report the problem
+
+
 def _keep_freed_memory() -> None:
     """Ask glibc to serve big arrays from its heap and keep freed memory for reuse.
 
@@ -158,7 +170,8 @@ def _keep_freed_memory() -> None:
     default glibc maps each one fresh from the kernel and unmaps it when freed, so every array
     pays page faults again; on our (virtualised) machines that kernel time was as large as the
     computing. This process is a one-shot command, so holding on to its peak memory until it
-    exits costs nothing. Anywhere but glibc this does nothing.
+    exits costs nothing; it is only done for big inputs, so small runs (and tests calling
+    `main` in-process) keep the default. Anywhere but glibc this does nothing.
     """
     if not sys.platform.startswith("linux"):
         return
