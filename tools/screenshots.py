@@ -37,10 +37,14 @@ def main() -> None:
         for language in args.languages.split(","):
             for size in args.sizes.split(","):
                 width, height = SIZES[size]
-                context = browser.new_context(viewport={"width": width, "height": height},
-                                              locale="zh-CN", timezone_id="Asia/Shanghai")
-                context.add_cookies([{"name": "leitai_language", "value": language,
-                                      "url": args.url}])
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    locale="zh-CN",
+                    timezone_id="Asia/Shanghai",
+                )
+                context.add_cookies(
+                    [{"name": "leitai_language", "value": language, "url": args.url}]
+                )
                 page = context.new_page()
                 if args.user:
                     page.goto(f"{args.url}/accounts/login/")
