@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from leitai.accounts.importing import COLUMNS, UserImporter
+from leitai.accounts.importing import COLUMNS
 from leitai.accounts.permissions import can_manage_accounts
 from leitai.core.import_views import ImportKind, register_kind
 from leitai.core.imports import register_importer
 
 
 def register() -> None:
-    register_importer(UserImporter())
+    register_importer("users", "leitai.accounts.importing.UserImporter")
     register_kind(
         ImportKind(
             key="users",

@@ -106,15 +106,20 @@ class Importer(Protocol):
         """Check again and write everything in the caller's transaction; raise on any problem."""
 
 
-_importers: dict[str, Importer] = {}
+_importers: dict[str, str] = {}
 
 
-def register_importer(importer: Importer) -> None:
-    _importers[importer.kind] = importer
+def register_importer(kind: str, dotted_path: str) -> None:
+    """Register an importer class by its dotted path, so a process that never imports (a web
+    request, a management command) never loads it and what it needs (numpy)."""
+    _importers[kind] = dotted_path
 
 
 def importer_for(kind: str) -> Importer:
-    return _importers[kind]
+    from django.utils.module_loading import import_string
+
+    importer: Importer = import_string(_importers[kind])()
+    return importer
 
 
 def upload_dir() -> Path:

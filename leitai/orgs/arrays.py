@@ -11,12 +11,20 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from leitai.orgs.models import Sector, UnitKind
+from leitai.orgs.codes import KIND_INDEX, KINDS, SECTOR_INDEX, SECTORS
 
-SECTORS: list[str] = [s.value for s in Sector]
-KINDS: list[str] = [k.value for k in UnitKind]
-SECTOR_INDEX = {code: i for i, code in enumerate(SECTORS)}
-KIND_INDEX = {code: i for i, code in enumerate(KINDS)}
+__all__ = [
+    "KINDS",
+    "KIND_INDEX",
+    "SECTORS",
+    "SECTOR_INDEX",
+    "Layout",
+    "counts_json",
+    "cycle_through",
+    "layout",
+    "subtree_counts",
+]
+
 # Columns of the counts matrix: total, then one per sector, then one per kind.
 COUNT_COLUMNS = 1 + len(SECTORS) + len(KINDS)
 

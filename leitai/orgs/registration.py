@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from leitai.accounts.permissions import can_import_orgs
 from leitai.core.import_views import ImportKind, register_kind
 from leitai.core.imports import register_importer
-from leitai.orgs.importing import COLUMNS, OrgImporter
+from leitai.orgs.importing.rows import COLUMNS
 
 
 def register() -> None:
-    register_importer(OrgImporter())
+    register_importer("orgs", "leitai.orgs.importing.importer.OrgImporter")
     register_kind(
         ImportKind(
             key="orgs",

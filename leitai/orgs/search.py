@@ -78,7 +78,8 @@ class UnitIndex:
         ranges = scope.ranges if scope.ranges is not None else ((0, len(self.ids)),)
         found: list[int] = []
         matched = 0
-        cap = limit * 20
+        # Counting stops here ("200+"): a common two-character query hits half the tree.
+        cap = limit * 4
         for first, end in ranges:
             if first >= end:
                 continue
@@ -111,7 +112,7 @@ class UnitIndex:
             matched += 1
             if len(found) < limit:
                 found.append(uid)
-            elif matched >= limit * 20:
+            elif matched >= limit * 4:
                 break
         return found, matched
 
@@ -154,10 +155,15 @@ def search_units(
     index = current_index()
     scope = index.scope_ranges(scope_roots)
     by_code, code_matches = index.find_code_prefix(query, scope, limit)
-    by_name, name_matches = index.find_names(query, scope, limit)
+    if len(by_code) >= limit:
+        # Codes come first and already fill the page: scanning every name would change nothing
+        # shown (a code-like query is the common case of this).
+        by_name, name_matches = [], 0
+    else:
+        by_name, name_matches = index.find_names(query, scope, limit)
     ordered = list(dict.fromkeys([*by_code, *by_name]))[:limit]
     queryset = (base if base is not None else Unit.objects.all()).filter(pk__in=ordered)
     found = {u.pk: u for u in queryset}
     units = [found[i] for i in ordered if i in found]
     matched = code_matches + name_matches
-    return SearchResult(units=units, matched=matched, capped=matched >= limit * 20)
+    return SearchResult(units=units, matched=matched, capped=matched >= limit * 4)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -98,7 +100,24 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     result = search_units(query, scope_roots=search_roots(request.user)) if query else None
     template = "orgs/_search_results.html" if request.htmx else "orgs/search.html"
-    return render(request, template, {"query": query, "result": result})
+    rows = _result_rows(result.units) if result else []
+    return render(request, template, {"query": query, "result": result, "rows": rows})
+
+
+def _result_rows(units: list[Unit]) -> list[dict[str, str]]:
+    """Rows ready to print: labels translated once per request, not once per row."""
+    kinds = {value: str(label) for value, label in UnitKind.choices}
+    sectors = {value: str(label) for value, label in Sector.choices}
+    return [
+        {
+            "name": u.name,
+            "code": u.code,
+            "kind": kinds.get(u.kind, u.kind),
+            "sector": sectors.get(u.sector, u.sector),
+            "url": f"/orgs/units/{quote(u.code, safe='')}/",
+        }
+        for u in units
+    ]
 
 
 @login_required

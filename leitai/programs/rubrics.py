@@ -11,13 +11,13 @@ Numbers are kept as decimal strings so that nothing passes through binary floati
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from leitai.scoring import Criterion, PanelRule, Rubric, TieBreak
-from leitai.scoring.panel import Method, Mode
+if TYPE_CHECKING:  # the scoring core (and numpy) loads when a rubric is first used
+    from leitai.scoring import PanelRule, Rubric, TieBreak
 
 DEFAULT_RULE: dict[str, Any] = {
     "mode": "total",
@@ -95,6 +95,8 @@ def _decimal(value: Any, where: str) -> Decimal:
 
 def rubric_from_json(data: list[dict[str, Any]]) -> Rubric:
     """The scoring core's Rubric; ValidationError naming the criterion and field otherwise."""
+    from leitai.scoring import Criterion, Rubric
+
     if not isinstance(data, list) or not data:
         raise ValidationError(_("A rubric needs at least one criterion."))
     criteria = []
@@ -122,6 +124,9 @@ def rubric_from_json(data: list[dict[str, Any]]) -> Rubric:
 
 
 def rule_from_json(data: dict[str, Any]) -> PanelRule:
+    from leitai.scoring import PanelRule
+    from leitai.scoring.panel import Method, Mode
+
     merged = {**DEFAULT_RULE, **(data or {})}
     try:
         return PanelRule(
@@ -138,6 +143,8 @@ def rule_from_json(data: dict[str, Any]) -> PanelRule:
 
 
 def tie_breaks_from_json(data: dict[str, Any], rubric: Rubric) -> list[TieBreak]:
+    from leitai.scoring import TieBreak
+
     keys = {c.key for c in rubric.criteria}
     chain = []
     for text in (data or {}).get("tie_breaks", DEFAULT_RULE["tie_breaks"]):

@@ -7,7 +7,17 @@ the benchmark's floor uses and updates only stored units whose fields, path or s
 change (writing.py).
 """
 
-from leitai.orgs.importing.importer import OrgImporter
+from typing import Any
+
 from leitai.orgs.importing.rows import COLUMNS, HEADERS_ZH
 
 __all__ = ["COLUMNS", "HEADERS_ZH", "OrgImporter"]
+
+
+def __getattr__(name: str) -> Any:
+    # The importer needs numpy; load it only when someone imports (see core.imports).
+    if name == "OrgImporter":
+        from leitai.orgs.importing.importer import OrgImporter
+
+        return OrgImporter
+    raise AttributeError(name)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from leitai.core.imports import ImportRejected, Progress, RowProblem
 from leitai.core.tabular import Column, Sheet
-from leitai.orgs import arrays
+from leitai.orgs import codes as arrays
 from leitai.orgs.models import KIND_WORDS, SECTOR_WORDS, Sector, UnitKind
 
 COLUMNS = [
