@@ -8,7 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # pip's own notes about this machine's local package mirrors are noise, not news.
 QUIET_PIP := grep -v -e "^WARNING: Location 'file:" || true
-PYTEST_ARGS ?=
+# Two workers on our two cores; a module's tests stay on one worker (they share set-up).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: help install messages demo serve test lint typecheck migrations-check messages-check \
         pytest bench bench-smoke makemessages clean
