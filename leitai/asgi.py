@@ -18,7 +18,7 @@ django_application = get_asgi_application()
 
 # Loaded lazily elsewhere (management commands never need them), but a server will: import the
 # scoring core now, so the first judge's sheet of the day does not wait for numpy's import.
-import leitai.arenas.panel  # noqa: E402,F401,I001
+import leitai.arenas.panel  # noqa: E402
 import leitai.scoring.panel  # noqa: E402,F401
 from leitai.live.asgi import lifespan, websocket_application  # noqa: E402  (needs apps loaded)
 
