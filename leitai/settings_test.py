@@ -29,3 +29,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     # The same for PostgreSQL: a database of this run's own (pytest-xdist adds a worker suffix).
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    # pytest-django forbids database access outside tests that ask for it; a health check of a
+    # kept connection (made from a server thread inside the test process) would trip it.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False

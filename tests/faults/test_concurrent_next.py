@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from leitai.accounts.models import Role
 from leitai.arenas.models import Arena, ParticipantStatus
@@ -90,16 +89,8 @@ def race_next_fifty_times(server_factory: Callable[..., ServerProcess]) -> None:
         host.http.close()
 
 
-@pytest.mark.postgres
-def test_two_hosts_pressing_next_together_make_one_transition_on_postgresql(
+def test_two_hosts_pressing_next_together_make_one_transition(
     server_factory: Callable[..., ServerProcess],
 ) -> None:
-    race_next_fifty_times(server_factory)
-
-
-def test_two_hosts_pressing_next_together_make_one_transition_on_sqlite(
-    server_factory: Callable[..., ServerProcess],
-) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("DATABASE_URL points at PostgreSQL: the PostgreSQL twin of this test runs")
+    """On the database of the run: SQLite in the first CI leg, PostgreSQL in the second."""
     race_next_fifty_times(server_factory)

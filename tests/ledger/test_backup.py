@@ -103,12 +103,11 @@ def test_an_open_write_transaction_is_not_in_the_copy(tmp_path: Path) -> None:
     assert again.name == "leitai-open-2.sqlite3"
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_backup_command_copies_the_live_database_and_prints_the_chain_heads(
     tmp_path: Path,
 ) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("the SQLite leg covers the copy; PostgreSQL is told to use pg_dump")
     world = make_arena_world(participants=2, judges=3)
     chain = f"arena:{world.arena.pk}"
     entries = LedgerEntry.objects.count()
