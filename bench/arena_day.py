@@ -1,28 +1,32 @@
 """A city's busiest day: 50 arenas live at once, 9 judges and 100 viewers each, two processes.
 
-    python -m bench.arena_day              # 50 arenas x 9 judges x 100 viewers, 3 presenters each
-    python -m bench.arena_day --smoke      # 3 arenas x 3 judges x 4 viewers, 2 presenters each
-    python -m bench.arena_day --postgres   # on a throw-away database on DATABASE_URL's server
+    python -m bench.arena_day                  # 50 arenas x 9 judges x 100 viewers, pace "day"
+    python -m bench.arena_day --pace stress    # three presenters per arena, back to back
+    python -m bench.arena_day --postgres       # on a throw-away database on DATABASE_URL's server
+    python -m bench.arena_day --smoke          # 3 arenas x 3 judges x 4 viewers
 
 Two `leitai serve` processes share Redis (and the database: a throw-away SQLite file, or with
 --postgres a throw-away PostgreSQL database). Each arena is played over the real HTTP API as on
 the day: its host (a signed-in session) calls the next presenter, lets them talk, opens scoring;
 its nine judges' phones post their sheets with their link tokens at random moments of the scoring
 window, as a real panel does once a presentation ends; the head judge confirms from the phone;
-the host shows the result; after the last presenter the host closes the arena. A presentation
-lasts 20 s instead of eight minutes (the judges' 12 s window is a real panel's pace), so a cycle
-takes about 40 s instead of about 11 minutes and the servers see some 16 times a real day's write
-rate: 50 x 13 writes every 40 s. The arenas start at staggered moments, as real ones do. A
-host's requests go to the server of its arena's parity, the judges' alternate between the two,
-and each arena's viewers are split between them, so every update reaches half its viewers
-through the other process and Redis.
+the host shows the result; after the last presenter the host closes the arena. The arenas start
+at staggered moments, as real ones do. A host's requests go to the server of its arena's parity,
+the judges' alternate between the two, and each arena's viewers are split between them, so every
+update reaches half its viewers through the other process and Redis.
 
-Reported: delivery (every screen state version not superseded within 100 ms, and the last,
-must reach every viewer of its arena), latency from the acknowledgement of the write that made a
-version (and from its request) to each viewer's receipt, and the judges' POST latency.
+A real day has a presentation every ~11 minutes per arena, 13 writes each: about one write a
+second for 50 arenas. Pace "day" spreads one scoring round per arena over 100 s (some 4 times
+that rate); pace "stress" runs three rounds per arena back to back with 20 s talks and 12 s
+scoring windows (some 16 times).
+
+Reported: how long the viewers took to connect; delivery (every screen state version not
+superseded within 100 ms, and the last, must reach every viewer of its arena); latency from the
+acknowledgement of the write that made a version (and from its request) to each viewer's
+receipt; the judges' POST latency; the servers' CPU per write.
 
 Without REDIS_URL it says so and exits 0 (two processes need Redis to share updates). A hard
-time limit stops a run that hangs.
+time limit stops a run that hangs; the live phase stops calling new presenters in time to report.
 """
 
 from __future__ import annotations
@@ -60,7 +64,11 @@ from bench._live_common import (
 from leitai.arenas.simulation import Host, Phone, Refused, SimulationError, plausible_marks
 from leitai.programs.rubrics import DEMO_RUBRIC
 
-TIME_LIMIT_SECONDS = 300
+# The whole run; connecting 5,000 viewers alone takes minutes on PostgreSQL (each WebSocket
+# snapshot opens a database connection), so the limit leaves room for it and the live phase
+# gets at most LIVE_LIMIT_SECONDS of its own.
+TIME_LIMIT_SECONDS = 480
+LIVE_LIMIT_SECONDS = 200
 WINDOW_NS = 100_000_000  # a version superseded within 100 ms need not arrive
 LEFT_FOR_FIGURES = 45  # seconds kept after the live phase: last frames, collection, shut-down
 PROGRESS_SECONDS = 15
@@ -77,6 +85,19 @@ class Pace:
     pause: float  # before the head confirms, and again before the host shows
     gap: float  # after a result is shown, before the next presenter
     stagger: float  # arenas start at random moments within this many seconds
+    presenters: int  # per arena
+
+
+# A real day: a presentation every ~11 minutes per arena (8 to talk, 1-2 to score, the rest to
+# confirm, show and call the next), 13 writes each: for 50 arenas about one write a second.
+PACES = {
+    # Each arena scores one presenter; their scoring windows are spread over 100 s, as on a real
+    # day they are spread over the hours: some 4 times a real day's write rate.
+    "day": Pace(talk=30.0, window=45.0, pause=2.0, gap=5.0, stagger=100.0, presenters=1),
+    # Three presenters per arena back to back, 20 s talks and 12 s scoring windows: some 16 times.
+    "stress": Pace(talk=20.0, window=12.0, pause=1.0, gap=5.0, stagger=20.0, presenters=3),
+    "smoke": Pace(talk=0.3, window=1.0, pause=0.2, gap=0.2, stagger=0.5, presenters=2),
+}
 
 
 @dataclass
@@ -153,14 +174,15 @@ class ArenaDriver:
             self.log.writes.append(Written(seq + self.spec["offset"], sent, acked))
             self.log.sheet_ms.append((acked - sent) / 1e6)
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, presenters: int) -> None:
         """The day, until it ends or `stop` is set (the live phase's deadline): then the arena
         stops before its next presenter and is reported unfinished."""
         try:
             if stop.wait(self.rng.uniform(0, self.pace.stagger)):
                 return
             current = None
-            for participant in self.spec["order"]:
+            presenting, absent = self.spec["order"][:presenters], self.spec["order"][presenters:]
+            for participant in presenting:
                 if stop.is_set():
                     return
                 self.action("next", expected_current=current)
@@ -178,6 +200,10 @@ class ArenaDriver:
                 time.sleep(self.pace.pause)
                 self.action("show", participant=participant)
                 time.sleep(self.pace.gap)
+            for participant in absent:  # a draw needs two; pace "day" scores only one
+                self.action("next", expected_current=current)
+                current = participant
+                self.action("absent", participant=participant)
             self.action("close_arena")
             self.finished = True
         except (SimulationError, Refused, KeyError, ValueError) as error:
@@ -264,6 +290,8 @@ class Figures:
     missing: int = 0
     from_ack: list[np.ndarray] = field(default_factory=list)
     from_request: list[np.ndarray] = field(default_factory=list)
+    # (arena id, version, ms until the next version, viewers that missed it)
+    misses: list[tuple[int, int, float, int]] = field(default_factory=list)
 
 
 def tally(
@@ -286,7 +314,13 @@ def tally(
         mine = np.isin(idents, viewers)
         got = set(zip(idents[mine].tolist(), versions[mine].tolist(), strict=True))
         figures.required += len(required) * len(viewers)
-        figures.missing += sum((int(v), r) not in got for v in viewers for r in required)
+        next_ack = {a.version: (b.acked - a.acked) / 1e6 for a, b in itertools.pairwise(writes)}
+        for version in required:
+            missed = sum((int(v), version) not in got for v in viewers)
+            if missed:
+                gap = next_ack.get(version, float("inf"))
+                figures.misses.append((driver.spec["id"], version, gap, missed))
+                figures.missing += missed
         acked = {w.version: w.acked for w in writes}
         sent = {w.version: w.sent for w in writes}
         known = mine & np.isin(versions, list(acked))
@@ -316,6 +350,13 @@ def run(argv: list[str] | None) -> int:
     parser.add_argument("--viewers", type=int, default=None, help="per arena")
     parser.add_argument("--presenters", type=int, default=None, help="per arena")
     parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL database")
+    parser.add_argument(
+        "--pace",
+        choices=["day", "stress"],
+        default="day",
+        help="day: each arena scores one presenter, the arenas spread over the run (about 4x a "
+        "real day's write rate); stress: three presenters each, back to back (about 16x)",
+    )
     args = parser.parse_args(argv)
     redis_url = os.environ.get("REDIS_URL", "").strip()
     if not redis_url:
@@ -325,12 +366,8 @@ def run(argv: list[str] | None) -> int:
     arenas = args.arenas or (3 if smoke else 50)
     judges = args.judges or (3 if smoke else 9)
     per_arena = args.viewers or (4 if smoke else 100)
-    presenters = args.presenters or (2 if smoke else 3)
-    pace = (
-        Pace(talk=0.3, window=1.0, pause=0.2, gap=0.2, stagger=0.5)
-        if smoke
-        else Pace(talk=20.0, window=12.0, pause=1.0, gap=5.0, stagger=20.0)
-    )
+    pace = PACES["smoke" if smoke else args.pace]
+    presenters = args.presenters or pace.presenters
 
     signal.signal(signal.SIGALRM, _time_limit)
     signal.alarm(TIME_LIMIT_SECONDS)
@@ -347,7 +384,7 @@ def run(argv: list[str] | None) -> int:
     if args.postgres:
         env["DATABASE_URL"] = postgres_url("leitai_bench_arena_day")
         database = "PostgreSQL"
-    city = prepare(env, arenas, judges, presenters)
+    city = prepare(env, arenas, judges, max(2, presenters))
     print(f"set up {arenas} live arenas on {database} in {time.monotonic() - started:.0f} s")
 
     ports = [free_port(), free_port()]
@@ -366,8 +403,14 @@ def run(argv: list[str] | None) -> int:
             viewer_pool(1 if smoke else 4) as pool,
             ThreadPoolExecutor(max_workers=min(128, arenas * judges)) as posts,
         ):
+            connect_started = time.monotonic()
             connected, errors = pool.connect(targets)
-            print(f"viewers connected: {connected}/{len(targets)} {errors[:1]}", flush=True)
+            connect_seconds = time.monotonic() - connect_started
+            print(
+                f"viewers connected: {connected}/{len(targets)} in {connect_seconds:.0f} s "
+                f"{errors[:1]}",
+                flush=True,
+            )
             time.sleep(1.0)
             drivers = [
                 ArenaDriver(spec, urls=urls, cookies=cookies, pace=pace, pool=posts, index=index)
@@ -376,10 +419,15 @@ def run(argv: list[str] | None) -> int:
             cpu_before = [cpu_seconds(s.pid) for s in servers]
             live_started = time.monotonic()
             stop = threading.Event()
-            threads = [threading.Thread(target=d.run, args=(stop,), daemon=True) for d in drivers]
+            threads = [
+                threading.Thread(target=d.run, args=(stop, presenters), daemon=True)
+                for d in drivers
+            ]
             for thread in threads:
                 thread.start()
-            deadline = started + TIME_LIMIT_SECONDS - LEFT_FOR_FIGURES
+            deadline = min(
+                started + TIME_LIMIT_SECONDS - LEFT_FOR_FIGURES, live_started + LIVE_LIMIT_SECONDS
+            )
             while any(t.is_alive() for t in threads):
                 if time.monotonic() > deadline and not stop.is_set():
                     print("  live phase deadline: no new presenters from now on", flush=True)
@@ -407,7 +455,8 @@ def run(argv: list[str] | None) -> int:
     delivered = figures.required - figures.missing
     print(
         f"{arenas} arenas x {judges} judges x {per_arena} viewers ({arenas * per_arena} viewers) "
-        f"on 2 processes sharing Redis, {database}; {presenters} presenters per arena"
+        f"on 2 processes sharing Redis, {database}; {presenters} presenter(s) per arena, "
+        f"pace {'smoke' if smoke else args.pace}"
     )
     print(
         f"  live phase {live_seconds:.0f} s: {writes} writes ({len(sheet_ms)} sheets), "
@@ -427,6 +476,11 @@ def run(argv: list[str] | None) -> int:
         f"host actions p50 {_p(host_ms, 50):.1f} p99 {_p(host_ms, 99):.1f} ms | "
         f"version drift {sum(d.log.drift for d in drivers)}"
     )
+    for arena_id, version, gap, missed in figures.misses[:5]:
+        print(
+            f"  missed: arena {arena_id} version {version} (next one {gap:.0f} ms later) "
+            f"by {missed} viewers"
+        )
     print(f"elapsed {time.monotonic() - started:.0f} s")
     finished = sum(d.finished for d in drivers)
     if finished < arenas:
