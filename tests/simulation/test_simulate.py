@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from leitai.arenas.models import ArenaState, Judge, ParticipantStatus, Sheet, SheetSource
-from leitai.arenas.services import setup
+from leitai.arenas.services import console, setup
 from leitai.ledger.chain import entries_of, verify_entries
 from tests.arena_factories import make_arena_world
 from tests.factories import PASSWORD
@@ -124,3 +124,35 @@ def test_simulate_refuses_an_address_that_is_not_http() -> None:
     assert result.returncode == 1
     assert "give an address like http://127.0.0.1:8000" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.server
+def test_simulate_goes_on_from_where_an_interrupted_day_stopped(
+    server_factory: Callable[..., ServerProcess],
+) -> None:
+    world = make_arena_world(participants=2, judges=5)
+    # The day stopped with the first presenter on stage and the timer running.
+    first = console.call_next(arena=world.arena, expected_current=None, by=world.host_user)
+    console.timer(arena=world.arena, action="start", by=world.host_user)
+    server = server_factory()
+    result = simulate(
+        "--url",
+        server.url,
+        "--arena",
+        str(world.arena.pk),
+        "--judges",
+        "5",
+        "--speed",
+        "5000",
+        "--user",
+        world.host_user.username,
+        "--password",
+        PASSWORD,
+        env=server.env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "draw:" not in result.stdout
+    assert f"[1/2] {first.unit.name}" in result.stdout
+    arena = world.refresh()
+    assert arena.state == ArenaState.CLOSED
+    assert Sheet.objects.filter(participant__arena=arena).count() == 2 * 5

@@ -160,6 +160,8 @@ class Host:
 
     def __init__(self, base_url: str, arena_id: int) -> None:
         self.http = Http(base_url)
+        # Refusals in English, the language of the command's own output.
+        self.http.cookies["leitai_language"] = "en"
         self.arena_id = arena_id
         self.username = ""
 

@@ -318,9 +318,11 @@ class Simulation:
         self.log(f"[{row['position']}/{count}] {row['unit']} · {row['presenter']}")
         if row["status"] == "presenting":
             timer = state["timer"]
-            await self.host_action("timer_start")
+            # A run resumed after an interruption may find the timer already running.
+            if timer["state"] != "running":
+                await self.host_action("timer_start")
             talk = timer["duration_ms"] / 1000 * self.rng.uniform(0.8, 1.0)
-            await asyncio.sleep(self.wait(talk))
+            await asyncio.sleep(self.wait(max(0.0, talk - timer["elapsed_ms"] / 1000)))
             await self.host_action("timer_pause")
             state = await self.host_action("open", participant=pid)
             self.log(f"      presented {talk / 60:.1f} min; scoring open")
