@@ -11,7 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from leitai.arenas import permissions
@@ -92,7 +92,7 @@ def judge_state(request: HttpRequest) -> dict[str, Any]:
 
 
 @judge_router.post("/sheets", auth=JudgeToken(), response={200: SheetOut, 201: SheetOut})
-def submit_sheet(request: HttpRequest, payload: SheetIn) -> tuple[int, SheetOut]:
+def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
     """Stored exactly once per key: a retry answers 200 with the stored sheet."""
     judge: Judge = request.auth  # type: ignore[attr-defined]
     sheet, created = sheets.submit_sheet(
@@ -107,7 +107,7 @@ def submit_sheet(request: HttpRequest, payload: SheetIn) -> tuple[int, SheetOut]
         created=created,
         ledger_seq=sheet.ledger_seq,
     )
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
 
 
 @judge_router.post("/confirm", auth=JudgeToken())
@@ -223,7 +223,7 @@ def run_action(
 
 
 @router.post("/{arena_id}/paper-sheets", response={200: SheetOut, 201: SheetOut})
-def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> tuple[int, SheetOut]:
+def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> Status[SheetOut]:
     arena = _runnable(request, arena_id)
     judge = get_object_or_404(arena.judges, code=payload.judge)
     sheet, created = sheets.enter_paper_sheet(
@@ -235,12 +235,15 @@ def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> t
     )
     from leitai.arenas.panel import plain
 
-    return (201 if created else 200), SheetOut(
-        participant=sheet.participant_id,
-        total=plain(sheet.total),
-        marks={m.criterion: plain(m.value) for m in sheet.marks.all()},
-        created=created,
-        ledger_seq=sheet.ledger_seq,
+    return Status(
+        201 if created else 200,
+        SheetOut(
+            participant=sheet.participant_id,
+            total=plain(sheet.total),
+            marks={m.criterion: plain(m.value) for m in sheet.marks.all()},
+            created=created,
+            ledger_seq=sheet.ledger_seq,
+        ),
     )
 
 

@@ -41,4 +41,10 @@ def touch(arena: Arena) -> None:
 
 def lock_arena(arena_id: int) -> Arena:
     """The arena, re-read inside the transaction (row-locked on PostgreSQL)."""
-    return Arena.objects.select_for_update().select_related("host", "programme").get(pk=arena_id)
+    # of=("self",): lock the arena's row only. Without it PostgreSQL also locks the joined
+    # programme and host rows, and every arena of a programme queues behind every other.
+    return (
+        Arena.objects.select_for_update(of=("self",))
+        .select_related("host", "programme")
+        .get(pk=arena_id)
+    )
