@@ -201,8 +201,11 @@ def _raw_client_that_never_reads(host: str, path: str) -> socket.socket:
     return sock
 
 
-def test_a_client_that_stops_reading_delays_no_one_and_is_dropped(inprocess_server, live_channel):
-    get_hub().rate = 1000  # fill the stuck socket fast; the throttle is tested above
+def test_a_client_that_stops_reading_delays_no_one_and_is_dropped(
+    inprocess_server, live_channel, monkeypatch
+):
+    # Fill the stuck socket fast (the throttle is tested above); restored for later tests.
+    monkeypatch.setattr(get_hub(), "rate", 1000)
     topic = check_topic(live_channel)
     path = "/ws/live/" + topic
     stuck = _raw_client_that_never_reads(inprocess_server.host, path)
