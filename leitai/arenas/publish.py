@@ -8,6 +8,7 @@ Topics:
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -100,6 +101,24 @@ def _arena_exists(arena_id: int) -> bool:
     return Arena.objects.filter(pk=arena_id).exists()
 
 
+def _still_current(match: re.Match[str], frame: str) -> bool:
+    """Whether a state this process last received still carries the arena's current version.
+
+    Every change to an arena bumps its version in the same transaction (services.common.touch)
+    and is followed by a push, so a frame of the current version is what a build would give: a
+    late joiner gets it for one indexed read instead of a full build.
+    """
+    from leitai.arenas.models import Arena
+
+    try:
+        version = json.loads(frame)["data"]["version"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    if not isinstance(version, int):
+        return False
+    return Arena.objects.filter(pk=int(match["arena"]), version=version).exists()
+
+
 def _screen_snapshot(match: re.Match[str]) -> dict[str, Any] | None:
     from leitai.arenas.state import ArenaSnapshot
 
@@ -145,12 +164,17 @@ def register_topics() -> None:
         r"arena:(?P<arena>\d+):screen",
         authorize=lambda access, match: True,
         snapshot=_screen_snapshot,
+        still_current=_still_current,
     )
     register_topic(
-        r"arena:(?P<arena>\d+):console", authorize=_console_authorize, snapshot=_console_snapshot
+        r"arena:(?P<arena>\d+):console",
+        authorize=_console_authorize,
+        snapshot=_console_snapshot,
+        still_current=_still_current,
     )
     register_topic(
         r"arena:(?P<arena>\d+):judge:(?P<judge>\d+)",
         authorize=_judge_authorize,
         snapshot=_judge_snapshot,
+        still_current=_still_current,
     )

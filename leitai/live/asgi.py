@@ -7,7 +7,9 @@ A client opens `/ws/live/<topic>` (the topic URL-encoded, `?token=…` optional)
 2. The topic must be registered (else close 4404; a malformed name closes 4400).
 3. The topic's `authorize(AccessContext(user, token), match)` must say yes (else close 4403).
    The user comes from the Django session cookie.
-4. Accept, subscribe (held), compute the snapshot, send it, then forward the hub's frames.
+4. Accept, subscribe (held), send the initial state (the topic's snapshot, or the last frame
+   this process received when the topic says it is still current), then forward the hub's
+   frames.
 
 Refusals accept first and then close with the code because browsers cannot see the HTTP status
 of a failed handshake; a close code reaches the page's `onclose`.
@@ -95,10 +97,13 @@ def _authorize(spec: TopicSpec, match: Any, cookie_header: str, token: str | Non
         close_old_connections()
 
 
-def _snapshot_frame(spec: TopicSpec, match: Any, topic: str) -> str | None:
+def _snapshot_frame(spec: TopicSpec, match: Any, topic: str, last: str | None) -> str | None:
+    """The state a new follower starts from: the last frame when still current, else a build."""
     assert spec.snapshot is not None
     close_old_connections()
     try:
+        if last is not None and spec.still_current is not None and spec.still_current(match, last):
+            return last
         state = spec.snapshot(match)
     finally:
         close_old_connections()
@@ -144,9 +149,12 @@ async def websocket_application(scope: dict[str, Any], receive: Any, send: Any) 
     subscriber = hub.subscribe(topic, send)
     try:
         if spec.snapshot is not None:
+            last = hub.last_frame(topic)
             initial = await sync_to_async(_snapshot_frame, thread_sensitive=True)(
-                spec, match, topic
+                spec, match, topic, last
             )
+            if initial is not None and initial is not last:
+                hub.remember(topic, initial, unless_changed_from=last)
         else:
             # No snapshot function: the last frame this process saw is the best it has (in
             # several processes it may be missing or older than another process's).

@@ -53,8 +53,9 @@ from leitai.live.topics import check_topic_name, resolve_topic
 
 logger = logging.getLogger(__name__)
 
-# How many topics' last frames are kept for late joiners of topics without a snapshot function.
-LAST_FRAMES_KEPT = 1024
+# How many topics' last frames are kept for late joiners (a city's busiest day follows some 600
+# topics: 50 arenas' screens, consoles and judges' phones); a few KB each.
+LAST_FRAMES_KEPT = 4096
 
 
 def encode_frame(kind: str, topic: str, data: Any) -> str:
@@ -256,11 +257,7 @@ class Hub:
 
     def _receive(self, topic_name: str, frame: str) -> None:
         self.stats.received += 1
-        last = self._last_frames
-        last.pop(topic_name, None)
-        last[topic_name] = frame
-        if len(last) > LAST_FRAMES_KEPT:
-            del last[next(iter(last))]
+        self._keep_last(topic_name, frame)
         topic = self._topics.get(topic_name)
         if topic is None or not topic.subscribers:
             return
@@ -347,6 +344,22 @@ class Hub:
 
     def last_frame(self, topic_name: str) -> str | None:
         return self._last_frames.get(topic_name)
+
+    def remember(self, topic_name: str, frame: str, *, unless_changed_from: str | None) -> None:
+        """Keep a snapshot built for a joiner as the topic's last frame, for the next joiners.
+
+        Only when no frame arrived while it was being built (the last frame is still the one seen
+        before): a frame published meanwhile may be newer and is kept instead.
+        """
+        if self._last_frames.get(topic_name) is unless_changed_from:
+            self._keep_last(topic_name, frame)
+
+    def _keep_last(self, topic_name: str, frame: str) -> None:
+        last = self._last_frames
+        last.pop(topic_name, None)  # re-inserted at the end: the oldest topic goes first
+        last[topic_name] = frame
+        if len(last) > LAST_FRAMES_KEPT:
+            del last[next(iter(last))]
 
     # -- the Redis bridge (on the loop) --
 

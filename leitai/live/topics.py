@@ -9,8 +9,11 @@ Apps register their topics in `AppConfig.ready()`:
     )
 
 `authorize` and `snapshot` are synchronous (they use the ORM); the WebSocket endpoint runs them in
-Django's sync thread. A topic name no pattern matches is refused, so nothing reaches a socket
-unless an app has said who may see it.
+Django's sync thread. A topic whose snapshot is costly and whose states carry a version may also
+give `still_current(match, frame)`: a cheap check that the last frame this process received for
+the topic is still the current state, so a late joiner (a hall's screens reconnecting after a
+restart) gets that frame instead of a fresh build. A topic name no pattern matches is refused,
+so nothing reaches a socket unless an app has said who may see it.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class AccessContext:
 
 Authorize = Callable[[AccessContext, "re.Match[str]"], bool]
 Snapshot = Callable[["re.Match[str]"], "dict[str, Any] | None"]
+StillCurrent = Callable[["re.Match[str]", str], bool]
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class TopicSpec:
     pattern: re.Pattern[str]
     authorize: Authorize
     snapshot: Snapshot | None
+    still_current: StillCurrent | None = None
 
 
 _registry: dict[str, TopicSpec] = {}
@@ -65,13 +70,19 @@ def register_topic(
     *,
     authorize: Authorize,
     snapshot: Snapshot | None = None,
+    still_current: StillCurrent | None = None,
 ) -> TopicSpec:
     """Register a topic pattern (a regex matched against the whole name).
 
     Registering the same pattern again replaces it, so a reloaded module does not leave a stale
     authorisation behind.
     """
-    spec = TopicSpec(pattern=re.compile(name_pattern), authorize=authorize, snapshot=snapshot)
+    spec = TopicSpec(
+        pattern=re.compile(name_pattern),
+        authorize=authorize,
+        snapshot=snapshot,
+        still_current=still_current,
+    )
     _registry[name_pattern] = spec
     return spec
 

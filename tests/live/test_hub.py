@@ -208,6 +208,19 @@ def test_last_frame_is_kept_for_late_joiners():
     run(test)
 
 
+def test_a_snapshot_built_for_a_joiner_is_kept_unless_a_frame_arrived_meanwhile():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        built = json.dumps({"type": "snapshot", "topic": "t", "data": {"seq": 1}})
+        hub.remember("t", built, unless_changed_from=None)
+        assert hub.last_frame("t") is built
+        seen = hub.last_frame("t")
+        hub.publish("t", {"seq": 2})  # arrives while the next joiner's snapshot is built
+        hub.remember("t", built, unless_changed_from=seen)
+        assert json.loads(hub.last_frame("t"))["data"] == {"seq": 2}
+
+    run(test)
+
+
 def test_publish_from_another_thread_is_delivered_on_the_loop():
     async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
         socket = Socket(loop)

@@ -77,6 +77,54 @@ def test_a_new_client_starts_from_the_snapshot(inprocess_server, live_channel):
     assert first == {"type": "snapshot", "topic": check_topic(live_channel), "data": sent}
 
 
+@pytest.fixture
+def versioned_topic() -> Iterator[dict[str, int]]:
+    """A topic whose snapshot counts its builds and whose states carry the version in `db`."""
+    db = {"version": 1, "builds": 0}
+
+    def snapshot(match: Any) -> dict[str, Any]:
+        db["builds"] += 1
+        return {"version": db["version"]}
+
+    def still_current(match: Any, frame: str) -> bool:
+        return json.loads(frame)["data"]["version"] == db["version"]
+
+    register_topic(
+        r"test:versioned",
+        authorize=lambda access, match: True,
+        snapshot=snapshot,
+        still_current=still_current,
+    )
+    yield db
+    unregister_topic(r"test:versioned")
+
+
+def test_late_joiners_get_the_last_frame_while_it_is_current(inprocess_server, versioned_topic):
+    def join() -> dict[str, Any]:
+        with connect(inprocess_server.ws("test:versioned")) as ws:
+            return json.loads(ws.recv(timeout=TIMEOUT))
+
+    assert join()["data"] == {"version": 1}
+    assert [join()["data"] for _ in range(3)] == [{"version": 1}] * 3
+    assert versioned_topic["builds"] == 1  # the first joiner's snapshot served the others
+
+    versioned_topic["version"] = 2  # changed, and its push not yet arrived
+    assert join()["data"] == {"version": 2}
+    assert versioned_topic["builds"] == 2
+
+    publish("test:versioned", {"version": 2, "pushed": True})
+    deadline = time.monotonic() + TIMEOUT
+    while json.loads(get_hub().last_frame("test:versioned") or "{}").get("type") != "message":
+        assert time.monotonic() < deadline, "the push never reached the hub"
+        time.sleep(0.01)
+    assert join() == {
+        "type": "message",
+        "topic": "test:versioned",
+        "data": {"version": 2, "pushed": True},
+    }
+    assert versioned_topic["builds"] == 2
+
+
 def test_hub_publish_reaches_every_client_of_the_topic(inprocess_server, live_channel):
     topic = check_topic(live_channel)
     with connect(inprocess_server.ws(topic)) as one, connect(inprocess_server.ws(topic)) as two:

@@ -244,3 +244,26 @@ def test_judge_token_is_only_in_the_judges_own_page(client: Client) -> None:
     screen = client.get(reverse("arenas:screen", args=[world.arena.pk])).content.decode()
     assert token_for(world.judge("J1")) not in screen
     assert token_for(world.judge("J2")) not in screen
+
+
+# -- late joiners of an arena's topics -------------------------------------------------------
+
+
+@pytest.mark.parametrize("view", ["screen", "console", "judge:{judge}"])
+def test_a_joiner_gets_the_last_frame_only_while_the_arena_has_not_changed(view: str) -> None:
+    from leitai.live.hub import encode_frame
+    from leitai.live.topics import resolve_topic
+
+    world = make_arena_world(participants=2, judges=3)
+    topic = f"arena:{world.arena.pk}:" + view.format(judge=world.judges[1].pk)
+    spec, match = resolve_topic(topic)  # type: ignore[misc]
+    assert spec.still_current is not None and spec.snapshot is not None
+    frame = encode_frame("message", topic, spec.snapshot(match))
+    with CaptureQueriesContext(connection) as queries:
+        assert spec.still_current(match, frame)
+    assert len(queries) == 1
+
+    console.call_next(arena=world.arena, expected_current=None, by=world.host_user)
+    assert not spec.still_current(match, frame)  # a change since: build afresh
+    assert not spec.still_current(match, "not json")
+    assert not spec.still_current(match, encode_frame("message", topic, {"version": "1"}))
