@@ -19,7 +19,7 @@ from leitai.arenas.errors import ArenaRefusal
 from leitai.arenas.models import Arena, Judge
 from leitai.arenas.services import console, draw, setup, sheets
 from leitai.arenas.state import ArenaSnapshot
-from leitai.arenas.tokens import judge_for_token
+from leitai.arenas.tokens import judge_signed_in_by
 
 router = Router(tags=["arenas"])
 judge_router = Router(tags=["judges"])
@@ -27,12 +27,13 @@ judge_router = Router(tags=["judges"])
 
 class JudgeToken(APIKeyHeader):
     """A judge's phone sends its personal link's token in X-Judge-Token (no cookie, no CSRF:
-    a queued sheet can be resent after the session or the page is gone)."""
+    a queued sheet can be resent after the session or the page is gone). A link that signs
+    nobody in is refused with 401 and a code naming why (re-issued, revoked, arena closed)."""
 
     param_name = "X-Judge-Token"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Judge | None:
-        return judge_for_token(key)
+        return judge_signed_in_by(key)
 
 
 class SheetIn(Schema):

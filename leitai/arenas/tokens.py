@@ -12,7 +12,9 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
+from leitai.arenas.errors import ArenaRefusal
 from leitai.arenas.models import ArenaState, Judge
 
 MAC_LENGTH = 24
@@ -38,19 +40,55 @@ def judge_link(judge: Judge) -> str:
     return f"{settings.PUBLIC_URL}/j/{token_for(judge)}"
 
 
-def judge_for_token(token: str | None) -> Judge | None:
-    """The judge the token signs in, or None when it is malformed, re-issued, revoked or expired."""
+class JudgeLinkRefused(ArenaRefusal):
+    """A request whose judge link signs nobody in; the code says why (401 on the API)."""
+
+    status = 401
+
+
+def _refused(code: str) -> JudgeLinkRefused:
+    messages = {
+        "no_link": _("No judge link came with the request. Open your personal judge link."),
+        "bad_link": _("This is not a valid judge link. Check the link or QR code with the host."),
+        "link_reissued": _(
+            "This judge link was re-issued to another phone and no longer works here. "
+            "Ask the host for your current link."
+        ),
+        "link_revoked": _("The host revoked this judge link. Ask the host."),
+        "arena_closed": _("The arena has closed: its judge links have expired."),
+    }
+    return JudgeLinkRefused(code, messages[code])
+
+
+def judge_signed_in_by(token: str | None) -> Judge:
+    """The judge the token signs in; JudgeLinkRefused naming why it signs in nobody.
+
+    Only a token with a valid MAC learns more than "not a valid link": that one was issued by
+    this installation, so saying it was re-issued, revoked or has expired tells a forger nothing.
+    """
     if not token:
-        return None
+        raise _refused("no_link")
     parts = token.split("-", 2)
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
-        return None
+        raise _refused("bad_link")
     judge_id, version = int(parts[0]), int(parts[1])
     if not hmac.compare_digest(_mac(judge_id, version), parts[2]):
-        return None
+        raise _refused("bad_link")
     judge = Judge.objects.select_related("arena").filter(pk=judge_id).first()
-    if judge is None or judge.token_revoked or judge.token_version != version:
-        return None
+    if judge is None:
+        raise _refused("bad_link")
+    if judge.token_version != version:
+        raise _refused("link_reissued")
+    if judge.token_revoked:
+        raise _refused("link_revoked")
     if judge.arena.state == ArenaState.CLOSED:
-        return None
+        raise _refused("arena_closed")
     return judge
+
+
+def judge_for_token(token: str | None) -> Judge | None:
+    """The judge the token signs in, or None when it is malformed, re-issued, revoked or expired."""
+    try:
+        return judge_signed_in_by(token)
+    except JudgeLinkRefused:
+        return None

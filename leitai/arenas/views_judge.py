@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from leitai.arenas.models import Judge
 from leitai.arenas.publish import judge_topic
-from leitai.arenas.tokens import judge_for_token
+from leitai.arenas.tokens import JudgeLinkRefused, judge_signed_in_by
 from leitai.arenas.views_screens import snapshot_or_404
 from leitai.programs.rubrics import DEFAULT_RULE
 
@@ -26,17 +26,19 @@ SESSION_TOKEN = "judge_token"
 SESSION_JUDGE = "judge_id"
 
 
-def _signed_out(request: HttpRequest, *, had_link: bool) -> HttpResponse:
-    response = render(request, "arenas/judge_signed_out.html", {"had_link": had_link}, status=403)
+def _signed_out(request: HttpRequest, *, had_link: bool, reason: str = "") -> HttpResponse:
+    context = {"had_link": had_link, "reason": reason}
+    response = render(request, "arenas/judge_signed_out.html", context, status=403)
     response["Cache-Control"] = "no-store"
     return response
 
 
 def judge_landing(request: HttpRequest, token: str) -> HttpResponse:
     """The judge's personal link (QR code): sign this phone in to this judge's arena only."""
-    judge = judge_for_token(token)
-    if judge is None:
-        response = _signed_out(request, had_link=True)
+    try:
+        judge = judge_signed_in_by(token)
+    except JudgeLinkRefused as refusal:
+        response = _signed_out(request, had_link=True, reason=refusal.message)
     else:
         # A new session key: whoever knew the session before the link was opened does not
         # inherit the judge's access.
@@ -49,14 +51,18 @@ def judge_landing(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _session_judge(request: HttpRequest, arena_id: int) -> tuple[Judge | None, str]:
+def _session_judge(request: HttpRequest, arena_id: int) -> tuple[Judge | None, str, str]:
+    """The judge this phone's session signs in to the arena, its token, and else why not."""
     token = request.session.get(SESSION_TOKEN)
-    judge = judge_for_token(token)
-    if judge is None or judge.arena_id != arena_id:
-        return None, ""
-    if judge.pk != request.session.get(SESSION_JUDGE):
-        return None, ""
-    return judge, str(token)
+    if token is None:
+        return None, "", ""
+    try:
+        judge = judge_signed_in_by(token)
+    except JudgeLinkRefused as refusal:
+        return None, "", refusal.message
+    if judge.arena_id != arena_id or judge.pk != request.session.get(SESSION_JUDGE):
+        return None, "", ""
+    return judge, str(token), ""
 
 
 def judge_strings() -> dict[str, str]:
@@ -157,9 +163,9 @@ def judge_strings() -> dict[str, str]:
 
 def judge_page(request: HttpRequest, arena_id: int) -> HttpResponse:
     snapshot = snapshot_or_404(arena_id)
-    judge, token = _session_judge(request, arena_id)
+    judge, token, reason = _session_judge(request, arena_id)
     if judge is None:
-        return _signed_out(request, had_link=SESSION_TOKEN in request.session)
+        return _signed_out(request, had_link=SESSION_TOKEN in request.session, reason=reason)
     language = get_language() or settings.LANGUAGE_CODE
     rule = {**DEFAULT_RULE, **(snapshot.arena.rule or {})}
     config: dict[str, Any] = {

@@ -137,10 +137,11 @@ def test_a_revoked_link_is_refused_before_anything_is_read() -> None:
     setup.revoke_link(judge=world.judge("J3"), by=world.host_user)
     untouched = NothingStored(world.arena)
     response = post_sheet(world.tokens["J3"], participant, marks("20"))
-    # The token no longer signs anyone in, so the API cannot tell the phone more than this;
-    # the phone's page says "this link no longer works, ask the host".
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json() == {
+        "code": "link_revoked",
+        "detail": "The host revoked this judge link. Ask the host.",
+    }
     untouched.check()
 
 
@@ -150,6 +151,18 @@ def test_a_reissued_links_old_token_is_refused() -> None:
     untouched = NothingStored(world.arena)
     response = post_sheet(world.tokens["J2"], participant, marks("20"))
     assert response.status_code == 401
+    assert response.json()["code"] == "link_reissued"
+    assert "re-issued to another phone" in response.json()["detail"]
+    untouched.check()
+
+
+@pytest.mark.parametrize("token", ["", "12-0-forged", "not-a-token", "999999-1-0123456789abcdef"])
+def test_a_missing_or_forged_link_is_refused_without_saying_more(token: str) -> None:
+    world, participant = scoring_world(participants=2, judges=3)
+    untouched = NothingStored(world.arena)
+    response = post_sheet(token, participant, marks("20"))
+    assert response.status_code == 401
+    assert response.json()["code"] == ("no_link" if not token else "bad_link")
     untouched.check()
 
 
@@ -262,4 +275,8 @@ def test_a_closed_arenas_link_has_expired() -> None:
     untouched = NothingStored(world.arena)
     response = post_sheet(world.tokens["J1"], in_order(world)[0].pk, marks("20"))
     assert response.status_code == 401
+    assert response.json() == {
+        "code": "arena_closed",
+        "detail": "The arena has closed: its judge links have expired.",
+    }
     untouched.check()

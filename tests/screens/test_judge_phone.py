@@ -203,11 +203,13 @@ def test_sheets_survive_a_network_that_goes_away_or_loses_the_answer(
     artefacts_dir: Path,
 ) -> None:
     """Three phones of one panel on one server (one server start instead of three): J3 goes
-    offline, J2's first answer is lost, J1 holds a key already used with other marks."""
-    world = make_arena_world(participants=2, judges=3)
+    offline, J2's first answer is lost, J1 holds a key already used with other marks, J4's link
+    is revoked while the page is open."""
+    world = make_arena_world(participants=2, judges=4)
     hall = Hall(server=lan_server, world=world)
     phones = {
-        code: open_judge_phone(lan_browser, lan_server, world, code) for code in ("J1", "J2", "J3")
+        code: open_judge_phone(lan_browser, lan_server, world, code)
+        for code in ("J1", "J2", "J3", "J4")
     }
     first = start_scoring(world, hall)
     for phone in phones.values():
@@ -300,4 +302,16 @@ def test_sheets_survive_a_network_that_goes_away_or_loses_the_answer(
     expect(page.locator("[data-field=locked] [data-field=my-total]")).to_have_text("75")
     page.screenshot(path=str(artefacts_dir / "judge-key-reused-zh.png"), full_page=True)
     assert [s.total for s in sheets_of(world, "J1")] == [Decimal("75")]
+
+    # -- J4: the host revokes the link while the phone is open; the sheet is refused with the
+    # server's reason and stays on the phone (for the host's paper entry).
+    page = phones["J4"]
+    setup.revoke_link(judge=world.judge("J4"), by=world.host_user)
+    fill_sheet(page, marks("25", "17", "20", "21"))
+    page.click("#review-btn")
+    page.click("#submit-btn")
+    expect(page.locator("[data-field=signed-out]")).to_contain_text("主办方已收回该评委链接")
+    expect(page.locator("[data-field=outbox]")).to_be_visible()
+    page.screenshot(path=str(artefacts_dir / "judge-link-revoked-zh.png"), full_page=True)
+    assert sheets_of(world, "J4") == []
     assert LedgerEntry.objects.filter(chain=f"arena:{world.arena.pk}", kind="sheet").count() == 3

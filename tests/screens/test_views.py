@@ -180,9 +180,19 @@ def test_judge_link_no_longer_valid_gets_a_friendly_403(client: Client, change: 
         console.close_arena(arena=world.refresh(), by=world.host_user)
     else:
         token = token[:-3] + "xyz"
+    client.cookies["leitai_language"] = "en"
     response = client.get(reverse("judge_landing", args=[token]))
     assert response.status_code == 403
-    assert 'data-field="signed-out"' in response.content.decode()
+    page = response.content.decode()
+    assert 'data-field="signed-out"' in page
+    reason = re.search(r'<p data-field="reason">(.*?)</p>', page, re.S)
+    assert reason is not None
+    assert {
+        "reissued": "re-issued to another phone",
+        "revoked": "The host revoked this judge link",
+        "closed": "The arena has closed",
+        "garbled": "This is not a valid judge link",
+    }[change] in reason.group(1)
     assert SESSION_TOKEN not in client.session
 
 
@@ -202,7 +212,9 @@ def test_judge_page_of_another_arena_or_after_reissue_gets_the_signed_out_page(
     assert client.get(reverse("arenas:judge", args=[other.arena.pk])).status_code == 403
     assert client.get(reverse("arenas:judge", args=[world.arena.pk])).status_code == 200
     setup.reissue_link(judge=world.judge("J2"), by=world.host_user)
-    assert client.get(reverse("arenas:judge", args=[world.arena.pk])).status_code == 403
+    response = client.get(reverse("arenas:judge", args=[world.arena.pk]))
+    assert response.status_code == 403
+    assert 'data-field="reason"' in response.content.decode()
 
 
 def test_judge_page_answers_404_for_an_unknown_arena(client: Client) -> None:
@@ -257,7 +269,8 @@ def test_a_joiner_gets_the_last_frame_only_while_the_arena_has_not_changed(view:
     world = make_arena_world(participants=2, judges=3)
     topic = f"arena:{world.arena.pk}:" + view.format(judge=world.judges[1].pk)
     spec, match = resolve_topic(topic)  # type: ignore[misc]
-    assert spec.still_current is not None and spec.snapshot is not None
+    assert spec.still_current is not None
+    assert spec.snapshot is not None
     frame = encode_frame("message", topic, spec.snapshot(match))
     with CaptureQueriesContext(connection) as queries:
         assert spec.still_current(match, frame)

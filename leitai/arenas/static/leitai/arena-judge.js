@@ -221,6 +221,7 @@
   // -- the API ------------------------------------------------------------------------------
 
   var signedOut = false;
+  var signedOutReason = ""; // the server's words: re-issued, revoked, arena closed
 
   function post(path, body) {
     var controller = window.AbortController ? new AbortController() : null;
@@ -237,7 +238,7 @@
         if (timeout) clearTimeout(timeout);
         var data = null;
         try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (response.status === 401) markSignedOut();
+        if (response.status === 401) markSignedOut(data && data.detail);
         return { status: response.status, data: data };
       });
     }, function (error) {
@@ -246,8 +247,9 @@
     });
   }
 
-  function markSignedOut() {
+  function markSignedOut(reason) {
     signedOut = true;
+    signedOutReason = typeof reason === "string" ? reason : "";
     render();
   }
 
@@ -426,7 +428,7 @@
 
   function renderNotice() {
     if (signedOut) {
-      sections.notice.innerHTML = '<div class="alert alert-bad" data-field="signed-out">' + esc(S.signed_out) + "</div>";
+      sections.notice.innerHTML = '<div class="alert alert-bad" data-field="signed-out">' + esc(signedOutReason || S.signed_out) + "</div>";
       sections.notice.hidden = false;
     } else {
       sections.notice.hidden = true;
@@ -439,7 +441,8 @@
     if (outbox.length) {
       html += '<div class="alert alert-warn" data-field="outbox">';
       html += "<p><strong>" + esc(sending ? S.sending : fmt(S.queued_count, { n: outbox.length })) + "</strong></p>";
-      html += "<p>" + esc(S.queued) + "</p>";
+      // Signed out, the phone cannot send it: say so rather than promise a later send.
+      html += "<p>" + esc(signedOut ? S.refused_hint : S.queued) + "</p>";
       if (!signedOut) html += '<button type="button" class="btn btn-ghost" data-action="retry">' + esc(S.retry_now) + "</button>";
       html += "</div>";
     }
@@ -581,7 +584,7 @@
       case "delivered": html = lockedHtml(delivered[cur.id]); break;
       case "queued": {
         var entry = outboxFor(cur.id);
-        html = lockedHtml({ marks: entry.marks, total: entry.total, source: "phone" }, sending ? S.sending : S.queued);
+        html = lockedHtml({ marks: entry.marks, total: entry.total, source: "phone" }, signedOut ? S.refused_hint : sending ? S.sending : S.queued);
         html = html.replace('class="locked card"', 'class="locked card queued"');
         break;
       }
