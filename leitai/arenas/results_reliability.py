@@ -7,7 +7,6 @@ language.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_noop, pgettext
 
 from leitai.arenas.models import Judge
 from leitai.scoring import assess_panel
+from leitai.scoring.reasons import Reason
 from leitai.scoring.reliability import JudgeDeviation
 
 if TYPE_CHECKING:
@@ -54,79 +54,43 @@ def p_text(value: float | None) -> str:
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
-# The scoring core explains an undefined figure in English; these patterns translate its
-# sentences (named groups fill the translation). An unknown sentence is shown as it is.
-_REASONS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(
-            r"needs at least 2 participants and 2 judges in complete cases "
-            r"\(have (?P<n>\d+) × (?P<k>\d+)\)"
-        ),
-        gettext_noop(
-            "needs at least 2 participants scored by every judge, and 2 judges (have %(n)s × %(k)s)"
-        ),
+# The scoring core explains an undefined figure or a flag in English, with a code and the
+# parameters that filled the sentence (leitai.scoring.reasons); one translation per code.
+# Every code of the core has one here (a test checks it).
+REASON_TRANSLATIONS: dict[str, str] = {
+    "too_few_complete": gettext_noop(
+        "needs at least 2 participants scored by every judge, and 2 judges (have %(n)s × %(k)s)"
     ),
-    (
-        re.compile(r"participants do not differ"),
-        gettext_noop("the participants' marks do not differ (no variance between participants)"),
+    "no_between_variance": gettext_noop(
+        "the participants' marks do not differ (no variance between participants)"
     ),
-    (
-        re.compile(r"a variance in its denominator is 0"),
-        gettext_noop("undefined: a variance it divides by is 0"),
+    "zero_denominator": gettext_noop("undefined: a variance it divides by is 0"),
+    "no_residual_variance": gettext_noop(
+        "no interval: the judges agree exactly (no residual variance)"
     ),
-    (
-        re.compile(r"interval undefined: no residual variance"),
-        gettext_noop("no interval: the judges agree exactly (no residual variance)"),
+    "all_marks_equal": gettext_noop("every judge gave every participant the same mark"),
+    "no_shared_participant": gettext_noop("scored no participant together with another judge"),
+    "too_few_shared": gettext_noop(
+        "needs at least 3 participants scored with the others (has %(n)s)"
     ),
-    (
-        re.compile(r"every judge gave every participant the same mark"),
-        gettext_noop("every judge gave every participant the same mark"),
+    "judge_constant": gettext_noop("the judge gave every participant the same total"),
+    "others_constant": gettext_noop("the other judges' mean is the same for every participant"),
+    "outside_corridor": gettext_noop(
+        "%(outside)s of %(count)s totals outside the corridor ±%(width)s"
     ),
-    (
-        re.compile(r"scored no participant with another judge"),
-        gettext_noop("scored no participant together with another judge"),
-    ),
-    (
-        re.compile(r"needs at least 3 shared participants \(have (?P<n>\d+)\)"),
-        gettext_noop("needs at least 3 participants scored with the others (has %(n)s)"),
-    ),
-    (
-        re.compile(r"the judge gave every participant the same mark"),
-        gettext_noop("the judge gave every participant the same total"),
-    ),
-    (
-        re.compile(r"the other judges' mean is the same for every participant"),
-        gettext_noop("the other judges' mean is the same for every participant"),
-    ),
-    (
-        re.compile(
-            r"(?P<outside>\d+) of (?P<count>\d+) marks outside the corridor ±(?P<width>\S+)"
-        ),
-        gettext_noop("%(outside)s of %(count)s totals outside the corridor ±%(width)s"),
-    ),
-    (
-        re.compile(
-            r"marks above the others by (?P<by>\S+) on average \(corridor ±(?P<width>[^)]+)\)"
-        ),
-        gettext_noop("marks %(by)s above the others on average (corridor ±%(width)s)"),
-    ),
-    (
-        re.compile(
-            r"marks below the others by (?P<by>\S+) on average \(corridor ±(?P<width>[^)]+)\)"
-        ),
-        gettext_noop("marks %(by)s below the others on average (corridor ±%(width)s)"),
-    ),
-]
+    "lean_above": gettext_noop("marks %(by)s above the others on average (corridor ±%(width)s)"),
+    "lean_below": gettext_noop("marks %(by)s below the others on average (corridor ±%(width)s)"),
+}
 
 
 def explain(reason: str | None) -> str:
+    """The core's reason in the current language; a plain string is shown as it is."""
     if not reason:
         return ""
-    for pattern, template in _REASONS:
-        match = pattern.search(reason)
-        if match:
-            return _(template) % match.groupdict() if match.groupdict() else _(template)
-    return reason
+    if not isinstance(reason, Reason):
+        return reason
+    template = _(REASON_TRANSLATIONS[reason.code])
+    return template % reason.params if reason.params else template
 
 
 def icc_label(name: str) -> str:

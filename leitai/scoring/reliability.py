@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from leitai.scoring.arrays import run_lengths
+from leitai.scoring.reasons import Reason
 
 ALPHA = 0.05
 ICC_NAMES = ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)")
@@ -30,7 +31,7 @@ class Icc:
     name: str
     value: float | None
     ci95: tuple[float, float] | None
-    reason: str | None = None  # why value or ci95 is None
+    reason: Reason | None = None  # why value or ci95 is None
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class KendallW:
     df: int
     p: float | None
     tie_corrected: bool = True
-    reason: str | None = None
+    reason: Reason | None = None
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,10 @@ class JudgeDeviation:
     mean_deviation: float | None
     mean_abs_deviation: float | None
     correlation: float | None
-    correlation_reason: str | None
+    correlation_reason: Reason | None
     outside_corridor: int
     flagged: bool
-    flag_reasons: tuple[str, ...]
+    flag_reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def intraclass_correlations(table: FloatMatrix) -> tuple[Icc, ...]:
     """
     n, k = table.shape
     if n < 2 or k < 2:
-        reason = f"needs at least 2 participants and 2 judges in complete cases (have {n} × {k})"
+        reason = Reason("too_few_complete", n=n, k=k)
         return tuple(Icc(name, None, None, reason) for name in ICC_NAMES)
     grand = float(table.mean())
     row_means = table.mean(axis=1)
@@ -145,7 +146,7 @@ def intraclass_correlations(table: FloatMatrix) -> tuple[Icc, ...]:
     ems = ss_error / ((n - 1) * (k - 1))
     wms = (ss_cols + ss_error) / (n * (k - 1))
     if bms == 0:
-        reason = "participants do not differ (between-participant variance is 0)"
+        reason = Reason("no_between_variance")
         return tuple(Icc(name, None, None, reason) for name in ICC_NAMES)
 
     icc1 = _ratio(bms - wms, bms + (k - 1) * wms)
@@ -176,7 +177,7 @@ def intraclass_correlations(table: FloatMatrix) -> tuple[Icc, ...]:
                 low, up = ci2
                 ci2k = _interval(low * k / (1 + low * (k - 1)), up * k / (1 + up * (k - 1)))
 
-    no_ci = "interval undefined: no residual variance"
+    no_ci = Reason("no_residual_variance")
     return (
         _icc("ICC(1,1)", icc1, ci1, no_ci),
         _icc("ICC(2,1)", icc2, ci2, no_ci),
@@ -187,9 +188,9 @@ def intraclass_correlations(table: FloatMatrix) -> tuple[Icc, ...]:
     )
 
 
-def _icc(name: str, value: float | None, ci: tuple[float, float] | None, why: str) -> Icc:
+def _icc(name: str, value: float | None, ci: tuple[float, float] | None, why: Reason) -> Icc:
     if value is None:
-        return Icc(name, None, None, "undefined: a variance in its denominator is 0")
+        return Icc(name, None, None, Reason("zero_denominator"))
     return Icc(name, value, ci, None if ci is not None else why)
 
 
@@ -225,8 +226,7 @@ def kendall_w(table: FloatMatrix) -> KendallW:
     n, m = table.shape
     df = max(n - 1, 0)
     if n < 2 or m < 2:
-        reason = f"needs at least 2 participants and 2 judges in complete cases (have {n} × {m})"
-        return KendallW(None, None, df, None, reason=reason)
+        return KendallW(None, None, df, None, reason=Reason("too_few_complete", n=n, k=m))
     ranks = stats.rankdata(table, axis=0)
     rank_sums = ranks.sum(axis=1)
     spread = float(((rank_sums - rank_sums.mean()) ** 2).sum())
@@ -236,9 +236,7 @@ def kendall_w(table: FloatMatrix) -> KendallW:
         ties += int((counts**3 - counts).sum())
     denominator = m**2 * (n**3 - n) - m * ties
     if denominator == 0:
-        return KendallW(
-            None, None, df, None, reason="every judge gave every participant the same mark"
-        )
+        return KendallW(None, None, df, None, reason=Reason("all_marks_equal"))
     w = 12 * spread / denominator
     chi2 = m * (n - 1) * w
     return KendallW(w, chi2, df, float(stats.chi2.sf(chi2, df)))
@@ -276,7 +274,7 @@ def judge_deviations(
                     None,
                     None,
                     None,
-                    "scored no participant with another judge",
+                    Reason("no_shared_participant"),
                     0,
                     False,
                     (),
@@ -287,14 +285,18 @@ def judge_deviations(
         mean_abs = float(np.abs(own).mean())
         correlation, why = _correlation(marks[cells, column], others[cells, column])
         outside = int((np.abs(own) > width).sum()) if width is not None else 0
-        reasons = []
+        reasons: list[Reason] = []
         if outside >= rule.min_outside and outside > rule.max_outside_share * count:
-            reasons.append(f"{outside} of {count} marks outside the corridor ±{width:.4g}")
-        if width is not None and count >= rule.min_cells_for_lean and abs(mean_signed) > width:
-            lean = "above" if mean_signed > 0 else "below"
             reasons.append(
-                f"marks {lean} the others by {abs(mean_signed):.4g} on average "
-                f"(corridor ±{width:.4g})"
+                Reason("outside_corridor", outside=outside, count=count, width=f"{width:.4g}")
+            )
+        if width is not None and count >= rule.min_cells_for_lean and abs(mean_signed) > width:
+            reasons.append(
+                Reason(
+                    "lean_above" if mean_signed > 0 else "lean_below",
+                    by=f"{abs(mean_signed):.4g}",
+                    width=f"{width:.4g}",
+                )
             )
         results.append(
             JudgeDeviation(
@@ -327,16 +329,16 @@ def _corridor_width(noise: NDArray[np.float64], rule: CorridorRule) -> float | N
     return rule.width_factor * sigma
 
 
-def _correlation(own: FloatMatrix, others: FloatMatrix) -> tuple[float | None, str | None]:
+def _correlation(own: FloatMatrix, others: FloatMatrix) -> tuple[float | None, Reason | None]:
     if own.size < 3:
-        return None, f"needs at least 3 shared participants (have {own.size})"
+        return None, Reason("too_few_shared", n=own.size)
     own_centred = own - own.mean()
     others_centred = others - others.mean()
     own_ss = float((own_centred**2).sum())
     others_ss = float((others_centred**2).sum())
     if own_ss == 0:
-        return None, "the judge gave every participant the same mark"
+        return None, Reason("judge_constant")
     if others_ss == 0:
-        return None, "the other judges' mean is the same for every participant"
+        return None, Reason("others_constant")
     value = float((own_centred * others_centred).sum()) / math.sqrt(own_ss * others_ss)
     return max(-1.0, min(1.0, value)), None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import numpy as np
@@ -11,9 +12,10 @@ from scipy import stats
 
 from leitai.arenas.models import ParticipantStatus
 from leitai.arenas.results import Audience, CellState, Standing, build_results
-from leitai.arenas.results_reliability import explain
+from leitai.arenas.results_reliability import REASON_TRANSLATIONS, explain
 from leitai.arenas.services import console, sheets
 from leitai.ledger.chain import arena_chain, head_of
+from leitai.scoring.reasons import SENTENCES, Reason
 from tests.arena_factories import in_order, make_arena_world, marks, score_current
 from tests.results.days import (
     CORRECTION_REASON,
@@ -327,15 +329,22 @@ def test_a_reversed_icc_interval_is_shown_as_a_dash_with_the_reason() -> None:
     )
 
 
-def test_reasons_from_the_scoring_core_are_translated_or_kept() -> None:
+def test_reasons_from_the_scoring_core_are_translated_by_code() -> None:
+    outside = Reason("outside_corridor", outside=3, count=4, width="1.588")
+    lean = Reason("lean_below", by="4.4", width="1.588")
+    assert outside == "3 of 4 marks outside the corridor ±1.588"  # the core's English, as is
     with translation.override("en"):
-        assert explain("3 of 4 marks outside the corridor ±1.588") == (
-            "3 of 4 totals outside the corridor ±1.588"
-        )
-        assert explain("marks below the others by 4.4 on average (corridor ±1.588)") == (
-            "marks 4.4 below the others on average (corridor ±1.588)"
-        )
-        assert explain("a sentence the core may add one day") == (
-            "a sentence the core may add one day"
-        )
+        assert explain(outside) == "3 of 4 totals outside the corridor ±1.588"
+        assert explain(lean) == "marks 4.4 below the others on average (corridor ±1.588)"
+        assert explain("a sentence from elsewhere") == "a sentence from elsewhere"
         assert explain(None) == ""
+    with translation.override("zh-hans"):
+        assert explain(outside) == "4 个总分中有 3 个超出偏差区间 ±1.588"
+        assert explain(Reason("judge_constant")) != str(Reason("judge_constant"))
+
+
+def test_every_reason_of_the_scoring_core_has_a_translation() -> None:
+    assert set(REASON_TRANSLATIONS) == set(SENTENCES)
+    for code, sentence in SENTENCES.items():
+        names = set(re.findall(r"\{(\w+)\}", sentence))
+        assert set(re.findall(r"%\((\w+)\)s", REASON_TRANSLATIONS[code])) == names, code
