@@ -36,7 +36,7 @@ from django.http.cookie import parse_cookie
 from django.http.request import validate_host
 
 from leitai.live import conf
-from leitai.live.hub import encode_frame, get_hub, now_ms
+from leitai.live.hub import as_snapshot, encode_frame, get_hub, now_ms
 from leitai.live.subscriber import Subscriber
 from leitai.live.topics import AccessContext, TopicSpec, is_valid_topic_name, resolve_topic
 
@@ -103,7 +103,7 @@ def _snapshot_frame(spec: TopicSpec, match: Any, topic: str, last: str | None) -
     close_old_connections()
     try:
         if last is not None and spec.still_current is not None and spec.still_current(match, last):
-            return last
+            return as_snapshot(last)
         state = spec.snapshot(match)
     finally:
         close_old_connections()
@@ -153,7 +153,7 @@ async def websocket_application(scope: dict[str, Any], receive: Any, send: Any) 
             initial = await sync_to_async(_snapshot_frame, thread_sensitive=True)(
                 spec, match, topic, last
             )
-            if initial is not None and initial is not last:
+            if initial is not None:
                 hub.remember(topic, initial, unless_changed_from=last)
         else:
             # No snapshot function: the last frame this process saw is the best it has (in

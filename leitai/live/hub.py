@@ -68,6 +68,17 @@ def encode_frame(kind: str, topic: str, data: Any) -> str:
     )
 
 
+_MESSAGE_HEAD = '{"type":"message",'
+_SNAPSHOT_HEAD = '{"type":"snapshot",'
+
+
+def as_snapshot(frame: str) -> str:
+    """A published frame relabelled as the snapshot a new follower starts from."""
+    if frame.startswith(_MESSAGE_HEAD):
+        return _SNAPSHOT_HEAD + frame[len(_MESSAGE_HEAD) :]
+    return frame
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 

@@ -117,8 +117,9 @@ def test_late_joiners_get_the_last_frame_while_it_is_current(inprocess_server, v
     while json.loads(get_hub().last_frame("test:versioned") or "{}").get("type") != "message":
         assert time.monotonic() < deadline, "the push never reached the hub"
         time.sleep(0.01)
+    # The pushed frame, still current, is what the next joiner starts from, as a snapshot.
     assert join() == {
-        "type": "message",
+        "type": "snapshot",
         "topic": "test:versioned",
         "data": {"version": 2, "pushed": True},
     }
