@@ -1,0 +1,81 @@
+"""Settings from the environment, read in a fresh interpreter as a deployment would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+LEITAI = Path(sys.executable).with_name("leitai")
+PRINT_DATABASE = (
+    "import json, leitai.settings as s; "
+    "d = s.DATABASES['default']; "
+    "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'NAME', 'CONN_MAX_AGE', 'OPTIONS')}))"
+)
+
+
+def settings_under(tmp_path: Path, **env: str) -> dict[str, Any]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_DATABASE],
+        env={**clean, "LEITAI_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded: dict[str, Any] = json.loads(result.stdout)
+    return loaded
+
+
+def test_the_default_is_an_sqlite_file_under_var(tmp_path: Path) -> None:
+    database = settings_under(tmp_path)
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == str(tmp_path / "leitai.sqlite3")
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+
+
+def test_postgresql_gets_a_connection_pool_per_process(tmp_path: Path) -> None:
+    url = "postgres://leitai:secret@db.internal:5433/city"
+    database = settings_under(tmp_path, DATABASE_URL=url)
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["NAME"] == "city"
+    # Kept connections are never reused under ASGI (a thread per request); the pool is.
+    assert database["CONN_MAX_AGE"] == 0
+    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 20, "timeout": 30}
+
+    sized = settings_under(
+        tmp_path, DATABASE_URL=url, DATABASE_POOL_SIZE="8", DATABASE_POOL_TIMEOUT="5"
+    )
+    assert sized["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 8, "timeout": 5}
+    assert (
+        "pool" not in settings_under(tmp_path, DATABASE_URL=url, DATABASE_POOL_SIZE="0")["OPTIONS"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("DATABASE_POOL_SIZE", "twenty", "DATABASE_POOL_SIZE='twenty': expected a whole number"),
+        ("DATABASE_POOL_TIMEOUT", "0", "DATABASE_POOL_TIMEOUT='0': must be at least 1"),
+        ("DEBUG", "maybe", "DEBUG='maybe': expected one of"),
+    ],
+)
+def test_a_bad_value_stops_the_command_naming_it(
+    tmp_path: Path, name: str, value: str, says: str
+) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    env = {**clean, "LEITAI_VAR_DIR": str(tmp_path), name: value}
+    if name.startswith("DATABASE_POOL"):
+        env["DATABASE_URL"] = "postgres://leitai@127.0.0.1:5432/leitai"
+    result = subprocess.run(
+        [str(LEITAI), "check"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
