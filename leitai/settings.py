@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "leitai.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "leitai.core.busy.BusyDatabaseMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "leitai.accounts.middleware.ForcePasswordChangeMiddleware",
