@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode, urlsplit
 PERMANENT_CLOSE_CODES = {4400, 4403, 4404}  # as live.js: refused, never retried
 BACKOFF_MIN, BACKOFF_MAX = 0.5, 15.0
 TOKEN_IN_LINK = re.compile(r"/j/(\d+-\d+-[0-9a-f]{24})")
+BUSY_RETRIES = 5  # a request answered "busy" (503, Retry-After) goes out at most this often
 
 
 class SimulationError(Exception):
@@ -103,6 +104,24 @@ class Http:
         *,
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
+    ) -> Response:
+        """One request; a "busy" answer (503 with Retry-After: nothing was changed) is sent
+        again after the wait it asks for, as the judge's phone does, a few times."""
+        for _busy in range(BUSY_RETRIES):
+            answer = self._request_once(method, path, body=body, headers=headers)
+            retry_after = answer.headers.get("Retry-After") if answer.status == 503 else None
+            if retry_after is None or not retry_after.isdigit():
+                return answer
+            time.sleep(min(int(retry_after), 10))
+        return answer
+
+    def _request_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None,
+        headers: dict[str, str] | None,
     ) -> Response:
         sent = dict(headers or {})
         if self.cookies:
