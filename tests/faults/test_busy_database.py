@@ -72,3 +72,15 @@ def test_an_unknown_page_is_a_friendly_404_in_chinese(client: Client) -> None:
     assert 'data-status="404"' in page
     assert "页面不存在" in page
     assert "返回首页" in page
+
+
+def test_the_server_error_page_renders_without_a_request_context() -> None:
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("zh-hans"):  # as the language middleware left it for the request
+        response = server_error(RequestFactory().get("/orgs/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert 'data-status="500"' in page
+    assert "服务器出现错误" in page
