@@ -174,6 +174,9 @@ else:
 LIVE_REDIS_CHANNEL = env_str("LEITAI_LIVE_REDIS_CHANNEL", "leitai:live")
 LIVE_MAX_RATE = env_int("LEITAI_LIVE_MAX_RATE", default=10, minimum=1)
 LIVE_SLOW_CLIENT_SECONDS = env_int("LEITAI_LIVE_SLOW_CLIENT_SECONDS", default=10, minimum=1)
+# Sockets a fan-out writes per turn of the event loop, so that the request that published and
+# other topics are served between chunks (docs/live.md, with what was measured).
+LIVE_FAN_OUT_CHUNK = env_int("LEITAI_LIVE_FAN_OUT_CHUNK", default=128, minimum=1)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
