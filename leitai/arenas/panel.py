@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from leitai.arenas.models import Arena, Judge, Participant, Recusal, Sheet
+from leitai.arenas.models import Arena, Judge, Mark, Participant, Recusal, Sheet
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
 from leitai.scoring import PanelScore, Placing, score_panel
 from leitai.scoring.ranking import TieBreakKind, rank_keys
@@ -21,6 +22,8 @@ class PanelStatus:
     excluded: dict[int, Recusal]  # judge id → active recusal (or per-participant absence)
     absent: list[Judge]  # not present for this position (arrived late, left early)
     sheets: dict[int, Sheet]  # judge id → active sheet
+    # sheet id → its marks, when read in bulk (sheet_values); else read from each sheet
+    marks: dict[int, dict[str, Decimal]] | None = None
 
     @property
     def submitted(self) -> list[Judge]:
@@ -54,13 +57,30 @@ def plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def sheet_marks(sheet: Sheet) -> dict[str, Decimal]:
+def sheet_marks(
+    sheet: Sheet, read: dict[int, dict[str, Decimal]] | None = None
+) -> dict[str, Decimal]:
+    """The sheet's marks, normalised; from `read` (sheet_values) when given."""
+    if read is not None:
+        return {criterion: value.normalize() for criterion, value in read[sheet.pk].items()}
     return {mark.criterion: mark.value.normalize() for mark in sheet.marks.all()}
+
+
+def sheet_values(sheets: Iterable[Sheet]) -> dict[int, dict[str, Decimal]]:
+    """The marks of these sheets in one query, as plain values: a live arena's state is rebuilt
+    after every change, and a model instance per mark was most of that build's cost."""
+    read: dict[int, dict[str, Decimal]] = {sheet.pk: {} for sheet in sheets}
+    rows = Mark.objects.filter(sheet_id__in=list(read)).order_by("pk")
+    for sheet_id, criterion, value in rows.values_list("sheet_id", "criterion", "value"):
+        read[sheet_id][criterion] = value
+    return read
 
 
 def compute(arena: Arena, status: PanelStatus) -> PanelScore:
     rubric = rubric_from_json(arena.rubric)
-    sheets = {judge.code: sheet_marks(status.sheets[judge.pk]) for judge in status.submitted}
+    sheets = {
+        judge.code: sheet_marks(status.sheets[judge.pk], status.marks) for judge in status.submitted
+    }
     return score_panel(sheets, weights=rubric.weights, rule=rule_from_json(arena.rule))
 
 

@@ -26,7 +26,7 @@ from leitai.arenas.models import (
     Sheet,
     TimerState,
 )
-from leitai.arenas.panel import PanelStatus, compute, plain, result_json
+from leitai.arenas.panel import PanelStatus, compute, plain, result_json, sheet_values
 from leitai.programs.rubrics import criterion_description, criterion_label
 
 SCORED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
@@ -77,11 +77,8 @@ class ArenaSnapshot:
             .select_related("unit")
             .order_by("position", "unit__code")
         )
-        self.sheets = list(
-            Sheet.objects.filter(participant__arena_id=arena_id, active=True).prefetch_related(
-                "marks"
-            )
-        )
+        self.sheets = list(Sheet.objects.filter(participant__arena_id=arena_id, active=True))
+        self.marks = sheet_values(self.sheets)
         self.recusals = list(Recusal.objects.filter(judge__arena_id=arena_id, active=True))
         self.by_id = {p.pk: p for p in self.participants}
         self.current = self.by_id.get(self.arena.current_id) if self.arena.current_id else None
@@ -257,7 +254,7 @@ class ArenaSnapshot:
                 **_participant(current),
                 "my_status": self.judge_status(judge, current),
                 "my_reason": recusal.reason if recusal is not None else "",
-                "my_sheet": _own_sheet(own),
+                "my_sheet": self._own_sheet(own),
                 "scoring_open": current.status == ParticipantStatus.SCORING,
                 "result": self.shown_result(current),
             }
@@ -265,7 +262,7 @@ class ArenaSnapshot:
             {
                 "participant": self.by_id[s.participant_id].unit.name,
                 "position": self.by_id[s.participant_id].position,
-                **(_own_sheet(s) or {}),
+                **(self._own_sheet(s) or {}),
             }
             for s in self.sheets
             if s.judge_id == judge.pk and s.participant_id in self.by_id
@@ -283,6 +280,16 @@ class ArenaSnapshot:
         ]
         return state
 
+    def _own_sheet(self, sheet: Sheet | None) -> dict[str, Any] | None:
+        if sheet is None:
+            return None
+        return {
+            "total": plain(sheet.total),
+            "marks": {c: plain(v) for c, v in self.marks[sheet.pk].items()},
+            "source": sheet.source,
+            "submitted_at": _ms(sheet.submitted_at),
+        }
+
     def panel_status(self, participant: Participant) -> PanelStatus:
         """The same as panel.panel_status, from this snapshot's data (no query)."""
         excluded = {
@@ -298,7 +305,9 @@ class ArenaSnapshot:
             for j in self.judges
             if (s := self._sheet.get((j.pk, participant.pk))) is not None
         }
-        return PanelStatus(expected=expected, excluded=excluded, absent=absent, sheets=sheets)
+        return PanelStatus(
+            expected=expected, excluded=excluded, absent=absent, sheets=sheets, marks=self.marks
+        )
 
     def _pending_for_head(self) -> dict[str, Any] | None:
         """The result the head judge is asked to confirm: every expected sheet is in."""
@@ -315,14 +324,3 @@ class ArenaSnapshot:
                     }
                     break
         return self._pending or None
-
-
-def _own_sheet(sheet: Sheet | None) -> dict[str, Any] | None:
-    if sheet is None:
-        return None
-    return {
-        "total": plain(sheet.total),
-        "marks": {m.criterion: plain(m.value) for m in sheet.marks.all()},
-        "source": sheet.source,
-        "submitted_at": _ms(sheet.submitted_at),
-    }
