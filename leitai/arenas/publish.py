@@ -45,71 +45,46 @@ def publish_arena(arena_id: int) -> None:
         publish(judge_topic(arena_id, judge.pk), snapshot.judge(judge))
 
 
-# Arenas built at once per process: while one build waits on the database another runs, so
-# under load a state that stands for a few hundred milliseconds still gets out.
-PUBLISHER_THREADS = 3
-
-
 class _Publisher:
-    """Builds and pushes arena states on threads of their own, after the change has committed.
+    """Builds and pushes arena states on a thread of its own, after the change has committed.
 
     The request that made the change (a judge's sheet) is answered without waiting for the
-    screens' states to be built. Dirty arenas are built oldest first by up to PUBLISHER_THREADS
-    threads, but one arena by one thread at a time; an arena changed again while it was being
-    built (nine judges submitting together) is built once more afterwards, from the latest data,
-    so the last state always goes out and a burst of changes costs one or two builds.
+    screens' states to be built, and a burst of changes to one arena (nine judges submitting
+    together) is coalesced: an arena changed several times while a build was running is built
+    once more, from the latest data, so the last state always goes out.
     """
 
-    def __init__(self, threads: int = PUBLISHER_THREADS) -> None:
-        self._dirty: dict[int, None] = {}  # an ordered set: oldest change first
-        self._building: set[int] = set()
+    def __init__(self) -> None:
+        self._dirty: set[int] = set()
         self._condition = threading.Condition()
-        self._threads: list[threading.Thread] = []
-        self._size = threads
+        self._thread: threading.Thread | None = None
 
     def request(self, arena_id: int) -> None:
         if not can_deliver():
             return  # nobody to deliver to from this process (a management command)
         with self._condition:
-            self._dirty.setdefault(arena_id, None)
-            self._threads = [t for t in self._threads if t.is_alive()]
-            if len(self._threads) < min(self._size, len(self._dirty) + len(self._building)):
-                thread = threading.Thread(
+            self._dirty.add(arena_id)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
                     target=self._run, name="leitai-arena-publisher", daemon=True
                 )
-                self._threads.append(thread)
-                thread.start()
+                self._thread.start()
             self._condition.notify()
 
-    def _take(self) -> int | None:
-        """The oldest dirty arena no other thread is building (call with the lock held)."""
-        for arena_id in self._dirty:
-            if arena_id not in self._building:
-                del self._dirty[arena_id]
-                self._building.add(arena_id)
-                return arena_id
-        return None
-
     def _run(self) -> None:
-        me = threading.current_thread()
         while True:
             with self._condition:
-                arena_id = self._take()
-                while arena_id is None:
+                while not self._dirty:
                     if not self._condition.wait(timeout=60):
-                        self._threads.remove(me)
+                        self._thread = None
                         return  # idle for a minute: let the thread go
-                    arena_id = self._take()
-            try:
-                publish_arena(arena_id)
-            except Exception:  # a broken state must not stop the screens of other arenas
-                logger.exception("live: publishing arena %s failed", arena_id)
-            finally:
-                close_old_connections()
-                with self._condition:
-                    self._building.discard(arena_id)
-                    if arena_id in self._dirty:
-                        self._condition.notify()  # changed meanwhile: build it again
+                batch, self._dirty = self._dirty, set()
+            for arena_id in sorted(batch):
+                try:
+                    publish_arena(arena_id)
+                except Exception:  # a broken state must not stop the screens of other arenas
+                    logger.exception("live: publishing arena %s failed", arena_id)
+            close_old_connections()
 
 
 _publisher = _Publisher()
