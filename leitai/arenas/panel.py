@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from leitai.arenas.models import Arena, Judge, Mark, Participant, Recusal, Sheet
+from leitai.ledger.replay import result_figures
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
 from leitai.scoring import PanelScore, Placing, score_panel
 from leitai.scoring.ranking import TieBreakKind, rank_keys
@@ -85,32 +86,12 @@ def compute(arena: Arena, status: PanelStatus) -> PanelScore:
 
 
 def result_json(score: PanelScore, status: PanelStatus) -> dict[str, Any]:
-    """The stored, published result: decimal strings, never floats."""
+    """The stored, published result: the figures the ledger's replay recomputes (decimal
+    strings, never floats) and the ledger entries of the sheets it came from."""
+    submitted = {j.pk for j in status.submitted}
     return {
-        "score": str(score.score),
-        "judges": score.judges,
-        "note": {"outcome": score.note.outcome.value, "text": score.note.text},
-        "dropped": [
-            {"judge": d.judge, "criterion": d.criterion, "mark": str(d.mark), "side": d.side.value}
-            for d in score.dropped
-        ],
-        "totals": {code: str(total) for code, total in sorted(score.judge_totals.items())},
-        "criteria": (
-            {
-                key: {"mark": str(c.mark), "weighted": str(c.weighted)}
-                for key, c in score.criteria.items()
-            }
-            if score.criteria
-            else None
-        ),
-        "criterion_marks": {key: str(v) for key, v in score.criterion_marks.items()},
-        # Exact, as a fraction: the first tie-break compares it without rounding.
-        "untrimmed_mean": f"{score.untrimmed_mean.numerator}/{score.untrimmed_mean.denominator}",
-        "sheets": sorted(
-            s.ledger_seq
-            for s in status.sheets.values()
-            if s.judge_id in {j.pk for j in status.submitted}
-        ),
+        **result_figures(score),
+        "sheets": sorted(s.ledger_seq for s in status.sheets.values() if s.judge_id in submitted),
     }
 
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from leitai.ledger.models import GENESIS, ChainHead, LedgerEntry
-
-GLOBAL_CHAIN = "global"
+from leitai.ledger.hashing import GENESIS, entry_hash
+from leitai.ledger.models import ChainHead, LedgerEntry
 
 
 def arena_chain(arena_id: int) -> str:
@@ -34,14 +31,6 @@ def canonical(value: Any) -> str:
         default=refuse_floats,
         allow_nan=False,
     )
-
-
-def entry_hash(prev_hash: str, chain: str, seq: int, kind: str, body: str) -> str:
-    digest = hashlib.sha256()
-    for part in (prev_hash, chain, str(seq), kind, body):
-        digest.update(part.encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
 
 
 def _check_no_floats(value: Any) -> None:
@@ -87,32 +76,6 @@ def append(
     if not updated:  # pragma: no cover - the row lock makes this impossible
         raise RuntimeError(f"ledger chain {chain} moved during an append")
     return entry
-
-
-@dataclass(frozen=True)
-class Mismatch:
-    chain: str
-    seq: int
-    kind: str
-    reason: str
-
-
-def verify_entries(chain: str, entries: list[dict[str, Any]]) -> Mismatch | None:
-    """The first entry whose link or hash does not hold, or None. Entries in seq order."""
-    previous = GENESIS
-    expected_seq = 1
-    for entry in entries:
-        seq = int(entry["seq"])
-        if seq != expected_seq:
-            return Mismatch(chain, seq, entry["kind"], f"sequence gap: expected #{expected_seq}")
-        if entry["prev_hash"] != previous:
-            return Mismatch(chain, seq, entry["kind"], "does not link to the entry before it")
-        recomputed = entry_hash(previous, chain, seq, entry["kind"], entry["body"])
-        if recomputed != entry["hash"]:
-            return Mismatch(chain, seq, entry["kind"], "its content does not match its hash")
-        previous = entry["hash"]
-        expected_seq += 1
-    return None
 
 
 def head_of(chain: str) -> tuple[int, str]:

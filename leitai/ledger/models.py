@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS = "0" * 64
+from leitai.ledger.hashing import GENESIS
 
 
 class LedgerEntry(models.Model):

@@ -18,7 +18,6 @@ Each problem names its entry (`arena:12 #37 sheet: …`); the first one is what 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,31 +26,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from leitai.ledger.hashing import ANCHOR_KINDS, GENESIS, GLOBAL_CHAIN, entry_hash
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
 from leitai.scoring import PanelScore, Rubric, SheetError, score_panel
 from leitai.scoring.draw import DrawError, commitment, draw_order
 from leitai.scoring.panel import PanelRule
 from leitai.scoring.ranking import TieBreak, rank_panel_scores
 
-# The same constants and hash as leitai.ledger.chain, which needs Django to import; a test
-# asserts that the two agree.
-GENESIS = "0" * 64
-GLOBAL_CHAIN = "global"
-ANCHOR_KINDS = ("arena_live", "arena_closed")
-
 # Participant statuses, as stored (leitai.arenas.models.ParticipantStatus).
 REGISTERED, WAITING, PRESENTING = "registered", "waiting", "presenting"
 SCORING, SCORED, CONFIRMED, SHOWN = "scoring", "scored", "confirmed", "shown"
 ABSENT, WITHDRAWN = "absent", "withdrawn"
 DONE = {CONFIRMED, SHOWN, ABSENT, WITHDRAWN}
-
-
-def entry_hash(prev_hash: str, chain: str, seq: int, kind: str, body: str) -> str:
-    digest = hashlib.sha256()
-    for part in (prev_hash, chain, str(seq), kind, body):
-        digest.update(part.encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
 
 
 def plain(value: Decimal) -> str:
@@ -549,8 +535,8 @@ def _shown(value: Any) -> str:
 
 
 def result_figures(score: PanelScore) -> dict[str, Any]:
-    """The figures of a confirmed result as `leitai.arenas.panel.result_json` records them
-    (without "sheets"); a test holds the two together."""
+    """The figures of a confirmed result as stored and published (decimal strings, never
+    floats); `leitai.arenas.panel.result_json` adds the sheets they came from."""
     return {
         "score": str(score.score),
         "judges": score.judges,
@@ -569,6 +555,7 @@ def result_figures(score: PanelScore) -> dict[str, Any]:
             else None
         ),
         "criterion_marks": {key: str(v) for key, v in score.criterion_marks.items()},
+        # Exact, as a fraction: the first tie-break compares it without rounding.
         "untrimmed_mean": f"{score.untrimmed_mean.numerator}/{score.untrimmed_mean.denominator}",
     }
 

@@ -13,7 +13,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from leitai.core.management.commands.backup import backup_sqlite, chain_heads
-from leitai.ledger.chain import GLOBAL_CHAIN, head_of
+from leitai.ledger.chain import head_of
+from leitai.ledger.hashing import GLOBAL_CHAIN
 from leitai.ledger.models import LedgerEntry
 from tests.arena_factories import make_arena_world
 

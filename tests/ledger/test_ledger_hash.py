@@ -1,31 +1,34 @@
-"""The offline replay carries its own copy of the chain's hash (leitai.ledger.chain needs
-Django to import); the two must agree to the bit."""
+"""The entry hash that the chain writes with and the offline verifier checks with (one function,
+leitai.ledger.hashing, importable without Django)."""
 
 from __future__ import annotations
 
-from hypothesis import given
-from hypothesis import strategies as st
+import hashlib
+import subprocess
+import sys
 
-from leitai.ledger import chain, models, replay
+from leitai.ledger import chain
+from leitai.ledger.hashing import GENESIS, entry_hash
 from leitai.ledger.verify import ARENA_PREFIX
 
 
-@given(
-    prev=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
-    name=st.text(min_size=1, max_size=20),
-    seq=st.integers(min_value=1, max_value=10**12),
-    kind=st.text(min_size=1, max_size=20),
-    body=st.text(max_size=200),
-)
-def test_replay_hashes_as_the_chain_does(
-    prev: str, name: str, seq: int, kind: str, body: str
-) -> None:
-    assert replay.entry_hash(prev, name, seq, kind, body) == chain.entry_hash(
-        prev, name, seq, kind, body
+def test_the_hash_is_sha256_over_the_fields_a_line_each() -> None:
+    body = '{"actor":"user:host","at":"2026-07-11T01:00:00+00:00","data":{"mark":"7.5"}}'
+    by_hand = hashlib.sha256(f"{GENESIS}\narena:12\n1\nsheet\n{body}\n".encode()).hexdigest()
+    assert entry_hash(GENESIS, "arena:12", 1, "sheet", body) == by_hand
+
+
+def test_the_offline_verifier_hashes_without_django() -> None:
+    probe = (
+        "import sys, leitai.ledger.hashing, leitai.ledger.replay; "
+        "print('django.db' in sys.modules, 'django.conf' in sys.modules and "
+        "sys.modules['django.conf'].settings.configured)"
     )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]
 
 
-def test_replay_shares_the_chain_constants() -> None:
-    assert replay.GENESIS == models.GENESIS
-    assert replay.GLOBAL_CHAIN == chain.GLOBAL_CHAIN
+def test_arena_chains_are_named_as_the_verifier_expects() -> None:
     assert chain.arena_chain(12) == f"{ARENA_PREFIX}12"

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from leitai.arenas.models import Arena, Mark, Participant, Sheet
 from leitai.arenas.panel import compute, panel_status, result_json
 from leitai.arenas.services import console, setup, sheets
-from leitai.ledger.chain import canonical, entry_hash
+from leitai.ledger.chain import canonical
+from leitai.ledger.hashing import entry_hash
 from leitai.ledger.models import ChainHead, LedgerEntry
 from leitai.ledger.replay import result_figures
 from leitai.ledger.verify import verify_database
@@ -66,13 +67,15 @@ def test_a_revoked_judge_on_paper_and_a_reissued_link_verify() -> None:
 
 
 def test_every_field_of_the_recorded_result_is_recomputed(full_day: ArenaWorld) -> None:
-    """If result_json gains a field, the replay must learn to recompute it."""
+    """What was stored when the result was confirmed is what the replay recomputes, field by
+    field (result_json is the replay's figures plus the sheets they came from)."""
     participant = Participant.objects.exclude(result=None).first()
     status = panel_status(participant)
     score = compute(full_day.arena, status)
-    recorded = result_json(score, status)
-    assert set(recorded) == {*result_figures(score), "sheets"}
-    assert {k: v for k, v in recorded.items() if k != "sheets"} == result_figures(score)
+    stored = participant.result
+    assert stored == result_json(score, status)
+    assert set(stored) == {*result_figures(score), "sheets"}
+    assert {k: v for k, v in stored.items() if k != "sheets"} == result_figures(score)
 
 
 def test_a_ledger_row_altered_in_the_database_is_named(full_day: ArenaWorld) -> None:

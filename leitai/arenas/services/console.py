@@ -23,7 +23,8 @@ from leitai.arenas.models import (
 )
 from leitai.arenas.panel import rank
 from leitai.arenas.services.common import actor_label, lock_arena, record, touch
-from leitai.ledger.chain import GLOBAL_CHAIN, append, arena_chain, head_of
+from leitai.ledger.chain import append, arena_chain, head_of
+from leitai.ledger.hashing import GLOBAL_CHAIN
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
 
 DONE = {
