@@ -19,9 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from leitai.ledger.hashing import ANCHOR_KINDS, GLOBAL_CHAIN
 from leitai.ledger.replay import (
-    ANCHOR_KINDS,
-    GLOBAL_CHAIN,
     ArenaReplay,
     Problem,
     anchors_for,

@@ -17,11 +17,9 @@ from typing import Any
 
 from leitai.arenas.models import Arena, Mark, Participant, Sheet
 from leitai.ledger.exporting import ChainReport, describe
+from leitai.ledger.hashing import ANCHOR_KINDS, GENESIS, GLOBAL_CHAIN
 from leitai.ledger.models import ChainHead, LedgerEntry
 from leitai.ledger.replay import (
-    ANCHOR_KINDS,
-    GENESIS,
-    GLOBAL_CHAIN,
     ArenaReplay,
     Problem,
     anchors_for,
