@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from leitai.arenas.presence import present_for
 from leitai.programs.models import default_rule
 
 
@@ -212,11 +213,7 @@ class Judge(models.Model):
         return f"{self.code} {self.name}"
 
     def is_present_for(self, position: int | None) -> bool:
-        if position is None:
-            return True
-        if position < self.joins_at:
-            return False
-        return self.leaves_after is None or position <= self.leaves_after
+        return present_for(position, self.joins_at, self.leaves_after)
 
 
 class RecusalSource(models.TextChoices):

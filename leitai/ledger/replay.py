@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from leitai.arenas.presence import present_for
 from leitai.ledger.hashing import ANCHOR_KINDS, GENESIS, GLOBAL_CHAIN, entry_hash
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
 from leitai.scoring import PanelScore, Rubric, SheetError, score_panel
@@ -116,11 +117,7 @@ class JudgeState:
     leaves_after: int | None = None
 
     def is_present_for(self, position: int | None) -> bool:
-        if position is None:
-            return True
-        if position < self.joins_at:
-            return False
-        return self.leaves_after is None or position <= self.leaves_after
+        return present_for(position, self.joins_at, self.leaves_after)
 
 
 @dataclass
