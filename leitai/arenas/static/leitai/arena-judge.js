@@ -34,17 +34,8 @@
 
   // -- helpers ------------------------------------------------------------------------------
 
-  function esc(value) {
-    return String(value == null ? "" : value)
-      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-  }
-
-  function fmt(text, values) {
-    return String(text).replace(/%\((\w+)\)s/g, function (whole, name) {
-      return values && values[name] != null ? values[name] : whole;
-    });
-  }
+  var esc = window.LeitaiText.esc; // arena-text.js
+  var fmt = window.LeitaiText.fmt;
 
   // localStorage may be missing or throw (private modes, some in-app browsers): keep working
   // from memory then; the sheet still goes out while the page is open.

@@ -27,17 +27,8 @@
 
   // -- small helpers ------------------------------------------------------------------------
 
-  function esc(value) {
-    return String(value == null ? "" : value)
-      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-  }
-
-  function fmt(text, values) {
-    return String(text).replace(/%\((\w+)\)s/g, function (whole, name) {
-      return values && values[name] != null ? values[name] : whole;
-    });
-  }
+  var esc = window.LeitaiText.esc; // arena-text.js
+  var fmt = window.LeitaiText.fmt;
 
   function pad(n) { return n < 10 ? "0" + n : String(n); }
 
