@@ -11,12 +11,9 @@ All times are `time.monotonic_ns()`, one clock for every process on Linux.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import gc
 import multiprocessing
-import os
-import time
 from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +21,7 @@ from multiprocessing.connection import Connection
 
 import numpy as np
 
-from bench._live_common import raise_open_files_limit
+from bench._live_common import RawViewer, handshake_request, raise_open_files_limit
 
 VERSION_MARK = b'"version":'
 
@@ -36,84 +33,18 @@ class _Records:
         self.times = array("q")
         self.closed = 0
 
-
-class _Viewer(asyncio.Protocol):
-    __slots__ = ("buffer", "ident", "opened", "records", "request", "transport", "upgraded")
-
-    def __init__(self, ident: int, request: bytes, records: _Records, opened: asyncio.Future):
-        self.ident = ident
-        self.request = request
-        self.records = records
-        self.opened = opened
-        self.buffer = bytearray()
-        self.upgraded = False
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-        self.transport.write(self.request)  # type: ignore[union-attr]
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.records.closed += 1
-        if not self.opened.done():
-            self.opened.set_exception(ConnectionError("closed during the handshake"))
-
-    def data_received(self, data: bytes) -> None:
-        now = time.monotonic_ns()
-        buffer = self.buffer
-        buffer += data
-        if not self.upgraded:
-            end = buffer.find(b"\r\n\r\n")
-            if end < 0:
-                return
-            if not buffer.startswith(b"HTTP/1.1 101"):
-                self.opened.set_exception(ConnectionError(bytes(buffer[:200]).decode("latin-1")))
-                self.transport.close()  # type: ignore[union-attr]
-                return
-            del buffer[: end + 4]
-            self.upgraded = True
-            self.opened.set_result(None)
-        while len(buffer) >= 2:
-            opcode = buffer[0] & 0x0F
-            length = buffer[1] & 0x7F
-            start = 2
-            if length == 126:
-                if len(buffer) < 4:
-                    return
-                length = int.from_bytes(buffer[2:4], "big")
-                start = 4
-            elif length == 127:
-                if len(buffer) < 10:
-                    return
-                length = int.from_bytes(buffer[2:10], "big")
-                start = 10
-            end = start + length
-            if len(buffer) < end:
-                return
-            if opcode == 1:
-                at = buffer.find(VERSION_MARK, start, end)
-                if at >= 0:
-                    at += len(VERSION_MARK)
-                    stop = at
-                    while 48 <= buffer[stop] <= 57:
-                        stop += 1
-                    self.records.idents.append(self.ident)
-                    self.records.versions.append(int(buffer[at:stop]))
-                    self.records.times.append(now)
-            elif opcode == 9:  # ping: answer with a masked pong (mask key 0 keeps the payload)
-                payload = bytes(buffer[start:end])
-                self.transport.write(bytes([0x8A, 0x80 | len(payload)]) + b"\0\0\0\0" + payload)  # type: ignore[union-attr]
-            elif opcode == 8:
-                self.transport.close()  # type: ignore[union-attr]
-            del buffer[:end]
+    def add(self, ident: int, version: int, when: int) -> None:
+        self.idents.append(ident)
+        self.versions.append(version)
+        self.times.append(when)
 
 
-def _handshake(port: int, path: str) -> bytes:
-    key = base64.b64encode(os.urandom(16)).decode()
-    return (
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-    ).encode()
+class _Viewer(RawViewer):
+    """Records each screen state's version (snapshots included: a reconnect counts)."""
+
+    __slots__ = ()
+    mark = VERSION_MARK
+    skip_snapshots = False
 
 
 async def _main(pipe: Connection) -> None:
@@ -136,7 +67,7 @@ async def _main(pipe: Connection) -> None:
             ) -> None:
                 async with gate:
                     opened = loop.create_future()
-                    request = _handshake(port, path)
+                    request = handshake_request("127.0.0.1", port, path)
                     try:
                         transport, _ = await loop.create_connection(
                             lambda: _Viewer(ident, request, records, opened), "127.0.0.1", port

@@ -204,8 +204,14 @@ class FloorPoster:
 # --- viewers (in their own processes) -----------------------------------------------------
 
 
-class _Viewer(asyncio.Protocol):
+class RawViewer(asyncio.Protocol):
+    """A WebSocket viewer at the byte level (thousands per process): it records, for each text
+    frame, the number after `mark` and when it arrived; snapshots are left out when
+    `skip_snapshots`. bench._arena_viewers reads screen versions with the same class."""
+
     __slots__ = ("buffer", "ident", "opened", "records", "request", "transport", "upgraded")
+    mark = SEQ_MARK
+    skip_snapshots = True
 
     def __init__(self, ident: int, request: bytes, records: _Records, opened: asyncio.Future):
         self.ident = ident
@@ -258,9 +264,10 @@ class _Viewer(asyncio.Protocol):
             if len(buffer) < end:
                 return
             if opcode == 1:
-                at = buffer.find(SEQ_MARK, start, end)
-                if at >= 0 and not buffer.startswith(SNAPSHOT_MARK, start):
-                    at += len(SEQ_MARK)
+                at = buffer.find(self.mark, start, end)
+                snapshot = self.skip_snapshots and buffer.startswith(SNAPSHOT_MARK, start)
+                if at >= 0 and not snapshot:
+                    at += len(self.mark)
                     stop = at
                     while 48 <= buffer[stop] <= 57:
                         stop += 1
@@ -286,7 +293,7 @@ class _Records:
         self.times.append(when)
 
 
-def _handshake(host: str, port: int, path: str) -> bytes:
+def handshake_request(host: str, port: int, path: str) -> bytes:
     key = base64.b64encode(os.urandom(16)).decode()
     return (
         f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
@@ -316,10 +323,10 @@ async def _viewer_main(pipe: Connection) -> None:
             ) -> None:
                 async with gate:
                     opened = loop.create_future()
-                    request = _handshake("127.0.0.1", port, path)
+                    request = handshake_request("127.0.0.1", port, path)
                     try:
                         transport, _ = await loop.create_connection(
-                            lambda: _Viewer(ident, request, records, opened), "127.0.0.1", port
+                            lambda: RawViewer(ident, request, records, opened), "127.0.0.1", port
                         )
                         await asyncio.wait_for(opened, 30)
                     except (OSError, TimeoutError) as error:
