@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -102,19 +103,25 @@ class Organiser:
     csrf: str
 
 
-def prepare_database(var_dir: Path, env: dict[str, str]) -> Organiser:
-    """A throw-away SQLite database with one superuser and a signed-in session for the poster."""
-    var_dir.mkdir(parents=True, exist_ok=True)
+def migrate_and_set_up(env: dict[str, str], module: str, *args: str) -> dict[str, Any]:
+    """Migrate the benchmark's database, then run a set-up module (`python -m MODULE ARGS`) in
+    Django and return the JSON object it prints last."""
     subprocess.run([str(LEITAI), "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
     out = subprocess.run(
-        [PYTHON, "-m", "bench._live_setup"],
+        [PYTHON, "-m", module, *args],
         env=env,
         check=True,
         cwd=ROOT,
         capture_output=True,
         text=True,
     ).stdout
-    data = json.loads(out.strip().splitlines()[-1])
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def prepare_database(var_dir: Path, env: dict[str, str]) -> Organiser:
+    """A throw-away SQLite database with one superuser and a signed-in session for the poster."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    data = migrate_and_set_up(env, "bench._live_setup")
     csrf = base64.b32encode(os.urandom(20)).decode().lower()[:32]
     cookie = f"{data['session_cookie']}={data['session']}; {data['csrf_cookie']}={csrf}"
     return Organiser(cookie=cookie, csrf=csrf)

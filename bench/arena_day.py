@@ -38,7 +38,6 @@ import os
 import random
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -51,12 +50,11 @@ import numpy as np
 
 from bench._arena_viewers import viewer_pool
 from bench._live_common import (
-    LEITAI,
-    PYTHON,
     ROOT,
     free_port,
     leitai_env,
     machine_summary,
+    migrate_and_set_up,
     raise_open_files_limit,
     start_leitai,
     stop_process,
@@ -259,16 +257,9 @@ def postgres_url(name: str) -> str:
 
 
 def prepare(env: dict[str, str], arenas: int, judges: int, participants: int) -> dict:
-    subprocess.run([str(LEITAI), "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-    out = subprocess.run(
-        [PYTHON, "-m", "bench._arena_setup", str(arenas), str(judges), str(participants)],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return dict(json.loads(out.strip().splitlines()[-1]))
+    return migrate_and_set_up(
+        env, "bench._arena_setup", str(arenas), str(judges), str(participants)
+    )
 
 
 def cpu_seconds(pid: int) -> float:

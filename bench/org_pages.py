@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -38,6 +37,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench._live_common import stop_process
 from bench._orgs_common import (
     LEITAI,
     ROOT,
@@ -181,19 +181,8 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
                 return process
         except OSError:
             time.sleep(0.2)
-    stop_server(process)
+    stop_process(process)
     raise RuntimeError(f"leitai serve did not answer on port {port} within 120 s")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -304,7 +293,7 @@ def measure(url: str, vendor: str, requests: int, work: Path, *, smoke: bool) ->
         print(f"--- the end of {log.name}:\n{tail}", file=sys.stderr, flush=True)
         raise
     finally:
-        stop_server(server)
+        stop_process(server)
     return kinds
 
 
