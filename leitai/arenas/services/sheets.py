@@ -22,6 +22,7 @@ from leitai.arenas.models import (
 )
 from leitai.arenas.panel import compute, panel_status, result_json, sheet_marks
 from leitai.arenas.services.common import actor_label, lock_arena, record, touch
+from leitai.arenas.services.console import store_ranking
 from leitai.programs.rubrics import rubric_from_json
 from leitai.scoring import SheetError
 
@@ -205,6 +206,8 @@ def reopen_sheet(*, judge: Judge, participant_id: int, reason: str, by: Any) -> 
         pk=participant.pk,
         status__in=[ParticipantStatus.SCORED, ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN],
     ).update(status=ParticipantStatus.SCORING, score=None, result=None, rank=None, tied=False)
+    # The withdrawn result leaves the live ranking; the others close up behind it.
+    store_ranking(arena)
     record(
         arena,
         "reopened",
