@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from leitai.accounts import permissions as access
@@ -28,6 +30,8 @@ from leitai.arenas.services.draw import verify_command
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_link
 from leitai.core.qr import qr_svg
+from leitai.programs.rubrics import criterion_description, criterion_label, rule_from_json
+from leitai.scoring.panel import Method, Mode
 
 
 def _arena(request: HttpRequest, arena_id: int) -> Arena:
@@ -114,6 +118,25 @@ def arena_create(request: HttpRequest) -> HttpResponse:
     return render(request, "arenas/create.html", {"form": form})
 
 
+class FormInvalid(ValidationError):
+    """A set-up form that did not validate: each message names the field by its label, and the
+    bound form goes back to the page so that what the host typed is not lost."""
+
+    def __init__(self, form: forms.Form) -> None:
+        self.form = form
+        super().__init__(
+            [
+                f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+                for name, errors in form.errors.items()
+                for error in errors
+            ]
+        )
+
+
+# The set-up page's forms, by the action that posts them and their name in the page's context.
+SETUP_FORMS = {"details": "details_form", "participant": "participant_form", "judge": "judge_form"}
+
+
 def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
     """One POST on the set-up page; returns the section to return to. Refusals become messages."""
     action = request.POST.get("action", "")
@@ -121,14 +144,14 @@ def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
     if action == "details":
         form = arena_forms.ArenaForm(request.POST, instance=arena)
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise FormInvalid(form)
         data = {k: v for k, v in form.cleaned_data.items() if k != "host"}
         setup.update_arena(arena=arena, by=user, **data)
         return "details"
     if action == "rubric":
         form = arena_forms.RubricForm(request.POST)
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise FormInvalid(form)
         setup.update_arena(
             arena=arena,
             by=user,
@@ -139,7 +162,7 @@ def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
     if action == "participant":
         form = arena_forms.ParticipantForm(request.POST, request.FILES)
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise FormInvalid(form)
         data = form.cleaned_data
         setup.add_participant(
             arena=arena,
@@ -158,7 +181,7 @@ def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
     if action == "judge":
         form = arena_forms.JudgeForm(request.POST)
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise FormInvalid(form)
         data = form.cleaned_data
         setup.add_judge(
             arena=arena,
@@ -181,7 +204,7 @@ def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
         else:
             form = arena_forms.PresenceForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors.as_text())
+                raise FormInvalid(form)
             setup.set_judge_presence(
                 judge=judge,
                 joins_at=form.cleaned_data["joins_at"],
@@ -192,7 +215,7 @@ def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
     if action == "recusal":
         form = arena_forms.RecusalForm(request.POST)
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise FormInvalid(form)
         judge = Judge.objects.get(arena=arena, code=form.cleaned_data["judge"])
         participant = Participant.objects.get(arena=arena, pk=form.cleaned_data["participant"])
         setup.set_recusal(
@@ -228,6 +251,12 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
             raise PermissionDenied
         try:
             section = _handle_setup_post(request, arena)
+        except FormInvalid as invalid:
+            for text in invalid.messages:
+                messages.error(request, text)
+            action = request.POST.get("action", "")
+            bound = {SETUP_FORMS[action]: invalid.form} if action in SETUP_FORMS else {}
+            return _render_detail(request, arena, may_run, bound, status=400)
         except (ArenaRefusal, ValidationError) as refusal:
             text = (
                 refusal.message
@@ -244,6 +273,16 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
                 return redirect("arenas:console", arena_id=arena.pk)
             messages.success(request, _("Saved."))
         return redirect(f"{request.path}#{section}")
+    return _render_detail(request, arena, may_run, {})
+
+
+def _render_detail(
+    request: HttpRequest,
+    arena: Arena,
+    may_run: bool,
+    bound: dict[str, forms.Form],
+    status: int = 200,
+) -> HttpResponse:
     snapshot = ArenaSnapshot(arena.pk)
     participants = snapshot.participants
     judges = snapshot.judges
@@ -262,17 +301,21 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
             "judges": judges,
             "links": {j.pk: judge_link(j) for j in judges} if may_run else {},
             "recusals": recusals,
+            "rubric": localised_rubric(arena.rubric),
+            "rule_summary": rule_summary(arena.rule),
             "rubric_json": json.dumps(arena.rubric, ensure_ascii=False, indent=2),
             "rule_json": json.dumps(arena.rule, ensure_ascii=False, indent=2),
             "details_form": arena_forms.ArenaForm(instance=arena),
             "participant_form": arena_forms.ParticipantForm(),
             "judge_form": arena_forms.JudgeForm(),
+            **bound,
             "verify_command": verify_command(arena)
             if arena.draw_state == DrawState.REVEALED
             else "",
             "states": ArenaState,
             "draw_states": DrawState,
         },
+        status=status,
     )
 
 
@@ -351,10 +394,48 @@ def console_page(request: HttpRequest, arena_id: int) -> HttpResponse:
             "arena": arena,
             "state": state,
             "topic": f"arena:{arena.pk}:console",
-            "rubric": arena.rubric,
+            "rubric": localised_rubric(arena.rubric),
             "labels": console_labels(),
         },
     )
+
+
+def localised_rubric(rubric: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rubric with each criterion's label and description in the page's language."""
+    language = get_language() or "zh-hans"
+    return [
+        {
+            **c,
+            "label": criterion_label(c, language),
+            "description": criterion_description(c, language),
+        }
+        for c in rubric
+    ]
+
+
+def rule_summary(rule: dict[str, Any]) -> str:
+    """The aggregation rule in words, for the host (the JSON's values are not words)."""
+    try:
+        parsed = rule_from_json(rule)
+    except ValidationError:
+        return ""
+    mode = {
+        Mode.TOTAL: _("each judge's total is scored"),
+        Mode.CRITERION: _("each criterion is scored on its own"),
+    }[parsed.mode]
+    method = {
+        Method.TRIMMED: _(
+            "mean after dropping the %(trim)s highest and %(trim)s lowest when at least "
+            "%(min)s judges score"
+        ),
+        Method.MEAN: _("mean of all judges"),
+        Method.MEDIAN: _("median of the judges"),
+    }[parsed.method] % {"trim": parsed.trim, "min": parsed.min_panel}
+    return _("Rule: %(mode)s; %(method)s; %(decimals)s decimals, rounded half-up.") % {
+        "mode": mode,
+        "method": method,
+        "decimals": parsed.decimals,
+    }
 
 
 def console_labels() -> dict[str, str]:
@@ -363,10 +444,12 @@ def console_labels() -> dict[str, str]:
 
     return {
         **{f"status.{s.value}": str(s.label) for s in ParticipantStatus},
-        "judge.submitted": _("submitted"),
-        "judge.waiting": _("waiting"),
-        "judge.recused": _("recused"),
-        "judge.absent": _("absent"),
+        "judge.submitted": _("Submitted"),
+        "judge.waiting": pgettext("judge status", "Waiting"),
+        "judge.recused": _("Recused"),
+        "judge.absent": _("Absent"),
+        "no_notes": _("No notes"),
+        "show_again": _("Show again"),
         "conn.open": _("Live"),
         "conn.connecting": _("Connecting…"),
         "conn.reconnecting": _("Reconnecting…"),
