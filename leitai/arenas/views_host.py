@@ -95,7 +95,7 @@ def _open_for_registration(request: HttpRequest) -> list[Arena]:
 def arena_create(request: HttpRequest) -> HttpResponse:
     if not can_create_arenas(request.user):
         raise PermissionDenied
-    form = arena_forms.ArenaForm(request.POST or None)
+    form = arena_forms.ArenaForm(request.POST or None, hosts=_host_units(request))
     if request.method == "POST" and form.is_valid():
         host = form.cleaned_data["host"]
         if not access.roles_over(request.user, host) & {"organiser", "host"}:
@@ -116,6 +116,14 @@ def arena_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Arena created. Add participants and judges next."))
             return redirect("arenas:detail", arena_id=arena.pk)
     return render(request, "arenas/create.html", {"form": form})
+
+
+def _host_units(request: HttpRequest) -> list[Any]:
+    """The units the user holds an organiser's or host's membership at."""
+    from leitai.orgs.models import Unit
+
+    grants = access.scope_grants(request.user, roles=["organiser", "host"])
+    return list(Unit.objects.filter(pk__in={g.unit_id for g in grants}))
 
 
 class FormInvalid(ValidationError):

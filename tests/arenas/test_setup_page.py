@@ -54,3 +54,11 @@ def test_a_bad_unit_code_names_the_field_and_keeps_what_was_typed() -> None:
     assert 'value="NOPE-1"' in text
     assert 'value="王芳"' in text
     assert world.arena.participants.count() == 1
+
+
+def test_new_arena_form_fills_in_the_only_programme_and_the_hosts_only_unit() -> None:
+    world = make_arena_world(participants=1, judges=0, go_live=False)
+    text = host_client(world).get(reverse("arenas:create")).content.decode()
+    programme = world.arena.programme
+    assert f'<option value="{programme.pk}" selected>' in text
+    assert f'name="host" value="{world.host_unit.code}"' in text
