@@ -199,6 +199,22 @@ class ArenaResults:
     def head_judge(self) -> Judge | None:
         return next((j for j in self.judges if j.is_head), None)
 
+    @property
+    def expected(self) -> int:
+        """Participants expected to have a result (the absent and withdrawn are not)."""
+        return sum(
+            1 for r in self.participants if r.standing not in (Standing.ABSENT, Standing.WITHDRAWN)
+        )
+
+    @property
+    def headline_agreement(self) -> bool:
+        """Whether Kendall's W goes in the page's headline: only when it rests on more than half
+        the participants expected, or three complete results out of six would read as the
+        panel's agreement on the day (the figure stays in the reliability section, with its
+        basis)."""
+        used = self.reliability.participants_used if self.reliability else 0
+        return used > 0 and 2 * used > self.expected
+
 
 # -- the rule, in words -------------------------------------------------------------------------
 
