@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -140,6 +142,10 @@ class FormInvalid(ValidationError):
             ]
         )
 
+
+# Going live this long before the scheduled time earns a warning: the day's record (and the score
+# sheet) then starts well before the time announced to the hall.
+EARLY_GO_LIVE = dt.timedelta(minutes=30)
 
 # The set-up page's forms, by the action that posts them and their name in the page's context.
 SETUP_FORMS = {"details": "details_form", "participant": "participant_form", "judge": "judge_form"}
@@ -322,6 +328,8 @@ def _render_detail(
             else "",
             "states": ArenaState,
             "draw_states": DrawState,
+            "goes_live_early": arena.state == ArenaState.DRAWN
+            and arena.starts_at - timezone.now() > EARLY_GO_LIVE,
         },
         status=status,
     )

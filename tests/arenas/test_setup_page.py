@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from leitai.arenas.models import Participant
+from leitai.arenas.models import Arena, Participant
+from leitai.arenas.services import draw
 from tests.arena_factories import make_arena_world
 from tests.factories import PASSWORD
 
@@ -62,3 +66,19 @@ def test_new_arena_form_fills_in_the_only_programme_and_the_hosts_only_unit() ->
     programme = world.arena.programme
     assert f'<option value="{programme.pk}" selected>' in text
     assert f'name="host" value="{world.host_unit.code}"' in text
+
+
+@pytest.mark.parametrize(
+    ("ahead", "warned"), [(dt.timedelta(hours=2), True), (dt.timedelta(minutes=10), False)]
+)
+def test_going_live_long_before_the_scheduled_time_is_warned(
+    ahead: dt.timedelta, warned: bool
+) -> None:
+    world = make_arena_world(participants=2, judges=1, go_live=False)
+    Arena.objects.filter(pk=world.arena.pk).update(starts_at=timezone.now() + ahead)
+    arena = world.refresh()
+    draw.freeze_list(arena=arena, by=world.host_user)
+    draw.draw(arena=arena, public="3 8 1 5", by=world.host_user)
+    text = host_client(world).get(reverse("arenas:detail", args=[arena.pk])).content.decode()
+    assert 'id="go-live"' in text
+    assert ('id="early-warning"' in text) is warned
