@@ -38,6 +38,7 @@ def open_console(browser: Browser, hall: Hall, *, language: str, device: dict[st
 
 def day_of_three(served: ServerProcess) -> tuple[Hall, list[int]]:
     world = make_arena_world(participants=3, judges=3)
+    world.arena.participants.update(no_notes=True)  # all speak without notes
     hall = Hall(served, world)
     ids = []
     for achievements in ("30", "25", "20"):
@@ -78,7 +79,14 @@ def test_console_shows_a_corrected_earlier_result_again(
 
     phone = open_console(browser, hall, language="en", device=PHONE)
     expect(phone.locator("#current-judges")).to_contain_text("Submitted")
+    expect(phone.locator("#current-presenter")).to_contain_text("No notes")
+    expect(phone.locator("#paper-form")).to_contain_text("Achievements")
     phone.screenshot(path=str(artefacts_dir / "console-en-390.png"), full_page=True)
+    desktop = open_console(browser, hall, language="en", device=DESKTOP)
+    desktop.screenshot(path=str(artefacts_dir / "console-en-1366.png"))
+    zh_phone = open_console(browser, hall, language="zh-hans", device=PHONE)
+    expect(zh_phone.locator("#current-presenter")).to_contain_text("脱稿")
+    zh_phone.screenshot(path=str(artefacts_dir / "console-zh-390.png"), full_page=True)
 
 
 def test_console_disables_its_buttons_under_a_banner_during_an_outage(

@@ -12,7 +12,8 @@ from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from leitai.accounts.models import Role, User
-from tests.arena_factories import make_arena_world
+from leitai.arenas.models import Participant
+from tests.arena_factories import make_arena_world, marks, score_current
 from tests.factories import make_user
 from tests.support.server import ServerProcess
 
@@ -72,3 +73,20 @@ def test_judge_links_sheet_is_styled_on_screen_and_leads_back(
     back.click()
     expect(page.locator("h1")).to_have_text(world.arena.title)
     expect(page).to_have_url(f"{served.url}/arenas/{world.arena.pk}/#panel")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_setup_and_results_pages_read_in_each_language(
+    served: ServerProcess, browser: Browser, artefacts_dir: Path, language: str
+) -> None:
+    world = make_arena_world(participants=3, judges=3)
+    Participant.objects.filter(pk=world.participants[0].pk).update(no_notes=True)
+    score_current(world, {f"J{i}": marks(str(20 + i)) for i in range(1, 4)})
+    page = signed_in(browser, served, world.host_user, language=language, device=DESKTOP)
+    page.goto(f"{served.url}/arenas/{world.arena.pk}/")
+    rule = page.locator("#rule-summary")
+    expect(rule).to_contain_text("规则：" if language == "zh-hans" else "Rule: ")
+    page.screenshot(path=str(artefacts_dir / f"setup-{language}-1366.png"), full_page=True)
+    page.goto(f"{served.url}/arenas/{world.arena.pk}/results")
+    expect(page.locator("#headline-w")).to_be_visible()
+    page.screenshot(path=str(artefacts_dir / f"results-{language}-1366.png"), full_page=True)
