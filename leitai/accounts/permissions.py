@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from leitai.accounts.models import SUBTREE_ROLES, Membership, Role
+from leitai.accounts.models import SUBTREE_ROLES, Membership, Role, User
 from leitai.orgs.paths import subtree_range
 from leitai.orgs.queries import any_subtree_q
 
@@ -92,6 +92,28 @@ def can_import_orgs(user: Any) -> bool:
 
 def can_manage_accounts(user: Any) -> bool:
     return is_organiser(user)
+
+
+def manageable_accounts_q(actor: Any) -> Q:
+    """Q for the accounts the actor may see and change (reset, rename, grant, prune).
+
+    An account is the actor's only when it lies wholly inside the actor's organiser scope: it holds
+    at least one role, and every role it holds is over a unit the actor organises. One role in
+    scope is not enough: it would let a district organiser reach the city organiser's account
+    after giving it a role in the district. Superusers and staff are changed by superusers only.
+    """
+    if is_superuser(actor):
+        return Q()
+    in_scope = unit_scope_q(actor, prefix="unit__", roles=[Role.ORGANISER])
+    return (
+        Q(pk__in=Membership.objects.filter(in_scope).values("user_id"))
+        & ~Q(pk__in=Membership.objects.exclude(in_scope).values("user_id"))
+        & Q(is_superuser=False, is_staff=False)
+    )
+
+
+def can_manage_account(actor: Any, account: User) -> bool:
+    return User.objects.filter(manageable_accounts_q(actor), pk=account.pk).exists()
 
 
 def scope_grants(user: Any, roles: Iterable[str] | None = None) -> list[Grant]:
