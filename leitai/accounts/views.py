@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +28,22 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: SignInForm) -> HttpResponse:
         throttle.clear_failures(self.request, form.cleaned_data.get("username") or "")
         return super().form_valid(form)
+
+
+class AdminSignInView(SignInView):
+    """The admin's sign-in is the main one, with its throttle: Django's own admin form would sign a
+    superuser in while the main sign-in has the account locked, and counted no failures."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Staff go straight on; anyone else signed in would be sent back here by the admin, so
+        # they see the form (with a note) to sign in with another account.
+        self.redirect_authenticated_user = bool(
+            request.user.is_authenticated and request.user.is_staff
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("admin:index")
 
 
 class SignOutView(auth_views.LogoutView):
