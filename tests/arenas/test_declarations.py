@@ -113,7 +113,7 @@ def test_the_host_decides_on_the_set_up_page(action: str, judges: int, state: st
     client = host(world)
     url = reverse("arenas:detail", args=[world.arena.pk])
     page = client.get(url).content.decode()
-    assert 'id="declaration-table"' in page
+    assert 'id="declaration-list"' in page
     assert "亲属在该单位" in page
     response = client.post(url, {"action": action, "judge": "J2", "participant": current.pk})
     assert response.status_code == 302
@@ -127,7 +127,7 @@ def test_the_host_decides_on_the_set_up_page(action: str, judges: int, state: st
         else ["conflict_declined"]
     )
     assert kinds(world)[-len(expected_kinds) :] == expected_kinds
-    assert 'id="declaration-table"' not in client.get(url).content.decode()
+    assert 'id="declaration-list"' not in client.get(url).content.decode()
     confirmed = phone(world, "J1", "confirm", {"participant": current.pk})
     assert confirmed.status_code == 200
     assert confirmed.json()["result"]["judges"] == judges
