@@ -236,6 +236,7 @@ def test_the_closed_set_up_page_shows_its_forms_disabled_with_the_reason() -> No
     [
         ("/api/judge/confirm", {"participant": 987654}),
         ("actions/confirm", {"participant": 987654}),
+        ("actions/open", {"participant": 10**30}),  # beyond any database's integers
         ("reopen", {"judge": "J1", "participant": 987654, "reason": "录入有误"}),
         ("paper-sheets", {"judge": "J1", "participant": 987654, "marks": {}, "key": "x"}),
     ],

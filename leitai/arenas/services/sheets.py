@@ -266,7 +266,7 @@ def confirm_result(
             "declaration_pending",
             _(
                 "A judge declared a conflict with this participant after submitting; the host "
-                "decides on it before the result is confirmed."
+                "decides on it on the arena's set-up page before the result is confirmed."
             ),
         )
     status = panel_status(participant, list(arena.judges.all()))
