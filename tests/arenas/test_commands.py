@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from leitai.arenas.commands import COMMANDS, Surface
-from leitai.arenas.services import console, declarations, sheets
+from leitai.arenas.errors import ArenaRefusal
+from leitai.arenas.services import console, declarations, setup, sheets
 from tests.arena_factories import (
     ArenaWorld,
     everything,
@@ -256,4 +257,23 @@ def test_an_unknown_participant_is_a_json_404(path: str, body: dict[str, Any]) -
     )
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "detail": "No such participant in this arena."}
+    assert everything() == before
+
+
+def test_writes_outside_the_table_are_refused_on_a_closed_arena_too() -> None:
+    """The guard is in the services: a secretary's registration (refused by state before
+    too, now with the reason) and a sheet reaching the service are refused the same way."""
+    world = make_closed_arena_world()
+    branch = make_unit(world.host_unit, name="第8网格党支部", secretary="刘洋")
+    before = everything()
+    with pytest.raises(ArenaRefusal) as registration:
+        setup.add_participant(arena=world.arena, unit=branch, presenter="刘洋", by=world.host_user)
+    with pytest.raises(ArenaRefusal) as sheet:
+        sheets.submit_sheet(
+            judge=world.judge("J1"),
+            participant_id=in_order(world)[0].pk,
+            marks=marks("20"),
+            key="late",
+        )
+    assert (registration.value.code, sheet.value.code) == ("closed", "closed")
     assert everything() == before
