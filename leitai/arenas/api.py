@@ -1,7 +1,9 @@
 """HTTP API of arenas: the judge's phone (token), the host's console (session), the screen.
 
 The pages use these endpoints; the OpenAPI schema at /api/docs documents them. Refusals answer
-409 (not possible now) or 422 (invalid marks) with {"code", "detail", …} and change nothing.
+404 (an id not in the arena), 409 (not possible now, or the arena closed) or 422 (invalid marks)
+with {"code", "detail", …} and change nothing. Every write goes through the command table
+(leitai.arenas.commands), which resolves the request's ids within the arena first.
 """
 
 from __future__ import annotations
