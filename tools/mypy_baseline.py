@@ -37,14 +37,14 @@ def normalised(line: str) -> str | None:
     return f"{match['path']}: {match['rest']}" if match else None
 
 
-def run_mypy(extra: list[str]) -> tuple[list[str], int]:
+def run_mypy(extra: list[str]) -> list[str]:
     command = [sys.executable, "-m", "mypy", "--no-pretty", "--no-color-output", *extra]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if result.returncode not in (0, 1) or result.stderr.strip():
         # 2 is mypy's own failure (bad configuration, a crash): never a pass.
         sys.stderr.write(result.stdout + result.stderr)
         sys.exit(f"mypy failed to run (exit {result.returncode})")
-    return result.stdout.splitlines(), result.returncode
+    return result.stdout.splitlines()
 
 
 def read_baseline() -> Counter[str]:
@@ -59,27 +59,34 @@ def write_baseline(entries: Counter[str]) -> None:
     BASELINE.write_text(HEADER + body, encoding="utf-8")
 
 
+def compare(output: list[str], baseline: Counter[str]) -> tuple[list[str], Counter[str]]:
+    """mypy's error lines that the baseline does not cover, and the baseline entries now gone.
+
+    An entry covers as many errors as it is listed times; the errors past that are new.
+    """
+    errors = [(line, key) for line in output if (key := normalised(line))]
+    seen: Counter[str] = Counter()
+    new = []
+    for line, key in errors:
+        seen[key] += 1
+        if seen[key] > baseline[key]:
+            new.append(line)
+    return new, baseline - Counter(key for _, key in errors)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/mypy_baseline.py")
     parser.add_argument("--shrink", action="store_true", help="drop baseline entries now fixed")
     args, extra = parser.parse_known_args(argv)
     started = time.perf_counter()
-    output, _ = run_mypy(extra)
-    errors = [(line, key) for line in output if (key := normalised(line))]
-    current = Counter(key for _, key in errors)
+    output = run_mypy(extra)
     baseline = read_baseline()
-    gone = baseline - current
+    new, gone = compare(output, baseline)
     elapsed = time.perf_counter() - started
 
-    seen: Counter[str] = Counter()
-    new_lines = []
-    for line, key in errors:
-        seen[key] += 1
-        if seen[key] > baseline[key]:
-            new_lines.append(line)
-    if new_lines:
-        print(f"mypy: {len(new_lines)} new error(s), not in {BASELINE.relative_to(ROOT)}:")
-        print("\n".join(f"  {line}" for line in new_lines))
+    if new:
+        print(f"mypy: {len(new)} new error(s), not in {BASELINE.relative_to(ROOT)}:")
+        print("\n".join(f"  {line}" for line in new))
     if gone and args.shrink:
         write_baseline(baseline - gone)
         print(f"mypy: dropped {sum(gone.values())} fixed entr(ies) from the baseline")
@@ -88,9 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         count = sum(gone.values())
         print(f"mypy: {count} baseline entr(ies) no longer occur; drop them (--shrink):")
         print("\n".join(f"  {entry}" for entry in sorted(gone.elements())))
-    remaining = sum((baseline & current).values())
+    remaining = sum(baseline.values()) - sum(gone.values())
     print(f"mypy: {remaining} baselined error(s) remain; {elapsed:.1f} s")
-    return 1 if new_lines or gone else 0
+    return 1 if new or gone else 0
 
 
 if __name__ == "__main__":
