@@ -67,7 +67,7 @@ lint: install-dev node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	npx --no-install biome ci leitai
+	npx --no-install biome ci --colors=off leitai
 
 # mypy over leitai/, compared with the committed baseline (tools/mypy_baseline.py): new errors fail,
 # and so do baseline entries that no longer occur (the baseline only shrinks).
