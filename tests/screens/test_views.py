@@ -297,6 +297,12 @@ def test_a_refused_form_gets_leitais_page_in_the_users_language(client: Client) 
     assert 'data-status="403"' in page
 
 
+def test_a_bad_request_gets_leitais_page_not_djangos() -> None:
+    response = Client(HTTP_HOST="not-ours.example").get("/")  # DisallowedHost: 400
+    assert response.status_code == 400
+    assert 'data-status="400"' in response.content.decode()
+
+
 def test_judge_page_in_english_uses_the_english_rubric(client: Client) -> None:
     world = make_arena_world(participants=2, judges=1)
     client.cookies["leitai_language"] = "en"
