@@ -189,9 +189,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = 60 * 60 * 12
-SESSION_COOKIE_SECURE = PUBLIC_URL.startswith("https://")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Served under an https public URL, no browser should ever talk plain HTTP to us: Django's
+# SecurityMiddleware redirects http requests to https and sends HSTS. uvicorn takes the scheme
+# from the proxy's X-Forwarded-Proto (trusted from FORWARDED_ALLOW_IPS), so a request nginx
+# received over https is not redirected again. /healthz stays reachable over plain HTTP for a
+# monitor on the machine itself. Subdomains are left out of HSTS unless asked for: a public URL
+# on an organisation's own domain would otherwise force https on every site under it for a year.
+_PUBLIC_IS_HTTPS = PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = _PUBLIC_IS_HTTPS
+CSRF_COOKIE_SECURE = _PUBLIC_IS_HTTPS
+SECURE_SSL_REDIRECT = env_bool("LEITAI_SSL_REDIRECT", default=_PUBLIC_IS_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int(
+    "LEITAI_HSTS_SECONDS", default=365 * 24 * 60 * 60 if _PUBLIC_IS_HTTPS else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LEITAI_HSTS_INCLUDE_SUBDOMAINS", default=False)
 
 # Failed sign-ins allowed per account and per address before a cool-down.
 LOGIN_FAILURE_LIMIT = env_int("LEITAI_LOGIN_FAILURE_LIMIT", default=5, minimum=1)
