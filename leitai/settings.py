@@ -6,6 +6,7 @@ Production sets DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY and LEITAI_PUBL
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,20 @@ from leitai.env import (
     env_int,
     env_list,
     env_str,
+    keep_private,
     parse_database_url,
     secret_key_from,
 )
 
+# The database, the secret key, backups and uploaded spreadsheets (an account import carries
+# initial passwords in clear) are for the account Leitai runs as: whatever a Leitai process
+# creates is 0600 (directories 0700). SQLite gives the -wal and -shm files the database's mode.
+os.umask(0o077)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("LEITAI_VAR_DIR") or BASE_DIR / "var").resolve()
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+keep_private(VAR_DIR)  # one made before this rule may be readable by everyone
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = secret_key_from(VAR_DIR)
@@ -99,6 +108,8 @@ def _databases() -> dict[str, dict[str, object]]:
     if url.vendor == "sqlite":
         name = Path(url.name)
         name.parent.mkdir(parents=True, exist_ok=True)
+        for path in (name, name.with_name(f"{name.name}-wal"), name.with_name(f"{name.name}-shm")):
+            keep_private(path)
         return {
             "default": {
                 "ENGINE": "django.db.backends.sqlite3",

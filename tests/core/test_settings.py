@@ -138,3 +138,38 @@ def test_https_settings_follow_the_public_url_and_the_environment(
         env["LEITAI_PUBLIC_URL"].startswith("https://"),
         ["^healthz$"],
     ]
+
+
+WRITE_SOMETHING = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'leitai.settings'; django.setup(); "
+    "from django.db import connection; "
+    "connection.cursor().execute('CREATE TABLE IF NOT EXISTS t (x)'); "
+    "connection.cursor().execute('INSERT INTO t VALUES (1)'); "
+    # Printed while the connection is open: the -wal and -shm files exist only meanwhile.
+    "import json, pathlib; var = pathlib.Path(os.environ['LEITAI_VAR_DIR']); "
+    "print(json.dumps({p.name: p.stat().st_mode & 0o777 for p in var.iterdir()}))"
+)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new var", "var made world-readable"])
+def test_var_and_the_database_are_readable_by_their_owner_only(
+    tmp_path: Path, existing: bool
+) -> None:
+    var = tmp_path / "var"
+    if existing:  # as an install from before this rule left them
+        var.mkdir(mode=0o755)
+        var.chmod(0o755)
+        (var / "leitai.sqlite3").touch()
+        (var / "leitai.sqlite3").chmod(0o644)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", WRITE_SOMETHING],
+        env={**clean, "LEITAI_VAR_DIR": str(var)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modes = json.loads(result.stdout)
+    assert var.stat().st_mode & 0o777 == 0o700
+    for name in ("leitai.sqlite3", "leitai.sqlite3-wal", "leitai.sqlite3-shm", "secret_key"):
+        assert modes[name] == 0o600, name
