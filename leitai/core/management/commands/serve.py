@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from leitai.core.imports import fail_interrupted_jobs
+from leitai.core.imports import expire_jobs, fail_interrupted_jobs
 
 
 def lan_address() -> str:
@@ -69,6 +69,9 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"{interrupted} import(s) interrupted by the last stop were marked failed"
             )
+        expired = expire_jobs()
+        if expired:
+            self.stderr.write(f"{expired} import(s) left unconfirmed for a day were cancelled")
         import uvicorn
 
         self.stdout.write(f"Leitai at http://{host}:{port} ({workers} worker(s)); Ctrl+C stops it.")
