@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from leitai.core.holders import DatabaseInUse, hold_for_server
 from leitai.core.imports import expire_jobs, fail_interrupted_jobs
 
 
@@ -64,6 +65,11 @@ class Command(BaseCommand):
                 settings.ALLOWED_HOSTS.append(address)
                 os.environ["ALLOWED_HOSTS"] = ",".join(settings.ALLOWED_HOSTS)
             self._print_lan(public)
+        try:
+            # Held until the process ends: `leitai restore` refuses while a server runs.
+            hold_for_server()
+        except DatabaseInUse as refused:
+            raise CommandError(str(refused)) from None
         interrupted = fail_interrupted_jobs()
         if interrupted:
             self.stderr.write(
