@@ -391,9 +391,7 @@ def fail_interrupted_jobs() -> int:
         if is_running(job.owner):
             continue
         with translation.override(job.language):
-            message = _(
-                "Interrupted by a server restart; nothing was changed. Upload the file again."
-            )
+            message = _("Interrupted by a server restart; upload the file again.")
         # Compare-and-set on the status and the owner: the job may have moved on meanwhile.
         failed += ImportJob.objects.filter(pk=job.pk, status=job.status, owner=job.owner).update(
             status=ImportStatus.FAILED, message=message, finished_at=timezone.now()
@@ -412,7 +410,7 @@ def expire_jobs() -> int:
     expired = 0
     for job in ImportJob.objects.filter(status=ImportStatus.READY, updated_at__lt=cutoff):
         with translation.override(job.language):
-            message = _("Not confirmed within a day; nothing was changed. Upload the file again.")
+            message = _("Not confirmed within a day of the preview; upload the file again.")
         expired += cancel_job(job, message=message)
     uploads = {path.name: path for path in upload_dir().iterdir() if path.is_file()}
     jobs = {

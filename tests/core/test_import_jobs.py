@@ -118,7 +118,7 @@ def test_unconfirmed_jobs_and_rejected_uploads_expire_after_a_day() -> None:
 
     waiting.refresh_from_db()
     assert waiting.status == ImportStatus.CANCELLED
-    assert waiting.message == "一天内未确认，已自动取消，未做任何修改。请重新上传文件。"
+    assert waiting.message == "预览后一天内未确认，请重新上传文件。"
     assert not imports.stored_path(waiting).exists()
     rejected.refresh_from_db()
     assert rejected.status == ImportStatus.REJECTED
@@ -180,7 +180,7 @@ def test_only_jobs_whose_owner_is_gone_are_marked_failed() -> None:
     theirs.refresh_from_db()
     assert mine.status == ImportStatus.APPLYING
     assert theirs.status == ImportStatus.FAILED
-    assert theirs.message == "导入因服务器重启而中断，未做任何修改。请重新上传文件。"
+    assert theirs.message == "导入因服务器重启而中断，请重新上传文件。"
 
 
 @pytest.mark.django_db
