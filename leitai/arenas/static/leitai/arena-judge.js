@@ -293,9 +293,9 @@
           attempts = 0;
           removeFromOutbox(entry.key);
           acknowledge(entry, answer.data);
-        } else if (answer.status === 409 || answer.status === 422) {
-          // Refused for good (scoring closed meanwhile, key used with other marks, …): keep it
-          // visible, with the marks, for the host's paper entry.
+        } else if (isFinalRefusal(answer)) {
+          // Refused for good (scoring closed meanwhile, key used with other marks, a participant
+          // not in this arena, …): keep it visible, with the marks, for the host's paper entry.
           attempts = 0;
           removeFromOutbox(entry.key);
           delete sentMarks[entry.participant];
@@ -320,6 +320,14 @@
         scheduleRetry();
         render();
       });
+  }
+
+  // 409 and 422 are the API's refusals; a 404 too when the API answered it (its JSON names
+  // the code: an id not in this arena). A bare 404 from something in front of the server (a
+  // proxy mid-restart) is no answer about the sheet: it is resent.
+  function isFinalRefusal(answer) {
+    if (answer.status === 409 || answer.status === 422) return true;
+    return answer.status === 404 && !!(answer.data && answer.data.code);
   }
 
   function removeFromOutbox(key) {
