@@ -651,3 +651,43 @@ def test_a_sheet_for_a_participant_not_in_the_arena_is_refused_once_not_resent(
     assert posts == [404]
     assert page.evaluate(f"localStorage.getItem('leitai.judge.{judge}.outbox')") == "[]"
     assert not Sheet.objects.filter(idempotency_key="foreign-1").exists()
+
+
+def test_a_conflict_declared_after_the_sheet_is_shown_as_sent_to_the_host(
+    lan_server: ServerProcess,
+    lan_browser: Any,
+    artefacts_dir: Path,
+) -> None:
+    """The API answers 202: the phone says the declaration went to the host for a decision, as
+    news rather than an error, and says so again after a reload; the sheet stays received."""
+    from leitai.arenas.models import ConflictDeclaration, DeclarationState
+
+    world = make_arena_world(participants=2, judges=3)
+    hall = Hall(server=lan_server, world=world)
+    first = start_scoring(world, hall)
+    words = {
+        "zh": ("J1", "回避申请已报主办方决定", "服务器已收到，已锁定"),
+        "en": ("J2", "Sent to the host for a decision", "Received by the server and locked"),
+    }
+    for language, (code, notice_text, received) in words.items():
+        page = open_judge_phone(lan_browser, lan_server, world, code, language=language)
+        submit_on_phone(page, marks("28", "18.5", "21", "22.5"))
+        expect(page.locator("[data-field=locked]")).to_have_attribute("data-state", "received")
+        page.click("[data-action=declare-open]")
+        page.fill("#declare-reason", "本人曾在该支部工作")
+        page.click("[data-action=declare-send]")
+        notice = page.locator("[data-field=declaration-pending]")
+        expect(notice).to_contain_text(notice_text)
+        expect(page.locator("#declare-error")).to_have_count(0)
+        expect(page.locator(".alert-bad")).to_have_count(0)
+        expect(page.locator("[data-field=locked] .state-head")).to_contain_text(received)
+        page.screenshot(
+            path=str(artefacts_dir / f"judge-declaration-pending-{language}.png"), full_page=True
+        )
+        page.reload()
+        expect(page.locator("[data-field=declaration-pending]")).to_contain_text(notice_text)
+        expect(page.locator("[data-action=declare-open]")).to_have_count(0)
+        page.context.close()
+    pending = ConflictDeclaration.objects.filter(participant=first, state=DeclarationState.PENDING)
+    assert sorted(d.judge.code for d in pending) == ["J1", "J2"]
+    assert Sheet.objects.filter(participant=first, active=True).count() == 2
