@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -281,7 +282,7 @@ def compare_participants(
     return problems
 
 
-def compare_arena(replay: ArenaReplay, arena: dict[str, Any]) -> list[Problem]:
+def compare_arena(replay: ArenaReplay, arena: Mapping[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     chain = replay.chain
     if replay.live_seq is not None:
@@ -315,7 +316,7 @@ def compare_arena(replay: ArenaReplay, arena: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def _details_problems(replay: ArenaReplay, arena: dict[str, Any]) -> list[Problem]:
+def _details_problems(replay: ArenaReplay, arena: Mapping[str, Any]) -> list[Problem]:
     """Details recorded at go-live (and changed on the ledger since) against the database: a
     change made without its entry shows here."""
     problems = []
