@@ -18,6 +18,8 @@ from django.utils import timezone
 from leitai.arenas.models import (
     Arena,
     ArenaState,
+    ConflictDeclaration,
+    DeclarationState,
     Judge,
     Participant,
     ParticipantStatus,
@@ -263,6 +265,12 @@ class ArenaSnapshot:
                 "my_status": self.judge_status(judge, current),
                 "my_reason": recusal.reason if recusal is not None else "",
                 "my_sheet": self._own_sheet(own),
+                # A conflict declared after the sheet, waiting for the host: the phone says so,
+                # after a reload too.
+                "declaration_pending": own is not None
+                and ConflictDeclaration.objects.filter(
+                    judge=judge, participant=current, state=DeclarationState.PENDING
+                ).exists(),
                 "scoring_open": current.status == ParticipantStatus.SCORING,
                 "result": self.shown_result(current),
             }
