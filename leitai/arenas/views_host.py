@@ -155,6 +155,12 @@ def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
         participant = Participant.objects.get(pk=int(request.POST["participant"]), arena=arena)
         setup.withdraw_participant(participant=participant, by=user)
         return "participants"
+    if action == "short_name":
+        participant = Participant.objects.get(pk=int(request.POST["participant"]), arena=arena)
+        setup.set_short_name(
+            participant=participant, short_name=request.POST.get("short_name", ""), by=user
+        )
+        return "participants"
     if action == "judge":
         form = arena_forms.JudgeForm(request.POST)
         if not form.is_valid():
@@ -246,6 +252,9 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
         return redirect(f"{request.path}#{section}")
     snapshot = ArenaSnapshot(arena.pk)
     participants = snapshot.participants
+    for participant in participants:
+        # What the screens call it, shown beside the short-name field.
+        participant.screen_name = snapshot.names[participant.pk]  # type: ignore[attr-defined]
     judges = snapshot.judges
     recusals = list(
         Recusal.objects.filter(judge__arena=arena)
