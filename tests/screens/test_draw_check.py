@@ -64,7 +64,7 @@ def test_public_page_files_verify_with_the_printed_command(
 
 @pytest.mark.server
 def test_big_screen_shows_each_step_of_the_draw_and_never_a_secret(
-    served: ServerProcess, lan_browser: Any
+    served: ServerProcess, lan_browser: Any, artefacts_dir: Path
 ) -> None:
     world = make_arena_world(participants=5, judges=3, go_live=False)
     hall = Hall(server=served, world=world)
@@ -100,6 +100,8 @@ def test_big_screen_shows_each_step_of_the_draw_and_never_a_secret(
     step("reveal")
     expect(page.locator("[data-field=draw-seed]")).to_have_text(arena.draw_seed)
     expect(phone.page.locator("[data-field=draw-seed]")).to_have_text(arena.draw_seed)
+    page.screenshot(path=str(artefacts_dir / "screen-draw-revealed-zh-1920.png"))
+    phone.page.screenshot(path=str(artefacts_dir / "live-draw-revealed-zh.png"), full_page=True)
 
     frames = [payload for _, payload in screen.frames + phone.frames]
     assert frames
