@@ -24,6 +24,7 @@ from leitai.arenas.publish import screen_topic
 from leitai.arenas.state import ArenaSnapshot
 from leitai.programs.rubrics import DEFAULT_RULE, criterion_label
 
+
 @lru_cache(maxsize=256)
 def qr_svg(url: str) -> SafeString:
     """An inline SVG QR code (no image request after load, sharp at any projector size)."""

@@ -131,7 +131,8 @@ def test_host_sets_a_short_name_that_every_live_view_uses() -> None:
     console_rows = {row["id"]: row["name"] for row in snapshot.console()["participants"]}
     assert console_rows == names
     entry = LedgerEntry.objects.filter(kind="participant_short_name").get()
-    assert json.loads(entry.body)["data"] == {"participant": second.unit.code, "short_name": "二网格"}
+    recorded = json.loads(entry.body)["data"]
+    assert recorded == {"participant": second.unit.code, "short_name": "二网格"}
 
 
 def test_a_short_name_too_long_is_refused_and_changes_nothing() -> None:

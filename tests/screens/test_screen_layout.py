@@ -77,7 +77,9 @@ LAYOUT_PROBLEMS = """(selector) => {
   const problems = [];
   for (const {el, r} of items) {
     if (outside(r, frame)) problems.push(name(el) + " leaves the frame");
-    else if (mainEl.contains(el) && outside(r, main)) problems.push(name(el) + " leaves the main area");
+    else if (mainEl.contains(el) && outside(r, main)) {
+      problems.push(name(el) + " leaves the main area");
+    }
   }
   for (let i = 0; i < items.length; i += 1) {
     for (let j = i + 1; j < items.length; j += 1) {
@@ -162,9 +164,7 @@ def shots(artefacts_dir: Path) -> Path:
 
 
 @pytest.fixture
-def projector_for(
-    browser: Browser, served: ServerProcess, shots: Path
-) -> Iterator[Any]:
+def projector_for(browser: Browser, served: ServerProcess, shots: Path) -> Iterator[Any]:
     made: list[Projector] = []
 
     def make(world: ArenaWorld) -> Projector:

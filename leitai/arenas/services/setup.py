@@ -217,8 +217,6 @@ def set_short_name(*, participant: Participant, short_name: str, by: Any) -> Par
             % {"name": short_name, "n": SHORT_NAME_LENGTH},
         )
     arena = lock_arena(participant.arena_id)
-    if arena.state == ArenaState.CLOSED:
-        raise ArenaRefusal("closed", _("The arena is closed."))
     Participant.objects.filter(pk=participant.pk).update(short_name=short_name)
     record(
         arena,
@@ -250,8 +248,6 @@ def add_judge(
 ) -> tuple[Judge, str]:
     """A judge and their personal link's token (shown once; only its hash is kept)."""
     arena = lock_arena(arena.pk)
-    if arena.state == ArenaState.CLOSED:
-        raise ArenaRefusal("closed", _("The arena is closed."))
     if is_head:
         arena.judges.filter(is_head=True).update(is_head=False)
     judge = Judge.objects.create(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arenas', '0002_field_labels'),
+        ('arenas', '0003_arena_conflict_declaration'),
     ]
 
     operations = [
