@@ -134,6 +134,14 @@ COMMANDS: dict[str, Command] = {
         _on(Surface.SETUP),
         PARTICIPANT,
     ),
+    "short_name": Command(
+        lambda c: setup.set_short_name(
+            participant=_participant(c), short_name=c.text("short_name"), by=c.by
+        ),
+        _on(Surface.SETUP),
+        PARTICIPANT,
+        inputs=("short_name",),
+    ),
     "judge": Command(
         lambda c: setup.add_judge(arena=c.arena, by=c.by, **c.data),
         _on(Surface.SETUP),

@@ -139,6 +139,7 @@ SETUP_SECTIONS = {
     "rubric": "rubric",
     "participant": "participants",
     "withdraw": "participants",
+    "short_name": "participants",
     "judge": "panel",
     "head": "panel",
     "reissue": "panel",
@@ -207,6 +208,9 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
         return redirect(f"{request.path}#{section}")
     snapshot = ArenaSnapshot(arena.pk)
     participants = snapshot.participants
+    for participant in participants:
+        # What the screens call it, shown beside the short-name field.
+        participant.screen_name = snapshot.names[participant.pk]  # type: ignore[attr-defined]
     judges = snapshot.judges
     recusals = list(
         Recusal.objects.filter(judge__arena=arena)

@@ -64,6 +64,7 @@ SAMPLES: dict[str, Sample] = {
         "presenter": "新书记",
     },
     "withdraw": lambda w: {"participant": _waiting(w)},
+    "short_name": lambda w: {"participant": _waiting(w), "short_name": "二网格"},
     "judge": lambda w: {"name": "新评委"},
     "head": lambda w: {"judge": "J2"},
     "reissue": lambda w: {"judge": "J2"},

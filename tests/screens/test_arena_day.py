@@ -121,8 +121,12 @@ def test_a_whole_arena_day_in_the_browser(
     host.click("#do-draw")
     host.click("#reveal-seed")
     expect(host.locator("#verify-command")).to_contain_text("leitai draw verify --seed")
-    expect(screen.page.locator("[data-view=order]")).to_be_visible()
+    # The hall follows the draw on the big screen, not on the host's set-up page.
+    seed = host.locator("#seed").inner_text()
+    expect(screen.page.locator("[data-field=draw-seed]")).to_have_text(seed)
+    expect(screen.page.locator("[data-field=draw-public]")).to_have_text("3 8 1 5")
     host.click("#go-live")
+    expect(screen.page.locator("[data-view=order]")).to_be_visible()
     expect(host).to_have_url(re.compile(rf"/arenas/{arena.pk}/console(#.*)?$"))
     expect(host.locator("#conn-state")).to_have_class(re.compile(r"\bgreen\b"))
 

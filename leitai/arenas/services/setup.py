@@ -201,6 +201,34 @@ def withdraw_participant(*, participant: Participant, by: Any) -> Participant:
     return participant
 
 
+SHORT_NAME_LENGTH = 32
+
+
+@transaction.atomic
+def set_short_name(*, participant: Participant, short_name: str, by: Any) -> Participant:
+    """The name the screens show for the unit (empty: derived from its name, see names.py).
+
+    Display only, so the host may set it until the arena closes, after the draw too."""
+    short_name = short_name.strip()
+    if len(short_name) > SHORT_NAME_LENGTH:
+        raise ArenaRefusal(
+            "short_name_too_long",
+            _("The short name %(name)s is longer than %(n)s characters.")
+            % {"name": short_name, "n": SHORT_NAME_LENGTH},
+        )
+    arena = lock_arena(participant.arena_id)
+    Participant.objects.filter(pk=participant.pk).update(short_name=short_name)
+    record(
+        arena,
+        "participant_short_name",
+        {"participant": participant.unit.code, "short_name": short_name},
+        actor_label(by),
+    )
+    touch(arena)
+    participant.short_name = short_name
+    return participant
+
+
 def _next_judge_code(arena: Arena) -> str:
     numbers = [
         int(code[1:]) for code in arena.judges.values_list("code", flat=True) if code[1:].isdigit()
