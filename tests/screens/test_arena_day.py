@@ -125,6 +125,9 @@ def test_a_whole_arena_day_in_the_browser(
     seed = host.locator("#seed").inner_text()
     expect(screen.page.locator("[data-field=draw-seed]")).to_have_text(seed)
     expect(screen.page.locator("[data-field=draw-public]")).to_have_text("3 8 1 5")
+    # Scheduled an hour ahead: the host is warned and confirms going live early.
+    expect(host.locator("#early-warning")).to_be_visible()
+    host.once("dialog", lambda dialog: dialog.accept())
     host.click("#go-live")
     expect(screen.page.locator("[data-view=order]")).to_be_visible()
     expect(host).to_have_url(re.compile(rf"/arenas/{arena.pk}/console(#.*)?$"))
