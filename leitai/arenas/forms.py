@@ -66,7 +66,7 @@ class ArenaForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["host"].disabled = True
             return
         # A new arena: what can only have one answer is filled in (still editable).
-        programmes = list(self.fields["programme"].queryset[:2])
+        programmes = list(Programme.objects.all()[:2])
         if len(programmes) == 1:
             self.fields["programme"].initial = programmes[0].pk
         if hosts is not None and len(hosts) == 1:

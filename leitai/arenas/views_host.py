@@ -141,7 +141,7 @@ class FormInvalid(ValidationError):
     """A set-up form that did not validate: each message names the field by its label, and the
     bound form goes back to the page so that what the host typed is not lost."""
 
-    def __init__(self, form: forms.Form) -> None:
+    def __init__(self, form: forms.BaseForm) -> None:
         self.form = form
         super().__init__(
             [
@@ -259,7 +259,7 @@ def _render_detail(
     request: HttpRequest,
     arena: Arena,
     may_run: bool,
-    bound: dict[str, forms.Form],
+    bound: dict[str, forms.BaseForm],
     status: int = 200,
 ) -> HttpResponse:
     snapshot = ArenaSnapshot(arena.pk)
