@@ -88,6 +88,4 @@ def draw_file(request: HttpRequest, arena_id: int, name: str) -> HttpResponse:
         text = drawn_order_text(arena)
     else:
         raise Http404
-    response = HttpResponse(text.encode(), content_type="text/plain; charset=utf-8")
-    response.headers["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return _attachment(text.encode(), "text/plain; charset=utf-8", name)

@@ -265,9 +265,8 @@
       html += '<p class="empty">' + esc(S.no_results) + "</p></section>";
       return html;
     }
-    var layout = options.final ? listLayout(rows.length) : { columns: 1, compact: false };
-    html += '<ol class="rank-list' + (layout.compact ? " compact" : "") + '" style="--columns:' + layout.columns +
-      ";--rows:" + Math.ceil(rows.length / layout.columns) + '">';
+    // One column; on the projector fitFrame() then picks the layout that fits the frame.
+    html += '<ol class="rank-list" style="--columns:1;--rows:' + rows.length + '">';
     rows.forEach(function (row) {
       var classes = "rank-row";
       if (options.highlight === row.id) classes += " current";
@@ -291,9 +290,7 @@
       html += '<p class="empty">' + esc(S.order_pending) + "</p></section>";
       return html;
     }
-    var layout = listLayout(order.length);
-    html += '<ol class="order-list' + (layout.compact ? " compact" : "") + '" style="--columns:' + layout.columns +
-      ";--rows:" + Math.ceil(order.length / layout.columns) + '">';
+    html += '<ol class="order-list" style="--columns:1;--rows:' + order.length + '">';
     order.forEach(function (p) {
       var classes = "order-row " + p.status;
       if (options && options.current === p.id) classes += " current";
@@ -305,14 +302,6 @@
     });
     html += '</ol><p class="more" data-field="more" hidden></p></section>';
     return html;
-  }
-
-  // The projector fits six full rows a column, three columns side by side; longer lists go
-  // compact (ten rows a column, one line each). The phone scrolls: one column.
-  function listLayout(count) {
-    if (MODE !== "screen") return { columns: 1, compact: false };
-    if (count <= 18) return { columns: Math.max(1, Math.ceil(count / 6)), compact: false };
-    return { columns: Math.max(3, Math.ceil(count / 10)), compact: true };
   }
 
   function orderStatus(status) {
