@@ -11,8 +11,11 @@ and the import would never finish.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -23,9 +26,18 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-def _lower_priority() -> None:
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _start_worker(parent: int) -> None:
     # Raises the nice value by the difference to 19 (nice is relative); never raises priority.
     os.nice(max(0, LOWEST_PRIORITY - os.nice(0)))
+    # A server killed (SIGKILL, a crash) while its import hashes must not leave its workers
+    # behind, hashing for nobody: the kernel ends them with their parent.
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 def map_at_low_priority(
@@ -39,6 +51,9 @@ def map_at_low_priority(
     """
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=os.cpu_count() or 1, mp_context=context, initializer=_lower_priority
+        max_workers=os.cpu_count() or 1,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
     ) as pool:
         yield from pool.map(fn, items, chunksize=chunksize)
