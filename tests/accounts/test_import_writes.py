@@ -10,10 +10,12 @@ meaningful on a loaded machine, where everything, the hashing too, runs slower.
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -104,3 +106,16 @@ def test_account_import_failing_after_hashing_leaves_nothing(settings, tmp_path)
         User.objects.filter(username__startswith="new").values_list("username", flat=True)
     ) == ["new005"]
     assert not Membership.objects.filter(user__username__startswith="new").exists()
+
+
+def test_import_users_command_hashes_before_it_writes(settings, tmp_path) -> None:
+    """`leitai import-users --yes` takes the same two steps: the accounts sign in with the
+    file's initial passwords, hashed by the real hasher."""
+    settings.PASSWORD_HASHERS = REAL_HASHER
+    city = small_city()
+    make_user("org", role=Role.ORGANISER, unit=city["root"])
+    out = io.StringIO()
+    call_command("import_users", str(accounts_file(tmp_path)), "--yes", stdout=out)
+    assert "create" in out.getvalue()
+    assert User.objects.filter(username__startswith="new").count() == ACCOUNTS
+    assert User.objects.get(username="new003").check_password("Initial-pass-3")
