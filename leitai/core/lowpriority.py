@@ -49,6 +49,9 @@ def map_at_low_priority(
     not forked: the caller may be a threaded server holding database connections and locks
     that a forked child would inherit half-held.
     """
+    work = list(items)
+    if not work:  # no processes to start (an import that creates no account)
+        return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=os.cpu_count() or 1,
@@ -56,4 +59,4 @@ def map_at_low_priority(
         initializer=_start_worker,
         initargs=(os.getpid(),),
     ) as pool:
-        yield from pool.map(fn, items, chunksize=chunksize)
+        yield from pool.map(fn, work, chunksize=chunksize)
