@@ -11,8 +11,9 @@ importer's `prepare` step, run before that transaction and outside it, at low pr
 (leitai.core.lowpriority). The write transaction then holds the database's write lock (SQLite
 has one for the whole file) only for the re-check and the bulk statements, which grow with the
 file (for a thousand accounts 0.9 s, measured on a two-core machine at load average 15), never
-for the hashing (minutes): a judge's sheet or a sign-in never waits on an import's hashing. Nothing is written
-before that transaction, so a failure or a restart during `prepare` leaves nothing behind.
+for the hashing (minutes): a judge's sheet or a sign-in never waits on an import's hashing.
+Nothing is written before that transaction, so a failure or a restart during `prepare` leaves
+nothing behind.
 """
 
 from __future__ import annotations
