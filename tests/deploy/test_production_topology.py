@@ -76,9 +76,9 @@ def nginx_config(tmp: Path, *, listen: int, upstreams: list[int], static: Path) 
     for shipped, port in zip(shipped_ports, upstreams, strict=True):
         site = site.replace(f"127.0.0.1:{shipped}", f"127.0.0.1:{port}")
     assert "listen 80;" in site
-    assert "/srv/leitai/var/static/" in site
+    assert "/srv/leitai/static/" in site
     site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
-    site = site.replace("/srv/leitai/var/static/", f"{static}/")
+    site = site.replace("/srv/leitai/static/", f"{static}/")
     # Running as root (CI), nginx's workers would drop to `nobody`, who may not read the
     # test's private temporary directory.
     user = "user root;\n" if os.geteuid() == 0 else ""
@@ -129,6 +129,7 @@ class Stack:
             "DJANGO_SETTINGS_MODULE": "leitai.settings_test",
             "DATABASE_URL": database_url(connection.settings_dict),
             "LEITAI_VAR_DIR": str(tmp / "var"),
+            "LEITAI_STATIC_ROOT": str(tmp / "static"),
             "LEITAI_PUBLIC_URL": self.url,
             # Redis channels are shared by every database number: one of this test's own.
             "LEITAI_LIVE_REDIS_CHANNEL": f"leitai:live:test:{uuid.uuid4().hex[:12]}",
@@ -143,7 +144,12 @@ class Stack:
             env=self.env,
             check=True,
         )
-        return self.tmp / "var" / "static"
+        static = self.tmp / "static"
+        # nginx's workers run as their own user in production: what they serve must be
+        # readable by anyone, whatever the umask of the private var/ (0700, files 0600).
+        for path in static.rglob("*"):
+            assert path.stat().st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
+        return static
 
     def start_server(self, port: int) -> ServerProcess:
         log_path = self.tmp / f"serve-{port}.log"
@@ -293,4 +299,4 @@ def test_nginx_and_two_servers_lose_nothing_when_one_is_killed_mid_arena(stack: 
         timeout=120,
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    shutil.rmtree(stack.tmp / "var" / "static", ignore_errors=True)
+    shutil.rmtree(stack.tmp / "static", ignore_errors=True)
