@@ -16,7 +16,7 @@ from typing import Any
 from whitenoise.storage import CompressedStaticFilesStorage
 
 
-class PublicStaticFilesStorage(CompressedStaticFilesStorage):
+class PublicStaticFilesStorage(CompressedStaticFilesStorage):  # type: ignore[misc]
     def post_process(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         yield from super().post_process(*args, **kwargs)
         root = Path(self.location)
