@@ -10,6 +10,18 @@ class User(AbstractUser):
     # Set for imported accounts and after an organiser's reset: the first sign-in must choose a
     # password nobody else has seen (there is no mail server to send a reset link).
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Set while an account import writes this new account in short transactions: the account is
+    # inactive (no sign-in) and left out of every list until the import's last, short
+    # transaction makes it current; a failed or interrupted import deletes it. Its username is
+    # reserved meanwhile, so a concurrent creation of the same name fails on one side, cleanly.
+    staged_by = models.ForeignKey(
+        "core.ImportJob",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -70,3 +82,32 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit.name}"
+
+
+class StagedChange(models.TextChoices):
+    # Never shown: the staging rows live for the length of one import.
+    GRANT = "grant"
+    RENAME = "rename"
+    REMOVE = "remove"
+
+
+class StagedAccountChange(models.Model):
+    """A change an account import has written but not yet made current: a role to grant, a display
+    name to set, a role to remove. Written in short transactions (so no other write waits long for
+    SQLite's lock), applied together in the import's last transaction, deleted with the job's
+    staged accounts if the import fails or its server stops."""
+
+    job = models.ForeignKey("core.ImportJob", on_delete=models.CASCADE, related_name="+")
+    change = models.CharField(max_length=8, choices=StagedChange.choices)
+    # CASCADE everywhere: a row vanishing under a staged change shows in the final count check,
+    # which then refuses the import as stale rather than applying part of it.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, null=True, related_name="+")
+    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    display_name = models.CharField(max_length=64, blank=True)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.job_id} · {self.change}"

@@ -101,9 +101,12 @@ def manageable_accounts_q(actor: Any) -> Q:
     at least one role, and every role it holds is over a unit the actor organises. One role in
     scope is not enough: it would let a district organiser reach the city organiser's account
     after giving it a role in the district. Superusers and staff are changed by superusers only.
+    Accounts an import is staging are nobody's until it completes.
     """
+    # An account an import is still staging is nobody's yet (it holds no role either).
+    current = Q(staged_by__isnull=True)
     if is_superuser(actor):
-        return Q()
+        return current
     in_scope = unit_scope_q(actor, prefix="unit__", roles=[Role.ORGANISER])
     roles = Membership.objects.filter(user=OuterRef("pk"))
     # EXISTS / NOT EXISTS rather than IN / NOT IN: with 50,000 accounts the accounts list stays
@@ -113,6 +116,7 @@ def manageable_accounts_q(actor: Any) -> Q:
         Exists(roles.filter(in_scope))
         & ~Exists(roles.exclude(in_scope))
         & Q(is_superuser=False, is_staff=False)
+        & current
     )
 
 

@@ -13,7 +13,9 @@ has one for the whole file) only for the re-check and the bulk statements, which
 file (for a thousand accounts 0.9 s, measured on a two-core machine at load average 15), never
 for the hashing (minutes): a judge's sheet or a sign-in never waits on an import's hashing.
 Nothing is written before that transaction, so a failure or a restart during `prepare` leaves
-nothing behind.
+nothing behind. An importer that grows too large for one transaction (accounts: a
+`StagedImporter`) stages its rows invisibly in short transactions instead and makes them
+current in one short last transaction; a failure or the next start deletes what it staged.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -142,6 +144,30 @@ class Importer(Protocol):
     ) -> Plan:
         """Check again and write everything in the caller's transaction; raise on any problem.
         Without `prepared` it does the preparation itself (inside the transaction)."""
+
+
+@runtime_checkable
+class StagedImporter(Importer, Protocol):
+    """An importer whose job writes in short transactions (so that no other write waits long for
+    SQLite's one write lock) yet stays all-or-nothing: it stages its rows invisibly, tagged with
+    the job, and makes them current in one short last transaction."""
+
+    def apply_staged(
+        self,
+        job: ImportJob,
+        path: Path,
+        original_name: str,
+        *,
+        actor: Any,
+        prune: bool,
+        progress: Progress,
+        expected_digest: str | None,
+        prepared: Any = None,
+    ) -> Plan:
+        """Like `apply`, run outside any transaction; removes what it staged when it fails."""
+
+    def discard_staged(self, job: ImportJob) -> None:
+        """Remove what an interrupted job staged (its process stopped mid-way)."""
 
 
 _importers: dict[str, str] = {}
@@ -389,16 +415,7 @@ def apply_job(job_id: Any) -> None:
                 prune=job.prune,
                 progress=progress,
             )
-            with transaction.atomic():
-                plan = importer.apply(
-                    stored_path(job),
-                    job.original_name,
-                    actor=job.actor,
-                    prune=job.prune,
-                    progress=progress,
-                    expected_digest=expected,
-                    prepared=prepared,
-                )
+            plan = _write(job, importer, progress, expected, prepared)
         except StalePlan:
             _finish(job, ImportStatus.STALE)
         except ImportRejected as rejected:
@@ -413,10 +430,27 @@ def apply_job(job_id: Any) -> None:
             _finish(job, ImportStatus.DONE, preview=plan.as_json())
 
 
+def _write(
+    job: ImportJob, importer: Importer, progress: Progress, expected: str | None, prepared: Any
+) -> Plan:
+    arguments: dict[str, Any] = {
+        "actor": job.actor,
+        "prune": job.prune,
+        "progress": progress,
+        "expected_digest": expected,
+        "prepared": prepared,
+    }
+    if isinstance(importer, StagedImporter):
+        return importer.apply_staged(job, stored_path(job), job.original_name, **arguments)
+    with transaction.atomic():
+        return importer.apply(stored_path(job), job.original_name, **arguments)
+
+
 def fail_interrupted_jobs() -> int:
     """At server start: a job left checking or importing by a stopped process changed nothing
-    (imports write in one transaction, after their preparation), so it is marked failed for the
-    user to run again.
+    visible (imports write in one transaction, or stage their rows invisibly and make them current
+    in one last transaction), so what it staged is deleted and it is marked failed for the user to
+    run again.
 
     Only a job whose owner process is gone: another server (a second `leitai serve`, a worker, the
     import command) may be running it right now. A job owned on another host is left to that
@@ -427,6 +461,9 @@ def fail_interrupted_jobs() -> int:
             continue
         with translation.override(job.language):
             message = _("Interrupted by a server restart; upload the file again.")
+        importer = importer_for(job.kind)
+        if isinstance(importer, StagedImporter):
+            importer.discard_staged(job)
         # Compare-and-set on the status and the owner: the job may have moved on meanwhile.
         failed += ImportJob.objects.filter(pk=job.pk, status=job.status, owner=job.owner).update(
             status=ImportStatus.FAILED, message=message, finished_at=timezone.now()
