@@ -6,6 +6,15 @@ The pages use these endpoints; the OpenAPI schema at /api/docs documents them. R
 
 from __future__ import annotations
 
+from http.client import (
+    CONFLICT,
+    CREATED,
+    FORBIDDEN,
+    NOT_FOUND,
+    OK,
+    UNAUTHORIZED,
+    UNPROCESSABLE_ENTITY,
+)
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -14,12 +23,17 @@ from django.utils import translation
 from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
 
+from leitai.api.refusals import answers
 from leitai.arenas import permissions
 from leitai.arenas.errors import ArenaRefusal
 from leitai.arenas.models import Arena, Judge
 from leitai.arenas.services import console, draw, setup, sheets
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_signed_in_by
+
+# The console's endpoints: anonymous 401, outside the arena's scope 404, in scope but not its
+# host 403 (also a signed-in request without its CSRF token).
+HOSTS_ONLY = (UNAUTHORIZED, FORBIDDEN, NOT_FOUND)
 
 router = Router(tags=["arenas"])
 judge_router = Router(tags=["judges"])
@@ -86,13 +100,17 @@ def _language(request: HttpRequest) -> str:
 # -- the judge's phone --------------------------------------------------------------------------
 
 
-@judge_router.get("/state", auth=JudgeToken())
+@judge_router.get("/state", auth=JudgeToken(), **answers(dict[str, Any], UNAUTHORIZED))
 def judge_state(request: HttpRequest) -> dict[str, Any]:
     judge: Judge = request.auth  # type: ignore[attr-defined]
     return ArenaSnapshot(judge.arena_id).judge(judge, _language(request))
 
 
-@judge_router.post("/sheets", auth=JudgeToken(), response={200: SheetOut, 201: SheetOut})
+@judge_router.post(
+    "/sheets",
+    auth=JudgeToken(),
+    **answers({OK: SheetOut, CREATED: SheetOut}, UNAUTHORIZED, CONFLICT, UNPROCESSABLE_ENTITY),
+)
 def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
     """Stored exactly once per key: a retry answers 200 with the stored sheet."""
     judge: Judge = request.auth  # type: ignore[attr-defined]
@@ -111,14 +129,22 @@ def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
     return Status(201 if created else 200, body)
 
 
-@judge_router.post("/confirm", auth=JudgeToken())
+@judge_router.post(
+    "/confirm",
+    auth=JudgeToken(),
+    **answers(dict[str, Any], UNAUTHORIZED, CONFLICT, UNPROCESSABLE_ENTITY),
+)
 def confirm(request: HttpRequest, payload: ParticipantIn) -> dict[str, Any]:
     judge: Judge = request.auth  # type: ignore[attr-defined]
     participant = sheets.confirm_result(participant_id=payload.participant, judge=judge)
     return {"participant": participant.pk, "result": participant.result}
 
 
-@judge_router.post("/declare", auth=JudgeToken())
+@judge_router.post(
+    "/declare",
+    auth=JudgeToken(),
+    **answers(dict[str, Any], UNAUTHORIZED, NOT_FOUND, CONFLICT, UNPROCESSABLE_ENTITY),
+)
 def declare_conflict(request: HttpRequest, payload: DeclareIn) -> dict[str, Any]:
     judge: Judge = request.auth  # type: ignore[attr-defined]
     participant = get_object_or_404(judge.arena.participants, pk=payload.participant)
@@ -136,7 +162,7 @@ def declare_conflict(request: HttpRequest, payload: DeclareIn) -> dict[str, Any]
 # -- the screen (public) and the console (hosts) -------------------------------------------------
 
 
-@router.get("/{arena_id}/screen", auth=None)
+@router.get("/{arena_id}/screen", auth=None, **answers(dict[str, Any], NOT_FOUND))
 def screen_state(request: HttpRequest, arena_id: int) -> dict[str, Any]:
     if not Arena.objects.filter(pk=arena_id).exists():
         raise Http404
@@ -154,7 +180,7 @@ def _runnable(request: HttpRequest, arena_id: int) -> Arena:
     return arena
 
 
-@router.get("/{arena_id}/console")
+@router.get("/{arena_id}/console", **answers(dict[str, Any], *HOSTS_ONLY))
 def console_state(request: HttpRequest, arena_id: int) -> dict[str, Any]:
     _runnable(request, arena_id)
     return ArenaSnapshot(arena_id).console()
@@ -213,7 +239,10 @@ ACTIONS = (
 )
 
 
-@router.post("/{arena_id}/actions/{action}")
+@router.post(
+    "/{arena_id}/actions/{action}",
+    **answers(dict[str, Any], *HOSTS_ONLY, CONFLICT, UNPROCESSABLE_ENTITY),
+)
 def run_action(
     request: HttpRequest, arena_id: int, action: str, payload: ActionIn
 ) -> dict[str, Any]:
@@ -223,7 +252,10 @@ def run_action(
     return ArenaSnapshot(arena_id).console()
 
 
-@router.post("/{arena_id}/paper-sheets", response={200: SheetOut, 201: SheetOut})
+@router.post(
+    "/{arena_id}/paper-sheets",
+    **answers({OK: SheetOut, CREATED: SheetOut}, *HOSTS_ONLY, CONFLICT, UNPROCESSABLE_ENTITY),
+)
 def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> Status[SheetOut]:
     arena = _runnable(request, arena_id)
     judge = get_object_or_404(arena.judges, code=payload.judge)
@@ -248,7 +280,10 @@ def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> S
     )
 
 
-@router.post("/{arena_id}/reopen")
+@router.post(
+    "/{arena_id}/reopen",
+    **answers(dict[str, Any], *HOSTS_ONLY, CONFLICT, UNPROCESSABLE_ENTITY),
+)
 def reopen(request: HttpRequest, arena_id: int, payload: ReopenIn) -> dict[str, Any]:
     arena = _runnable(request, arena_id)
     judge = get_object_or_404(arena.judges, code=payload.judge)

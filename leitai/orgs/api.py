@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from http.client import NOT_FOUND, UNAUTHORIZED, UNPROCESSABLE_ENTITY
+
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from leitai.accounts import permissions
+from leitai.api.refusals import answers
 from leitai.orgs.models import Unit
 from leitai.orgs.queries import ancestors_of, evaluating_unit_of
 from leitai.orgs.scope import search_roots
@@ -41,7 +44,7 @@ def _ref(unit: Unit | None) -> UnitRef | None:
     return UnitRef(code=unit.code, name=unit.name) if unit is not None else None
 
 
-@router.get("/units/{code}", response=UnitOut)
+@router.get("/units/{code}", **answers(UnitOut, UNAUTHORIZED, NOT_FOUND))
 def unit(request: HttpRequest, code: str) -> UnitOut:
     found = Unit.objects.filter(code=code).first()
     if found is None or not permissions.can_view_unit(request.user, found):
@@ -61,7 +64,7 @@ def unit(request: HttpRequest, code: str) -> UnitOut:
     )
 
 
-@router.get("/search", response=SearchOut)
+@router.get("/search", **answers(SearchOut, UNAUTHORIZED, UNPROCESSABLE_ENTITY))
 def search(request: HttpRequest, q: str, limit: int = 20) -> SearchOut:
     limit = max(1, min(limit, 100))
     result = search_units(q[:100], scope_roots=search_roots(request.user), limit=limit)

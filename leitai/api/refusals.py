@@ -1,0 +1,121 @@
+"""Every answer of the API that is not a success has one body, {"code", "detail", …}, and is
+documented on the operation that can give it.
+
+`answers()` builds a route's `response` (and the refusals' descriptions) so that each endpoint
+names its refusals in one place and the 503 of a busy database is never forgotten; the handlers
+give ninja's own refusals (not signed in, not found, invalid request) the same body that
+ArenaRefusal and the busy middleware give, so a client reads one shape everywhere.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import ConfigDict, Field
+
+
+class Refusal(Schema):
+    """Nothing was changed. `code` is for programs, `detail` for people (in the request's
+    language); some refusals add fields that say more (e.g. `errors`, the invalid fields)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str = Field(description="what went wrong, e.g. not_signed_in, not_found, busy")
+    detail: str = Field(description="the same for people, in the request's language")
+
+
+class RefusalCode(StrEnum):
+    NOT_SIGNED_IN = "not_signed_in"
+    CSRF_FAILED = "csrf_failed"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    INVALID_REQUEST = "invalid_request"
+    REFUSED = "refused"
+
+
+# What each refusal means, shown with its body in the OpenAPI schema.
+MEANINGS = {
+    HTTPStatus.UNAUTHORIZED: "Not signed in (a judge: the link signs nobody in; see the code).",
+    HTTPStatus.FORBIDDEN: "Signed in but not allowed, or the X-CSRFToken header is missing.",
+    HTTPStatus.NOT_FOUND: "No such object in the caller's scope (existence is not revealed).",
+    HTTPStatus.CONFLICT: "Not possible in the current state; the code says why.",
+    HTTPStatus.UNPROCESSABLE_ENTITY: "The request is invalid; the fields are named.",
+    HTTPStatus.SERVICE_UNAVAILABLE: "The database is busy; send it again after Retry-After.",
+}
+
+# Every operation reads the database, which may be too busy to answer (leitai.core.busy).
+ALWAYS = (HTTPStatus.SERVICE_UNAVAILABLE,)
+
+
+def answers(ok: Any, *refused: HTTPStatus) -> dict[str, Any]:
+    """A route's keyword arguments documenting its success (a schema, or {status: schema}) and
+    every refusal it can give, each with the Refusal body and what it means."""
+    statuses = sorted({*refused, *ALWAYS})
+    success = ok if isinstance(ok, dict) else {HTTPStatus.OK: ok}
+    response = {int(status): model for status, model in success.items()}
+    response.update({int(status): Refusal for status in statuses})
+    return {
+        "response": response,
+        "openapi_extra": {"responses": {int(s): {"description": MEANINGS[s]} for s in statuses}},
+    }
+
+
+def sign_in_first() -> str:
+    return _("Sign in first: this needs a signed-in account.")
+
+
+def refusal_response(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, **more: Any
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "detail": detail, **more}, status=status)
+
+
+def _invalid_fields(errors: list[dict[str, Any]]) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', '')}"
+        for error in errors
+    )
+
+
+def install_handlers(api: NinjaAPI) -> None:
+    """ninja's refusals, in the Refusal shape (ninja's own bodies carry `detail` only)."""
+
+    def not_signed_in(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        return refusal_response(api, request, 401, RefusalCode.NOT_SIGNED_IN, sign_in_first())
+
+    def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+        detail = _("Not found here (or not yours to see).")
+        return refusal_response(api, request, 404, RefusalCode.NOT_FOUND, detail)
+
+    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        code = getattr(error, "code", None) or {
+            401: RefusalCode.NOT_SIGNED_IN,
+            403: RefusalCode.FORBIDDEN,
+            404: RefusalCode.NOT_FOUND,
+        }.get(error.status_code, RefusalCode.REFUSED)
+        return refusal_response(api, request, error.status_code, code, str(error))
+
+    def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        detail = _("The request is invalid: %(fields)s") % {"fields": _invalid_fields(error.errors)}
+        return refusal_response(
+            api, request, 422, RefusalCode.INVALID_REQUEST, detail, errors=error.errors
+        )
+
+    api.add_exception_handler(AuthenticationError, not_signed_in)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(ValidationError, invalid)
+
+
+class ApiRefusal(HttpError):
+    """A refusal with its own code (e.g. csrf_failed) where ninja would give a bare HttpError."""
+
+    def __init__(self, status: HTTPStatus, code: RefusalCode, detail: str) -> None:
+        super().__init__(int(status), detail)
+        self.code = code
