@@ -13,6 +13,7 @@ from enum import StrEnum
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -41,6 +42,7 @@ class RefusalCode(StrEnum):
 
 # What each refusal means, shown with its body in the OpenAPI schema.
 MEANINGS = {
+    HTTPStatus.BAD_REQUEST: "The body is not JSON.",
     HTTPStatus.UNAUTHORIZED: "Not signed in (a judge: the link signs nobody in; see the code).",
     HTTPStatus.FORBIDDEN: "Signed in but not allowed, or the X-CSRFToken header is missing.",
     HTTPStatus.NOT_FOUND: "No such object in the caller's scope (existence is not revealed).",
@@ -48,6 +50,9 @@ MEANINGS = {
     HTTPStatus.UNPROCESSABLE_ENTITY: "The request is invalid; the fields are named.",
     HTTPStatus.SERVICE_UNAVAILABLE: "The database is busy; send it again after Retry-After.",
 }
+
+# A body that is not JSON (400) or not what the schema asks for (422).
+INVALID_BODY = (HTTPStatus.BAD_REQUEST, HTTPStatus.UNPROCESSABLE_ENTITY)
 
 # Every operation reads the database, which may be too busy to answer (leitai.core.busy).
 ALWAYS = (HTTPStatus.SERVICE_UNAVAILABLE,)
@@ -89,12 +94,13 @@ def install_handlers(api: NinjaAPI) -> None:
     def not_signed_in(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
         return refusal_response(api, request, 401, RefusalCode.NOT_SIGNED_IN, sign_in_first())
 
-    def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    def not_found(request: HttpRequest, error: Exception) -> HttpResponse:
         detail = _("Not found here (or not yours to see).")
         return refusal_response(api, request, 404, RefusalCode.NOT_FOUND, detail)
 
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         code = getattr(error, "code", None) or {
+            400: RefusalCode.INVALID_REQUEST,  # ninja: the body is not JSON
             401: RefusalCode.NOT_SIGNED_IN,
             403: RefusalCode.FORBIDDEN,
             404: RefusalCode.NOT_FOUND,
@@ -109,6 +115,9 @@ def install_handlers(api: NinjaAPI) -> None:
 
     api.add_exception_handler(AuthenticationError, not_signed_in)
     api.add_exception_handler(Http404, not_found)
+    # An id in the request that names nothing here (a service's .get() missed): the same 404 as
+    # get_object_or_404, never a 500.
+    api.add_exception_handler(ObjectDoesNotExist, not_found)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(ValidationError, invalid)
 

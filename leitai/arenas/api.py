@@ -23,7 +23,7 @@ from django.utils import translation
 from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
 
-from leitai.api.refusals import answers
+from leitai.api.refusals import INVALID_BODY, answers
 from leitai.arenas import permissions
 from leitai.arenas.errors import ArenaRefusal
 from leitai.arenas.models import Arena, Judge
@@ -109,7 +109,7 @@ def judge_state(request: HttpRequest) -> dict[str, Any]:
 @judge_router.post(
     "/sheets",
     auth=JudgeToken(),
-    **answers({OK: SheetOut, CREATED: SheetOut}, UNAUTHORIZED, CONFLICT, UNPROCESSABLE_ENTITY),
+    **answers({OK: SheetOut, CREATED: SheetOut}, UNAUTHORIZED, CONFLICT, *INVALID_BODY),
 )
 def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
     """Stored exactly once per key: a retry answers 200 with the stored sheet."""
@@ -132,7 +132,7 @@ def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
 @judge_router.post(
     "/confirm",
     auth=JudgeToken(),
-    **answers(dict[str, Any], UNAUTHORIZED, CONFLICT, UNPROCESSABLE_ENTITY),
+    **answers(dict[str, Any], UNAUTHORIZED, NOT_FOUND, CONFLICT, *INVALID_BODY),
 )
 def confirm(request: HttpRequest, payload: ParticipantIn) -> dict[str, Any]:
     judge: Judge = request.auth  # type: ignore[attr-defined]
@@ -143,7 +143,7 @@ def confirm(request: HttpRequest, payload: ParticipantIn) -> dict[str, Any]:
 @judge_router.post(
     "/declare",
     auth=JudgeToken(),
-    **answers(dict[str, Any], UNAUTHORIZED, NOT_FOUND, CONFLICT, UNPROCESSABLE_ENTITY),
+    **answers(dict[str, Any], UNAUTHORIZED, NOT_FOUND, CONFLICT, *INVALID_BODY),
 )
 def declare_conflict(request: HttpRequest, payload: DeclareIn) -> dict[str, Any]:
     judge: Judge = request.auth  # type: ignore[attr-defined]
@@ -162,7 +162,9 @@ def declare_conflict(request: HttpRequest, payload: DeclareIn) -> dict[str, Any]
 # -- the screen (public) and the console (hosts) -------------------------------------------------
 
 
-@router.get("/{arena_id}/screen", auth=None, **answers(dict[str, Any], NOT_FOUND))
+@router.get(
+    "/{arena_id}/screen", auth=None, **answers(dict[str, Any], NOT_FOUND, UNPROCESSABLE_ENTITY)
+)
 def screen_state(request: HttpRequest, arena_id: int) -> dict[str, Any]:
     if not Arena.objects.filter(pk=arena_id).exists():
         raise Http404
@@ -180,7 +182,7 @@ def _runnable(request: HttpRequest, arena_id: int) -> Arena:
     return arena
 
 
-@router.get("/{arena_id}/console", **answers(dict[str, Any], *HOSTS_ONLY))
+@router.get("/{arena_id}/console", **answers(dict[str, Any], *HOSTS_ONLY, UNPROCESSABLE_ENTITY))
 def console_state(request: HttpRequest, arena_id: int) -> dict[str, Any]:
     _runnable(request, arena_id)
     return ArenaSnapshot(arena_id).console()
@@ -241,7 +243,7 @@ ACTIONS = (
 
 @router.post(
     "/{arena_id}/actions/{action}",
-    **answers(dict[str, Any], *HOSTS_ONLY, CONFLICT, UNPROCESSABLE_ENTITY),
+    **answers(dict[str, Any], *HOSTS_ONLY, CONFLICT, *INVALID_BODY),
 )
 def run_action(
     request: HttpRequest, arena_id: int, action: str, payload: ActionIn
@@ -254,7 +256,7 @@ def run_action(
 
 @router.post(
     "/{arena_id}/paper-sheets",
-    **answers({OK: SheetOut, CREATED: SheetOut}, *HOSTS_ONLY, CONFLICT, UNPROCESSABLE_ENTITY),
+    **answers({OK: SheetOut, CREATED: SheetOut}, *HOSTS_ONLY, CONFLICT, *INVALID_BODY),
 )
 def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> Status[SheetOut]:
     arena = _runnable(request, arena_id)
@@ -282,7 +284,7 @@ def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> S
 
 @router.post(
     "/{arena_id}/reopen",
-    **answers(dict[str, Any], *HOSTS_ONLY, CONFLICT, UNPROCESSABLE_ENTITY),
+    **answers(dict[str, Any], *HOSTS_ONLY, CONFLICT, *INVALID_BODY),
 )
 def reopen(request: HttpRequest, arena_id: int, payload: ReopenIn) -> dict[str, Any]:
     arena = _runnable(request, arena_id)

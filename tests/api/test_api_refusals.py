@@ -42,6 +42,8 @@ def test_every_refusal_is_documented_with_its_body(
         assert "401" in refusals
     if "{" in path:
         assert "404" in refusals
+    if "requestBody" in operation:
+        assert {"400", "422"} <= set(refusals)
     for response in refusals.values():
         schema = response["content"]["application/json"]["schema"]
         assert schema == {"$ref": "#/components/schemas/Refusal"}
