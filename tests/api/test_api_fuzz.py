@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.api.fuzz import FUZZ_PERSONAS, fuzz, operation_labels
@@ -10,10 +12,12 @@ from tests.api.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 50
+# bench/api_fuzz.py sets more cases, new ones each run.
+EXAMPLES = int(os.environ.get("LEITAI_FUZZ_EXAMPLES", "50"))
+SEEDED = os.environ.get("LEITAI_FUZZ_SEEDED", "1") == "1"
 
 
 @pytest.mark.parametrize("persona", FUZZ_PERSONAS)
 @pytest.mark.parametrize("label", operation_labels())
 def test_operation_conforms_to_its_schema(label: str, persona: str) -> None:
-    fuzz(build_world(), label, persona, examples=EXAMPLES)
+    fuzz(build_world(), label, persona, examples=EXAMPLES, seeded=SEEDED)

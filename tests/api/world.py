@@ -27,6 +27,7 @@ from tests.factories import PASSWORD, make_unit, make_user, small_city
 ACCOUNTS: dict[str, tuple[str, str]] = {
     "organiser": (Role.ORGANISER, "root"),
     "district_organiser_out": (Role.ORGANISER, "laixi"),
+    "reviewer": (Role.REVIEWER, "shinan"),
     "host": (Role.HOST, "jinhulu"),
     "host_out": (Role.HOST, "jiangshan"),
     "secretary": (Role.SECRETARY, "branch"),
@@ -52,6 +53,7 @@ class World:
     inside: ArenaSide
     outside: ArenaSide
     clients: dict[str, Client] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # what a test adds and names
 
     def client(self, persona: str) -> Client:
         """A signed-in client (with the CSRF check on, as a browser meets it) per persona."""
@@ -59,22 +61,23 @@ class World:
             client = Client(enforce_csrf_checks=True)
             if persona in self.people:
                 assert client.login(username=self.people[persona].username, password=PASSWORD)
+            if persona == "judge":  # the phone opened its personal link
+                client.get(f"/j/{token_for(self.inside.head)}")
             # A page with a form sets the CSRF cookie (the home page has the sign-out form).
             client.get("/" if persona in self.people else "/accounts/login/")
             self.clients[persona] = client
         return self.clients[persona]
 
     def cookies(self, persona: str) -> dict[str, str]:
-        if persona == "judge":
-            return {}
         return {name: morsel.value for name, morsel in self.client(persona).cookies.items()}
 
     def headers(self, persona: str) -> dict[str, str]:
         """What the persona's API requests carry besides its cookies: the CSRF token, or the
         judge's link."""
+        csrf = {"X-CSRFToken": self.cookies(persona)["csrftoken"]}
         if persona == "judge":
-            return {"X-Judge-Token": token_for(self.inside.head)}
-        return {"X-CSRFToken": self.cookies(persona)["csrftoken"]}
+            return {**csrf, "X-Judge-Token": token_for(self.inside.head)}
+        return csrf
 
 
 def live_arena(programme: Programme, host_unit: Unit, units: list[Unit], host: User) -> ArenaSide:
