@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from leitai.accounts.views import AdminSignInView
 from leitai.api.urls import api
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", include("leitai.arenas.urls_root")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
+    # Before the admin's own URLs: its sign-in is the main one, with the same throttle.
+    path("admin/login/", AdminSignInView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,8 +10,17 @@ from typing import Any
 from django.utils import timezone
 
 from leitai.accounts.models import Role, User
-from leitai.arenas.models import Arena, Judge, Participant
+from leitai.arenas.models import (
+    Arena,
+    ConflictDeclaration,
+    Judge,
+    Participant,
+    Recusal,
+    Reopening,
+    Sheet,
+)
 from leitai.arenas.services import console, draw, setup, sheets
+from leitai.ledger.models import LedgerEntry
 from leitai.orgs.models import Sector, Unit, UnitKind
 from leitai.programs.models import Programme
 from leitai.programs.rubrics import DEMO_RUBRIC
@@ -102,6 +111,19 @@ def make_arena_world(
     return world
 
 
+def make_closed_arena_world() -> ArenaWorld:
+    """An arena closed with nobody scored: every presenter marked absent."""
+    world = make_arena_world(participants=2, judges=3)
+    for participant in in_order(world):
+        console.call_next(
+            arena=world.refresh(), expected_current=world.arena.current_id, by=world.host_user
+        )
+        console.mark_absent(arena=world.arena, participant_id=participant.pk, by=world.host_user)
+    console.close_arena(arena=world.refresh(), by=world.host_user)
+    world.refresh()
+    return world
+
+
 def in_order(world: ArenaWorld) -> list[Participant]:
     return list(world.arena.participants.exclude(position=None).order_by("position"))
 
@@ -131,3 +153,17 @@ def score_current(world: ArenaWorld, per_judge: dict[str, dict[str, str]]) -> Pa
 
 def any_user() -> Any:
     return make_user()
+
+
+def everything() -> tuple[Any, ...]:
+    """What any arena write could change, in every arena: a refused one leaves it equal."""
+    return (
+        list(LedgerEntry.objects.order_by("chain", "seq").values_list("chain", "seq")),
+        list(Arena.objects.order_by("pk").values()),
+        list(Participant.objects.order_by("pk").values()),
+        list(Judge.objects.order_by("pk").values()),
+        list(Recusal.objects.order_by("pk").values()),
+        list(Sheet.objects.order_by("pk").values_list("pk", "active")),
+        list(Reopening.objects.order_by("pk").values()),
+        list(ConflictDeclaration.objects.order_by("pk").values()),
+    )

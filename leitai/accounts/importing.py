@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from leitai.accounts.models import ROLE_LABELS_ZH, ROLE_WORDS, Membership, Role, User
-from leitai.accounts.permissions import can_manage_unit, unit_scope_q
+from leitai.accounts.permissions import can_manage_unit, manageable_accounts_q, unit_scope_q
 from leitai.core.imports import ImportRejected, Plan, PlanDigest, Progress, RowProblem
 from leitai.core.tabular import Column, open_sheet
 from leitai.orgs.models import Unit
@@ -31,6 +32,16 @@ HEADERS_ZH = [c.headers[0] for c in COLUMNS]
 MAX_LENGTH = {"username": 150, "display_name": 64, "password": 128}
 MIN_PASSWORD = 8
 _role_lookup = {**ROLE_WORDS, **{r.value: r.value for r in Role}}
+
+
+def is_valid_username(username: str) -> bool:
+    """Django's own rule for account names (letters, digits, @ . + - _): no "/", which would break
+    every page that links to the account."""
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        return False
+    return True
 
 
 class UserImporter:
@@ -104,11 +115,11 @@ class UserImporter:
             raise ImportRejected([RowProblem(1, "", "", _("The file has a header but no rows."))])
         codes = {values["unit_code"] for _, values in rows}
         units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-        known = set(
-            User.objects.filter(username__in={v["username"] for _, v in rows}).values_list(
-                "username", flat=True
-            )
-        )
+        named = User.objects.filter(username__in={v["username"] for _, v in rows})
+        known = set(named.values_list("username", flat=True))
+        # Existing accounts the actor may change; any other existing one is refused with the
+        # message an unknown account without a password gets, so existence does not leak.
+        managed = set(named.filter(manageable_accounts_q(actor)).values_list("username", flat=True))
         accounts: dict[str, tuple[str, str]] = {}
         first_row: dict[str, int] = {}
         wanted: set[tuple[str, str, str]] = set()
@@ -119,6 +130,27 @@ class UserImporter:
             if not username:
                 problem(row, "username", "", _("The account name is empty."))
                 continue
+            if not is_valid_username(username):
+                problem(
+                    row,
+                    "username",
+                    username,
+                    _("Only letters, digits and @ . + - _ are allowed in an account name."),
+                )
+                ok = False
+            elif (username in known and username not in managed) or (
+                username not in known and not values.get("password") and username not in accounts
+            ):
+                problem(
+                    row,
+                    "username",
+                    username,
+                    _(
+                        "Not an account you manage. A new account needs an initial password "
+                        "and an account name nobody uses yet."
+                    ),
+                )
+                ok = False
             for name, limit in MAX_LENGTH.items():
                 if len(values.get(name, "")) > limit:
                     problem(
@@ -172,9 +204,6 @@ class UserImporter:
                     )
                     ok = False
             elif ok:
-                if not password and username not in known:
-                    problem(row, "password", "", _("A new account needs an initial password."))
-                    continue
                 accounts[username] = (values.get("display_name", ""), password)
                 first_row[username] = row
             if not ok or role is None or unit is None:
@@ -193,23 +222,20 @@ class UserImporter:
         if problems:
             raise ImportRejected(sorted(problems, key=lambda p: (p.row, p.column)))
 
+        # Pruning changes accounts too: only memberships of accounts the actor manages.
+        prunable = Membership.objects.filter(
+            unit_scope_q(actor, prefix="unit__", roles=[Role.ORGANISER]),
+            user__in=User.objects.filter(manageable_accounts_q(actor)),
+        )
         stored = (
-            set(
-                Membership.objects.filter(
-                    unit_scope_q(actor, prefix="unit__", roles=["organiser"])
-                ).values_list("user__username", "unit__code", "role")
-            )
-            if prune
-            else set()
+            set(prunable.values_list("user__username", "unit__code", "role")) if prune else set()
         )
         absent = sorted(stored - wanted)
         removed_ids: list[int] = []
         if absent:
             lookup = {
                 (m.user.username, m.unit.code, m.role): m.pk
-                for m in Membership.objects.select_related("user", "unit").filter(
-                    unit_scope_q(actor, prefix="unit__", roles=["organiser"])
-                )
+                for m in prunable.select_related("user", "unit")
             }
             removed_ids = [lookup[key] for key in absent if key in lookup]
         existing = set(

@@ -37,6 +37,10 @@ def register() -> None:
                     "need an initial password of at least 8 characters and must change it at "
                     "first sign-in."
                 ),
+                _(
+                    "Account names: letters, digits and @ . + - _. An existing account can be "
+                    "changed only when every role it holds lies within your scope."
+                ),
             ],
         )
     )

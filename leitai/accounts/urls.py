@@ -11,6 +11,8 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="users"),
     path("users/import", RedirectView.as_view(url="/imports/users/new"), name="import"),
-    path("users/<str:username>/", views.user_detail, name="user"),
-    path("users/<str:username>/reset-password", views.user_reset_password, name="reset_password"),
+    path("users/<segment:username>/", views.user_detail, name="user"),
+    path(
+        "users/<segment:username>/reset-password", views.user_reset_password, name="reset_password"
+    ),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -7,8 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +30,22 @@ class SignInView(auth_views.LoginView):
         return super().form_valid(form)
 
 
+class AdminSignInView(SignInView):
+    """The admin's sign-in is the main one, with its throttle: Django's own admin form would sign a
+    superuser in while the main sign-in has the account locked, and counted no failures."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Staff go straight on; anyone else signed in would be sent back here by the admin, so
+        # they see the form (with a note) to sign in with another account.
+        self.redirect_authenticated_user = bool(
+            request.user.is_authenticated and request.user.is_staff
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("admin:index")
+
+
 class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
@@ -43,14 +62,13 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-def _visible_users(request: HttpRequest) -> Q:
-    """Accounts an organiser may see: those holding a role inside the organiser's subtrees."""
-    if permissions.is_superuser(request.user):
-        return Q()
-    scope = permissions.unit_scope_q(
-        request.user, prefix="memberships__unit__", roles=["organiser"]
+def _manageable_account(request: HttpRequest, username: str) -> User:
+    """The account, or 404 when it does not exist or is not wholly in the organiser's scope."""
+    if not permissions.can_manage_accounts(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        User.objects.filter(permissions.manageable_accounts_q(request.user)), username=username
     )
-    return scope
 
 
 @login_required
@@ -58,7 +76,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_accounts(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    users = User.objects.filter(_visible_users(request)).distinct().order_by("username")
+    users = User.objects.filter(permissions.manageable_accounts_q(request.user)).order_by(
+        "username"
+    )
     if query:
         users = users.filter(Q(username__icontains=query) | Q(display_name__icontains=query))
     page = Paginator(users, 50).get_page(request.GET.get("page"))
@@ -78,13 +98,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def user_reset_password(request: HttpRequest, username: str) -> HttpResponse:
-    if not permissions.can_manage_accounts(request.user):
-        raise PermissionDenied
-    user = User.objects.filter(_visible_users(request)).filter(username=username).first()
-    if user is None:
-        raise Http404
-    if user.is_superuser and not permissions.is_superuser(request.user):
-        raise PermissionDenied
+    user = _manageable_account(request, username)
     password = services.reset_password(user=user)
     return render(
         request, "accounts/password_reset_done.html", {"account": user, "password": password}
@@ -93,11 +107,7 @@ def user_reset_password(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 def user_detail(request: HttpRequest, username: str) -> HttpResponse:
-    if not permissions.can_manage_accounts(request.user):
-        raise PermissionDenied
-    account = get_object_or_404(
-        User.objects.filter(_visible_users(request)).distinct(), username=username
-    )
+    account = _manageable_account(request, username)
     memberships = account.memberships.select_related("unit").order_by("unit__path")
     return render(
         request, "accounts/user_detail.html", {"account": account, "memberships": memberships}

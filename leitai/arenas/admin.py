@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from leitai.arenas.models import (
     Arena,
+    ConflictDeclaration,
     Judge,
     Mark,
     Participant,
@@ -139,4 +140,13 @@ class ReopeningAdmin(ReadOnlyAdmin):
     list_display = ("judge", "participant", "reason", "by", "used", "created_at")
     list_select_related = ("judge", "participant__unit", "by")
     fields = ("judge", "participant", "reason", "by", "used", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ("judge", "participant", "reason", "state", "decided_by", "created_at")
+    list_filter = ("state",)
+    list_select_related = ("judge", "participant__unit", "decided_by")
+    fields = ("judge", "participant", "reason", "state", "decided_by", "created_at", "decided_at")
     readonly_fields = fields

@@ -1,12 +1,15 @@
 """HTTP API of arenas: the judge's phone (token), the host's console (session), the screen.
 
 The pages use these endpoints; the OpenAPI schema at /api/docs documents them. Refusals answer
-409 (not possible now) or 422 (invalid marks) with {"code", "detail", …} and change nothing.
+404 (an id not in the arena), 409 (not possible now, or the arena closed) or 422 (invalid marks)
+with {"code", "detail", …} and change nothing. Every write goes through the command table
+(leitai.arenas.commands), which resolves the request's ids within the arena first.
 """
 
 from __future__ import annotations
 
 from http.client import (
+    ACCEPTED,
     CONFLICT,
     CREATED,
     FORBIDDEN,
@@ -18,16 +21,17 @@ from http.client import (
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from leitai.api.refusals import INVALID_BODY, answers
 from leitai.arenas import permissions
-from leitai.arenas.errors import ArenaRefusal
+from leitai.arenas.commands import Surface, run_command
 from leitai.arenas.models import Arena, Judge
-from leitai.arenas.services import console, draw, setup, sheets
+from leitai.arenas.services import sheets
+from leitai.arenas.services.declarations import Declared
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_signed_in_by
 
@@ -71,6 +75,13 @@ class ParticipantIn(Schema):
 class DeclareIn(Schema):
     participant: int
     reason: str
+
+
+class DeclaredOut(Schema):
+    participant: int
+    recused: bool
+    pending: bool
+    detail: str = ""
 
 
 class ActionIn(Schema):
@@ -136,27 +147,48 @@ def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
 )
 def confirm(request: HttpRequest, payload: ParticipantIn) -> dict[str, Any]:
     judge: Judge = request.auth  # type: ignore[attr-defined]
-    participant = sheets.confirm_result(participant_id=payload.participant, judge=judge)
+    participant = run_command(
+        "judge_confirm",
+        Surface.PHONE,
+        arena=judge.arena,
+        data=payload.model_dump(),
+        signed_in=judge,
+    )
     return {"participant": participant.pk, "result": participant.result}
 
 
 @judge_router.post(
     "/declare",
     auth=JudgeToken(),
-    **answers(dict[str, Any], UNAUTHORIZED, NOT_FOUND, CONFLICT, *INVALID_BODY),
+    **answers(
+        {OK: DeclaredOut, ACCEPTED: DeclaredOut},
+        UNAUTHORIZED,
+        NOT_FOUND,
+        CONFLICT,
+        *INVALID_BODY,
+    ),
 )
-def declare_conflict(request: HttpRequest, payload: DeclareIn) -> dict[str, Any]:
+def declare_conflict(request: HttpRequest, payload: DeclareIn) -> Status[DeclaredOut]:
+    """Before the judge's sheet is in: recused at once (200). After it: sent to the host, who
+    decides; nothing changes until then (202, with the words to show)."""
     judge: Judge = request.auth  # type: ignore[attr-defined]
-    participant = get_object_or_404(judge.arena.participants, pk=payload.participant)
-    setup.set_recusal(
-        judge=judge,
-        participant=participant,
-        active=True,
-        reason=payload.reason,
-        source="declared",
-        by=None,
+    declared = run_command(
+        "declare", Surface.PHONE, arena=judge.arena, data=payload.model_dump(), signed_in=judge
     )
-    return {"participant": participant.pk, "recused": True}
+    if declared == Declared.PENDING:
+        return Status(
+            202,
+            DeclaredOut(
+                participant=payload.participant,
+                recused=False,
+                pending=True,
+                detail=_(
+                    "Your sheet is already in: your declaration goes to the host, and your "
+                    "sheet stands unless the host accepts it."
+                ),
+            ),
+        )
+    return Status(200, DeclaredOut(participant=payload.participant, recused=True, pending=False))
 
 
 # -- the screen (public) and the console (hosts) -------------------------------------------------
@@ -188,59 +220,6 @@ def console_state(request: HttpRequest, arena_id: int) -> dict[str, Any]:
     return ArenaSnapshot(arena_id).console()
 
 
-def _do(action: str, arena: Arena, payload: ActionIn, user: Any) -> None:
-    participant = payload.participant
-    if action in {"open", "close", "absent", "show", "confirm"} and participant is None:
-        raise ArenaRefusal("participant_required", "this action needs a participant")
-    match action:
-        case "freeze":
-            draw.freeze_list(arena=arena, by=user)
-        case "draw":
-            draw.draw(arena=arena, public=payload.public, by=user)
-        case "reveal":
-            draw.reveal_seed(arena=arena, by=user)
-        case "go_live":
-            console.go_live(arena=arena, by=user)
-        case "next":
-            console.call_next(arena=arena, expected_current=payload.expected_current, by=user)
-        case "open":
-            console.open_scoring(arena=arena, participant_id=participant, by=user)
-        case "close":
-            console.close_scoring(
-                arena=arena, participant_id=participant, by=user, reason=payload.reason
-            )
-        case "absent":
-            console.mark_absent(arena=arena, participant_id=participant, by=user)
-        case "show":
-            console.show_result(arena=arena, participant_id=participant, by=user)
-        case "confirm":
-            sheets.confirm_result(participant_id=participant, judge=None, by=user)
-        case "timer_start" | "timer_pause" | "timer_reset":
-            console.timer(arena=arena, action=action.removeprefix("timer_"), by=user)
-        case "close_arena":
-            console.close_arena(arena=arena, by=user)
-        case _:
-            raise ArenaRefusal("unknown_action", f"unknown action {action!r}")
-
-
-ACTIONS = (
-    "freeze",
-    "draw",
-    "reveal",
-    "go_live",
-    "next",
-    "open",
-    "close",
-    "absent",
-    "show",
-    "confirm",
-    "timer_start",
-    "timer_pause",
-    "timer_reset",
-    "close_arena",
-)
-
-
 @router.post(
     "/{arena_id}/actions/{action}",
     **answers(dict[str, Any], *HOSTS_ONLY, CONFLICT, *INVALID_BODY),
@@ -250,7 +229,7 @@ def run_action(
 ) -> dict[str, Any]:
     """One console action; answers with the console's new state."""
     arena = _runnable(request, arena_id)
-    _do(action, arena, payload, request.user)
+    run_command(action, Surface.CONSOLE, arena=arena, data=payload.model_dump(), by=request.user)
     return ArenaSnapshot(arena_id).console()
 
 
@@ -260,13 +239,8 @@ def run_action(
 )
 def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> Status[SheetOut]:
     arena = _runnable(request, arena_id)
-    judge = get_object_or_404(arena.judges, code=payload.judge)
-    sheet, created = sheets.enter_paper_sheet(
-        judge=judge,
-        participant_id=payload.participant,
-        marks=payload.marks,
-        key=payload.key,
-        by=request.user,
+    sheet, created = run_command(
+        "paper_sheet", Surface.API, arena=arena, data=payload.model_dump(), by=request.user
     )
     from leitai.arenas.panel import plain
 
@@ -288,8 +262,5 @@ def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> S
 )
 def reopen(request: HttpRequest, arena_id: int, payload: ReopenIn) -> dict[str, Any]:
     arena = _runnable(request, arena_id)
-    judge = get_object_or_404(arena.judges, code=payload.judge)
-    sheets.reopen_sheet(
-        judge=judge, participant_id=payload.participant, reason=payload.reason, by=request.user
-    )
+    run_command("reopen", Surface.API, arena=arena, data=payload.model_dump(), by=request.user)
     return ArenaSnapshot(arena_id).console()

@@ -22,3 +22,11 @@ class ArenaRefusal(Exception):
 
 class InvalidSheet(ArenaRefusal):
     status = 422
+
+
+class NotInArena(ArenaRefusal):
+    """An id in a request that names nothing in the arena it arrives for: answered 404 with
+    the same words whether it names nothing at all or something of another arena, so that
+    existence does not leak."""
+
+    status = 404

@@ -314,3 +314,49 @@ class Reopening(models.Model):
 
     def __str__(self) -> str:
         return f"reopen {self.judge_id}/{self.participant_id}"
+
+
+class DeclarationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the host")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class ConflictDeclaration(models.Model):
+    """A conflict of interest a judge declared after submitting their sheet.
+
+    Before the sheet, a declaration recuses the judge at once. After it, taking the sheet back
+    would let a judge withdraw marks at will, so the declaration changes nothing until the host
+    accepts it (then the judge is recused); both steps are in the ledger.
+    """
+
+    judge = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="declarations")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="declarations"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    state = models.CharField(
+        _("decision"),
+        max_length=16,
+        choices=DeclarationState.choices,
+        default=DeclarationState.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["judge", "participant"],
+                condition=Q(state="pending"),
+                name="arenas_one_pending_declaration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judge} ⟂? {self.participant}"

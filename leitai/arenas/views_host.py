@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,15 +16,24 @@ from django.utils.translation import gettext as _
 
 from leitai.accounts import permissions as access
 from leitai.arenas import forms as arena_forms
-from leitai.arenas.errors import ArenaRefusal
-from leitai.arenas.models import Arena, ArenaState, DrawState, Judge, Participant, Recusal
+from leitai.arenas.commands import Surface, run_command
+from leitai.arenas.errors import ArenaRefusal, NotInArena
+from leitai.arenas.models import (
+    Arena,
+    ArenaState,
+    ConflictDeclaration,
+    DeclarationState,
+    DrawState,
+    Recusal,
+)
 from leitai.arenas.permissions import (
     can_create_arenas,
     can_register,
     can_run_arena,
     can_view_arena,
 )
-from leitai.arenas.services import console, draw, setup
+from leitai.arenas.services import setup
+from leitai.arenas.services.common import closed_reason
 from leitai.arenas.services.draw import verify_command
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_link
@@ -114,109 +124,61 @@ def arena_create(request: HttpRequest) -> HttpResponse:
     return render(request, "arenas/create.html", {"form": form})
 
 
-def _handle_setup_post(request: HttpRequest, arena: Arena) -> str | None:
-    """One POST on the set-up page; returns the section to return to. Refusals become messages."""
-    action = request.POST.get("action", "")
-    user = request.user
-    if action == "details":
-        form = arena_forms.ArenaForm(request.POST, instance=arena)
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
-        data = {k: v for k, v in form.cleaned_data.items() if k != "host"}
-        setup.update_arena(arena=arena, by=user, **data)
-        return "details"
+# The set-up page's forms, by action: what each validates before its command runs.
+SETUP_FORMS: dict[str, type[forms.Form] | type[forms.ModelForm]] = {  # type: ignore[type-arg]
+    "details": arena_forms.ArenaForm,
+    "rubric": arena_forms.RubricForm,
+    "participant": arena_forms.ParticipantForm,
+    "judge": arena_forms.JudgeForm,
+    "presence": arena_forms.PresenceForm,
+    "recusal": arena_forms.RecusalForm,
+}
+# Where the page returns to after each action.
+SETUP_SECTIONS = {
+    "details": "details",
+    "rubric": "rubric",
+    "participant": "participants",
+    "withdraw": "participants",
+    "judge": "panel",
+    "head": "panel",
+    "reissue": "panel",
+    "revoke": "panel",
+    "presence": "panel",
+    "recusal": "recusals",
+    "accept_declaration": "recusals",
+    "decline_declaration": "recusals",
+    "freeze": "draw",
+    "draw": "draw",
+    "reveal": "draw",
+    "go_live": "console",
+}
+
+
+def _setup_data(request: HttpRequest, action: str, arena: Arena) -> dict[str, Any]:
+    """The action's inputs: its form's cleaned data, or the raw fields (ids the command
+    layer resolves) for actions without a form."""
+    form_class = SETUP_FORMS.get(action)
+    if form_class is None:
+        return request.POST.dict()
+    if form_class is arena_forms.ArenaForm:
+        form = form_class(request.POST, instance=arena)
+    else:
+        form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_text())
+    data = dict(form.cleaned_data)
     if action == "rubric":
-        form = arena_forms.RubricForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
-        setup.update_arena(
-            arena=arena,
-            by=user,
-            rubric=form.cleaned_data["rubric_json"],
-            rule=form.cleaned_data["rule_json"],
-        )
-        return "rubric"
-    if action == "participant":
-        form = arena_forms.ParticipantForm(request.POST, request.FILES)
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
-        data = form.cleaned_data
-        setup.add_participant(
-            arena=arena,
-            unit=data["unit"],
-            presenter=data["presenter"],
-            presenter_role=data["presenter_role"],
-            no_notes=data["no_notes"],
-            attachment=data["attachment"],
-            by=user,
-        )
-        return "participants"
-    if action == "withdraw":
-        participant = Participant.objects.get(pk=int(request.POST["participant"]), arena=arena)
-        setup.withdraw_participant(participant=participant, by=user)
-        return "participants"
-    if action == "judge":
-        form = arena_forms.JudgeForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
-        data = form.cleaned_data
-        setup.add_judge(
-            arena=arena,
-            name=data["name"],
-            affiliation=data["affiliation"],
-            external_affiliation=data["external_affiliation"],
-            is_head=data["is_head"],
-            by=user,
-        )
-        return "panel"
-    judge_actions = {"head", "reissue", "revoke", "presence"}
-    if action in judge_actions:
-        judge = Judge.objects.get(arena=arena, code=request.POST["judge"])
-        if action == "head":
-            setup.set_head_judge(judge=judge, by=user)
-        elif action == "reissue":
-            setup.reissue_link(judge=judge, by=user)
-        elif action == "revoke":
-            setup.revoke_link(judge=judge, by=user)
-        else:
-            form = arena_forms.PresenceForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(form.errors.as_text())
-            setup.set_judge_presence(
-                judge=judge,
-                joins_at=form.cleaned_data["joins_at"],
-                leaves_after=form.cleaned_data["leaves_after"],
-                by=user,
-            )
-        return "panel"
-    if action == "recusal":
-        form = arena_forms.RecusalForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
-        judge = Judge.objects.get(arena=arena, code=form.cleaned_data["judge"])
-        participant = Participant.objects.get(arena=arena, pk=form.cleaned_data["participant"])
-        setup.set_recusal(
-            judge=judge,
-            participant=participant,
-            source="host",
-            active=form.cleaned_data["active"],
-            reason=form.cleaned_data["reason"],
-            by=user,
-        )
-        return "recusals"
-    if action == "freeze":
-        draw.freeze_list(arena=arena, by=user)
-        return "draw"
-    if action == "draw":
-        draw.draw(arena=arena, public=request.POST.get("public", ""), by=user)
-        return "draw"
-    if action == "reveal":
-        draw.reveal_seed(arena=arena, by=user)
-        return "draw"
-    if action == "go_live":
-        console.go_live(arena=arena, by=user)
-        return "console"
-    raise ArenaRefusal("unknown_action", _("Unknown action."))
+        data["rubric"], data["rule"] = data["rubric_json"], data["rule_json"]
+    return data
+
+
+def _handle_setup_post(request: HttpRequest, arena: Arena) -> str:
+    """One POST on the set-up page, run through the arena's command table; returns the section
+    to return to. Refusals become messages; an id outside the arena is a 404."""
+    action = request.POST.get("action", "")
+    data = _setup_data(request, action, arena)
+    run_command(action, Surface.SETUP, arena=arena, data=data, by=request.user)
+    return SETUP_SECTIONS.get(action, "")
 
 
 @login_required
@@ -228,6 +190,8 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
             raise PermissionDenied
         try:
             section = _handle_setup_post(request, arena)
+        except NotInArena:
+            raise Http404 from None
         except (ArenaRefusal, ValidationError) as refusal:
             text = (
                 refusal.message
@@ -236,9 +200,6 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
             )
             messages.error(request, text)
             section = request.POST.get("action", "")
-        except (Judge.DoesNotExist, Participant.DoesNotExist, KeyError, ValueError):
-            messages.error(request, _("That judge or participant does not exist here."))
-            section = ""
         else:
             if section == "console":
                 return redirect("arenas:console", arena_id=arena.pk)
@@ -252,6 +213,16 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
         .select_related("judge", "participant__unit")
         .order_by("participant__position", "judge__code")
     )
+    declarations = list(
+        ConflictDeclaration.objects.filter(judge__arena=arena, state=DeclarationState.PENDING)
+        .select_related("judge", "participant__unit")
+        .order_by("created_at")
+    )
+    details_form = arena_forms.ArenaForm(instance=arena)
+    locked = closed_reason() if arena.state == ArenaState.CLOSED else ""
+    if locked:
+        for field in details_form.fields.values():
+            field.disabled = True
     return render(
         request,
         "arenas/detail.html",
@@ -262,9 +233,11 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
             "judges": judges,
             "links": {j.pk: judge_link(j) for j in judges} if may_run else {},
             "recusals": recusals,
+            "declarations": declarations,
+            "locked": locked,
             "rubric_json": json.dumps(arena.rubric, ensure_ascii=False, indent=2),
             "rule_json": json.dumps(arena.rule, ensure_ascii=False, indent=2),
-            "details_form": arena_forms.ArenaForm(instance=arena),
+            "details_form": details_form,
             "participant_form": arena_forms.ParticipantForm(),
             "judge_form": arena_forms.JudgeForm(),
             "verify_command": verify_command(arena)

@@ -181,6 +181,10 @@ class _Replayer:
         self.state = ArenaReplay(chain=chain)
         self.recusals: dict[tuple[str, str], bool] = {}
         self.reopenings: set[tuple[str, str]] = set()
+        # (judge, participant) declarations after the sheet: waiting for the host, and accepted
+        # (the recusal the acceptance writes comes next).
+        self.declared: set[tuple[str, str]] = set()
+        self.accepted: set[tuple[str, str]] = set()
         # participant → judge → the sheet in force: an index, so a day of thousands of sheets
         # replays in linear time.
         self.in_force: dict[str, dict[str, SheetRecord]] = {}
@@ -256,6 +260,11 @@ class _Replayer:
 
     def apply(self, seq: int, kind: str, actor: str, data: dict[str, Any]) -> None:
         self.seq, self.kind = seq, kind
+        if self.state.closed_seq is not None:
+            # The closed entry's hash is printed on the signed score sheet and anchored in the
+            # global chain: nothing may follow it. Applied all the same, so that the database
+            # comparison does not also report what the entry changed.
+            self.problem(f"written after the arena closed (#{self.state.closed_seq})")
         handler = getattr(self, f"on_{kind}", None)
         if handler is None:
             return  # a kind that decides no result, or one this version does not know
@@ -317,7 +326,42 @@ class _Replayer:
     def on_recusal(self, data: dict[str, Any], actor: str) -> None:
         judge = self.judge(data["judge"])
         participant = self.participant(data["participant"])
-        self.recusals[(judge.code, participant.code)] = bool(data["active"])
+        pair = (judge.code, participant.code)
+        active = bool(data["active"])
+        if (
+            active
+            and data.get("source") == "declared"
+            and judge.code in self.active_sheets(participant)
+            and pair not in self.accepted
+        ):
+            self.problem(
+                f"judge {judge.code} recused by a declaration after their sheet for "
+                f"{participant.label}, without the host accepting it"
+            )
+        self.accepted.discard(pair)
+        self.recusals[pair] = active
+
+    def on_conflict_declared(self, data: dict[str, Any], actor: str) -> None:
+        judge = self.judge(data["judge"])
+        participant = self.participant(data["participant"])
+        if participant.status in (CONFIRMED, SHOWN):
+            self.problem(f"a conflict declared after the result of {participant.label}")
+        if judge.code not in self.active_sheets(participant):
+            self.problem(f"sent to the host, but judge {judge.code} had no sheet in force")
+        self.declared.add((judge.code, participant.code))
+
+    def decide(self, data: dict[str, Any]) -> tuple[str, str]:
+        pair = (self.judge(data["judge"]).code, self.participant(data["participant"]).code)
+        if pair not in self.declared:
+            raise _Refused(f"no declaration of {pair[0]} about {pair[1]} was waiting")
+        self.declared.discard(pair)
+        return pair
+
+    def on_conflict_accepted(self, data: dict[str, Any], actor: str) -> None:
+        self.accepted.add(self.decide(data))
+
+    def on_conflict_declined(self, data: dict[str, Any], actor: str) -> None:
+        self.decide(data)
 
     def on_draw_committed(self, data: dict[str, Any], actor: str) -> None:
         codes = [str(code) for code in data["list"]]
@@ -453,6 +497,8 @@ class _Replayer:
             judge = self.judge(actor.split(":", 1)[1])
             if not judge.head:
                 self.problem(f"confirmed by {judge.code}, who was not the head judge")
+        if any(code == participant.code for _, code in self.declared):
+            self.problem(f"confirmed while a declared conflict about {participant.label} waited")
         self.move(participant, {SCORING, SCORED}, CONFIRMED)
         participant.result, participant.result_seq = recorded, self.seq
         if self.rubric is None or self.rule is None:

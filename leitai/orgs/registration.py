@@ -35,6 +35,7 @@ def register() -> None:
             back_url_name="orgs:tree",
             prune_label=_("Remove units absent from the file"),
             notes=[
+                _("Codes: letters A–Z and a–z, digits and - _ . (no spaces or slashes)."),
                 _(
                     "Kinds: 党委, 党工委, 工委, 党组, 党总支, 党支部, 其他. "
                     "Sectors: 农村, 城市社区, 国有企业, 两新组织, 机关事业单位, 学校, 其他."

@@ -7,7 +7,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("search", views.search, name="search"),
-    path("units/<str:code>/", views.unit_detail, name="unit"),
-    path("units/<str:code>/children", views.children, name="children"),
-    path("units/<str:code>/export", views.export, name="export"),
+    path("units/<segment:code>/", views.unit_detail, name="unit"),
+    path("units/<segment:code>/children", views.children, name="children"),
+    path("units/<segment:code>/export", views.export, name="export"),
 ]

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from leitai.accounts import permissions
 from leitai.orgs import exporting
@@ -114,7 +113,7 @@ def _result_rows(units: list[Unit]) -> list[dict[str, str]]:
             "code": u.code,
             "kind": kinds.get(u.kind, u.kind),
             "sector": sectors.get(u.sector, u.sector),
-            "url": f"/orgs/units/{quote(u.code, safe='')}/",
+            "url": reverse("orgs:unit", args=[u.code]),
         }
         for u in units
     ]

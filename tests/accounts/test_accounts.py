@@ -14,6 +14,11 @@ from tests.factories import PASSWORD, make_user, small_city
 
 pytestmark = pytest.mark.django_db
 
+NOT_YOURS = (
+    "Not an account you manage. A new account needs an initial password and an account name "
+    "nobody uses yet."
+)
+
 
 def sign_in(client: Client, username: str, password: str = PASSWORD) -> int:
     response = client.post(reverse("accounts:login"), {"username": username, "password": password})
@@ -93,7 +98,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def run_import(path: Path, actor: User, *, apply: bool = True):
+def run_import(path: Path, actor: User, *, apply: bool = True, prune: bool = False):
     with translation.override("en"):
         importer = UserImporter()
         if apply:
@@ -101,11 +106,11 @@ def run_import(path: Path, actor: User, *, apply: bool = True):
                 path,
                 path.name,
                 actor=actor,
-                prune=False,
+                prune=prune,
                 progress=lambda *a: None,
                 expected_digest=None,
             )
-        return importer.check(path, path.name, actor=actor, prune=False, progress=lambda *a: None)
+        return importer.check(path, path.name, actor=actor, prune=prune, progress=lambda *a: None)
 
 
 def test_account_import_creates_accounts_and_roles(tmp_path: Path) -> None:
@@ -155,6 +160,6 @@ def test_account_import_errors_name_row_and_reason(tmp_path: Path) -> None:
             "Outside your scope: you may give roles only below the units you organise.",
         ),
         (5, "角色", "Unknown role; allowed: 组织部、评审、主办、书记."),
-        (6, "初始密码", "A new account needs an initial password."),
+        (6, "账号", NOT_YOURS),
     ]
     assert not User.objects.filter(username__in="abcde").exists()

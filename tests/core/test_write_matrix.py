@@ -2,15 +2,14 @@
 the persona's scope → the expected answer, and nothing written when refused.
 
 Generated like the GET matrix (test_permission_matrix.py): the routes from the URL resolver, the
-console's actions from leitai.arenas.api.ACTIONS. A route or action without a row fails the test.
+console's and the set-up page's actions from the command table (leitai.arenas.commands), and
+whether an action names another arena's id ("cross") from the ids each command takes. A route or
+command without a row fails the test.
 Routes that write nothing (every GET page and endpoint) are POSTed to as well: nothing may change.
 
 "Nothing written" compares every row of every table (sessions aside) before and after.
 Scopes: "in" names arena "in" (金湖路街道, 市南区) and its ids; "out" arena "out" (姜山镇, 莱西市)
 and its ids; "cross" arena "in" in the path with ids of arena "out" in the body.
-
-A few answers are wrong on this branch and fixed on others; each is listed in KNOWN_HOLES and
-checked on its own as a strict xfail (remove the entry when its branch is merged).
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from leitai.accounts.models import Role
-from leitai.arenas.api import ACTIONS
+from leitai.arenas.commands import COMMANDS, Surface, names_on
 from leitai.core.imports import create_job_from_path
 from tests.api.world import PERSONAS, World, build_world
 from tests.core.test_permission_matrix import route_names
@@ -132,12 +131,12 @@ def paper_body(world: World, scope: str) -> dict[str, Any]:
     return {"judge": "J2", "participant": participant(world, scope), "marks": MARKS, "key": key}
 
 
-# The console's actions that name a participant (another arena's is the "cross" case).
-TAKES_PARTICIPANT = {"open", "close", "absent", "show", "confirm"}
+def scopes_of(command: str) -> tuple[str, ...]:
+    """A command that names a participant also gets another arena's ("cross")."""
+    return SCOPES if "participant" in COMMANDS[command].ids else ("in", "out")
 
-# The set-up page's actions (leitai.arenas.views_host._handle_setup_post) and their forms.
-# TODO(merge): generate from helper 3's command table, leitai.arenas.commands.COMMANDS with
-# Surface.SETUP (and the console's from Surface.CONSOLE), instead of this list and ACTIONS.
+
+# The set-up page's forms, one per command on it (a command without one fails the test).
 SETUP_ACTIONS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "details": lambda world, scope: {"title": "改名", "presentation_seconds": "300"},
     "rubric": lambda world, scope: {"rubric_json": "{}", "rule_json": "{}"},
@@ -154,12 +153,19 @@ SETUP_ACTIONS: dict[str, Callable[[World, str], dict[str, Any]]] = {
         "reason": "matrix",
         "active": "on",
     },
+    "accept_declaration": lambda world, scope: {
+        "judge": "J2",
+        "participant": participant(world, scope),
+    },
+    "decline_declaration": lambda world, scope: {
+        "judge": "J2",
+        "participant": participant(world, scope),
+    },
     "freeze": lambda world, scope: {},
     "draw": lambda world, scope: {"public": "1"},
     "reveal": lambda world, scope: {},
     "go_live": lambda world, scope: {},
 }
-SETUP_TAKES_PARTICIPANT = {"withdraw", "recusal"}
 
 
 def _no_body(world: World, scope: str) -> dict[str, Any]:
@@ -333,41 +339,28 @@ WRITES: dict[str, Row] = {
         scopes=("in", "cross"),
     ),
 }
-for _action in ACTIONS:
+for _action in names_on(Surface.CONSOLE):
     WRITES[f"api:run_action[{_action}]"] = Row(
         arena_url("api:run_action", action=_action),
         console_body,
         API_RUN,
         api=True,
-        scopes=SCOPES if _action in TAKES_PARTICIPANT else ("in", "out"),
+        scopes=scopes_of(_action),
     )
-for _action, _body in SETUP_ACTIONS.items():
+for _action in names_on(Surface.SETUP):
     WRITES[f"arenas:detail[{_action}]"] = Row(
         arena_url("arenas:detail"),
-        lambda world, scope, action=_action, body=_body: {"action": action, **body(world, scope)},
+        lambda world, scope, action=_action: {
+            "action": action,
+            **SETUP_ACTIONS[action](world, scope),
+        },
         PAGE_RUN,
-        scopes=SCOPES if _action in SETUP_TAKES_PARTICIPANT else ("in", "out"),
+        scopes=scopes_of(_action),
     )
 
 # Routes that write nothing: POSTed to by every persona, nothing may change. (Sign-in, sign-out
 # and the language switch touch the session and a cookie only.)
 READ_ONLY = route_names() - {name.split("[")[0] for name in WRITES} - {"arenas:detail"}
-
-# Wrong on this branch, right on the branch named: (row, persona, scope) → branch.
-KNOWN_HOLES: dict[tuple[str, str, str], str] = {
-    # A district organiser reset the password of an account that also holds a role elsewhere.
-    ("accounts:reset_password", "district_organiser_out", "cross"): "h1",
-    # Another arena's participant reached the service (409, or a write to that arena).
-    **{
-        (row, persona, "cross"): "h3"
-        for row in [
-            "api:paper_sheet",
-            *(f"api:run_action[{action}]" for action in sorted(TAKES_PARTICIPANT)),
-            *(f"arenas:detail[{action}]" for action in sorted(SETUP_TAKES_PARTICIPANT)),
-        ]
-        for persona in ("organiser", "host")
-    },
-}
 
 
 def _upload(world: World) -> Any:
@@ -461,11 +454,13 @@ def world(tmp_path: Path) -> World:
     return built
 
 
-def test_every_route_and_action_has_a_row() -> None:
+def test_every_route_and_command_has_a_row() -> None:
     assert READ_ONLY | {name.split("[")[0] for name in WRITES} == route_names()
-    assert {name for name in WRITES if name.startswith("api:run_action[")} == {
-        f"api:run_action[{action}]" for action in ACTIONS
-    }
+    assert set(SETUP_ACTIONS) == set(names_on(Surface.SETUP))
+    # The commands of their own routes (paper sheets, reopening, the phone's) have theirs.
+    assert {"api:paper_sheet", "api:reopen", "api:confirm", "api:declare_conflict"} <= set(WRITES)
+    assert set(names_on(Surface.API)) == {"paper_sheet", "reopen"}
+    assert set(names_on(Surface.PHONE)) == {"judge_confirm", "declare"}
 
 
 @pytest.mark.parametrize("name", sorted(WRITES))
@@ -473,23 +468,9 @@ def test_write_answers_per_persona_and_scope(world: World, name: str) -> None:
     wrong = [
         problem
         for persona, scope in cells(name)
-        if (name, persona, scope) not in KNOWN_HOLES
-        and (problem := check(world, WRITES[name], persona, scope))
+        if (problem := check(world, WRITES[name], persona, scope))
     ]
     assert wrong == []
-
-
-@pytest.mark.parametrize(
-    ("name", "persona", "scope"),
-    [
-        pytest.param(
-            *hole, marks=pytest.mark.xfail(strict=True, reason=f"fixed on branch {branch}")
-        )
-        for hole, branch in sorted(KNOWN_HOLES.items())
-    ],
-)
-def test_known_hole(world: World, name: str, persona: str, scope: str) -> None:
-    assert check(world, WRITES[name], persona, scope) is None
 
 
 @pytest.mark.parametrize("name", sorted(READ_ONLY))

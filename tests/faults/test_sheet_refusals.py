@@ -16,7 +16,13 @@ from django.test import Client
 from leitai.arenas.models import Arena, Mark, Sheet
 from leitai.arenas.services import console, draw, setup
 from leitai.ledger.models import LedgerEntry
-from tests.arena_factories import ArenaWorld, in_order, make_arena_world, marks
+from tests.arena_factories import (
+    ArenaWorld,
+    in_order,
+    make_arena_world,
+    make_closed_arena_world,
+    marks,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -265,13 +271,7 @@ def test_the_same_key_with_other_marks_is_refused() -> None:
 
 
 def test_a_closed_arenas_link_has_expired() -> None:
-    world = make_arena_world(participants=2, judges=3)
-    for participant in in_order(world):
-        console.call_next(
-            arena=world.refresh(), expected_current=world.arena.current_id, by=world.host_user
-        )
-        console.mark_absent(arena=world.arena, participant_id=participant.pk, by=world.host_user)
-    console.close_arena(arena=world.refresh(), by=world.host_user)
+    world = make_closed_arena_world()
     untouched = NothingStored(world.arena)
     response = post_sheet(world.tokens["J1"], in_order(world)[0].pk, marks("20"))
     assert response.status_code == 401

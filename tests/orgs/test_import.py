@@ -22,6 +22,7 @@ DISTRICT = ["370202", "中共青岛市市南区委", "370200", "党委", "其他
 STREET = ["37020201", "金湖路街道党工委", "370202", "党工委", "城市社区", "李明", ""]
 BRANCH = ["3702020101", "泰州路居民区党支部", "37020201", "党支部", "城市社区", "郑素秀", ""]
 VALID = [ROOT, DISTRICT, STREET, BRANCH]
+BAD_CODE = "Only letters A–Z and a–z, digits and - _ . are allowed in a code."
 
 
 def write_csv(
@@ -209,6 +210,16 @@ ERROR_CASES = [
         [["k", "甲", "", "党支部", "农村", "", "也许"]],
         [(2, "初评单位", "也许", "Write 是 or 否, or leave it empty for the default.")],
         id="bad-flag",
+    ),
+    pytest.param(
+        [["T-XSS/3", "甲", "", "党支部", "农村", "", ""]],
+        [(2, "编码", "T-XSS/3", BAD_CODE)],
+        id="slash-in-code",
+    ),
+    pytest.param(
+        [["３７０２", "甲", "", "党支部", "农村", "", ""]],
+        [(2, "编码", "３７０２", BAD_CODE)],
+        id="full-width-digits-in-code",
     ),
 ]
 

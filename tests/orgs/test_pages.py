@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -113,3 +116,26 @@ def test_export_round_trips_through_import(tmp_path) -> None:
     )
     assert plan.counts["unchanged"] == 7
     assert plan.counts["create"] == 0
+
+
+@pytest.mark.parametrize("code", ["T-XSS/3", "..", "50%", "a%2Fb", "a?b#c", "x y"])
+def test_units_with_codes_older_imports_allowed_are_still_linked(code: str) -> None:
+    # Imports now refuse these characters; stored units may still hold them and must not break
+    # the pages that list them (a "/" made the parent's children list answer 500).
+    city = small_city()
+    make_user("org", role=Role.ORGANISER, unit=city["root"])
+    make_unit(city["jinhulu"], code=code, name="旧编码党支部")
+    client = client_for("org")
+    for page in ("orgs:unit", "orgs:children"):
+        response = client.get(reverse(page, args=["37020201"]))
+        assert response.status_code == 200
+        link = re.search(r'href="([^"]*)">旧编码党支部', response.content.decode())
+        assert link is not None
+        href = html.unescape(link.group(1))
+        # Browsers resolve "." and ".." segments away before sending the request.
+        assert not {".", ".."} & set(href.split("/"))
+        unit_page = client.get(href)
+        assert unit_page.status_code == 200
+        assert unit_page.context["unit"].code == code
+    found = client.get(reverse("orgs:search"), {"q": "旧编码"}).context["rows"]
+    assert client.get(found[0]["url"]).context["unit"].code == code

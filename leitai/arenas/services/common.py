@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
-from leitai.arenas.models import Arena
+from leitai.arenas.errors import ArenaRefusal, NotInArena
+from leitai.arenas.models import Arena, ArenaState, Participant
 from leitai.ledger.chain import append, arena_chain
 
 
@@ -40,11 +42,45 @@ def touch(arena: Arena) -> None:
 
 
 def lock_arena(arena_id: int) -> Arena:
-    """The arena, re-read inside the transaction (row-locked on PostgreSQL)."""
+    """The arena, re-read inside the transaction (row-locked on PostgreSQL), for a change.
+
+    Every write service starts here, so this is the one guard of a closed arena: its ranking
+    is final, its chain head is printed on the signed score sheet and anchored in the global
+    chain, and any later entry would move the head off the signed one. The state is read
+    under the lock, so a change that queued behind the close is refused too.
+    """
     # of=("self",): lock the arena's row only. Without it PostgreSQL also locks the joined
     # programme and host rows, and every arena of a programme queues behind every other.
-    return (
+    arena = (
         Arena.objects.select_for_update(of=("self",))
         .select_related("host", "programme")
         .get(pk=arena_id)
     )
+    if arena.state == ArenaState.CLOSED:
+        raise ArenaRefusal("closed", closed_reason())
+    return arena
+
+
+def closed_reason() -> str:
+    return _(
+        "The arena is closed: its results are final and signed, so nothing in it can be "
+        "changed any more."
+    )
+
+
+def participant_in(arena: Arena, participant_id: int) -> Participant:
+    """A participant of this arena, by id; another arena's or an unknown id is answered 404."""
+    participant = (
+        Participant.objects.select_related("unit").filter(pk=participant_id, arena=arena).first()
+    )
+    if participant is None:
+        raise unknown_participant()
+    return participant
+
+
+def unknown_participant() -> NotInArena:
+    return NotInArena("not_found", _("No such participant in this arena."))
+
+
+def unknown_judge() -> NotInArena:
+    return NotInArena("not_found", _("No such judge in this arena."))

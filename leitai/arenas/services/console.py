@@ -22,7 +22,13 @@ from leitai.arenas.models import (
     TimerState,
 )
 from leitai.arenas.panel import rank
-from leitai.arenas.services.common import actor_label, lock_arena, record, touch
+from leitai.arenas.services.common import (
+    actor_label,
+    lock_arena,
+    participant_in,
+    record,
+    touch,
+)
 from leitai.ledger.chain import append, arena_chain, head_of
 from leitai.ledger.hashing import GLOBAL_CHAIN
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
@@ -130,20 +136,11 @@ def call_next(*, arena: Arena, expected_current: int | None, by: Any) -> Partici
     return following
 
 
-def _current(arena: Arena, participant_id: int) -> Participant:
-    participant = (
-        Participant.objects.select_related("unit").filter(pk=participant_id, arena=arena).first()
-    )
-    if participant is None:
-        raise ArenaRefusal("unknown_participant", _("No such participant in this arena."))
-    return participant
-
-
 @transaction.atomic
 def open_scoring(*, arena: Arena, participant_id: int, by: Any) -> Participant:
     arena = lock_arena(arena.pk)
     _live(arena)
-    participant = _current(arena, participant_id)
+    participant = participant_in(arena, participant_id)
     if arena.current_id != participant.pk or not _move(
         participant, {ParticipantStatus.PRESENTING}, ParticipantStatus.SCORING
     ):
@@ -162,7 +159,7 @@ def close_scoring(*, arena: Arena, participant_id: int, by: Any, reason: str = "
 
     arena = lock_arena(arena.pk)
     _live(arena)
-    participant = _current(arena, participant_id)
+    participant = participant_in(arena, participant_id)
     status = panel_status(participant)
     if status.missing and not reason.strip():
         names = "、".join(j.code for j in status.missing)
@@ -199,7 +196,7 @@ def close_scoring(*, arena: Arena, participant_id: int, by: Any, reason: str = "
 @transaction.atomic
 def mark_absent(*, arena: Arena, participant_id: int, by: Any) -> Participant:
     arena = lock_arena(arena.pk)
-    participant = _current(arena, participant_id)
+    participant = participant_in(arena, participant_id)
     if not _move(
         participant,
         {ParticipantStatus.WAITING, ParticipantStatus.PRESENTING},
@@ -218,7 +215,7 @@ def mark_absent(*, arena: Arena, participant_id: int, by: Any) -> Participant:
 def show_result(*, arena: Arena, participant_id: int, by: Any) -> Participant:
     """Put a confirmed result on the screen and refresh the live ranking."""
     arena = lock_arena(arena.pk)
-    participant = _current(arena, participant_id)
+    participant = participant_in(arena, participant_id)
     if not _move(participant, {ParticipantStatus.CONFIRMED}, ParticipantStatus.SHOWN):
         raise ArenaRefusal("not_confirmed", _("Only a confirmed result can be shown."))
     record(arena, "shown", {"participant": participant.unit.code}, actor_label(by))

@@ -220,8 +220,6 @@ def add_judge(
 ) -> tuple[Judge, str]:
     """A judge and their personal link's token (shown once; only its hash is kept)."""
     arena = lock_arena(arena.pk)
-    if arena.state == ArenaState.CLOSED:
-        raise ArenaRefusal("closed", _("The arena is closed."))
     if is_head:
         arena.judges.filter(is_head=True).update(is_head=False)
     judge = Judge.objects.create(

@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 
 from leitai.arenas.errors import ArenaRefusal, InvalidSheet
 from leitai.arenas.models import (
+    Arena,
     ArenaState,
+    ConflictDeclaration,
+    DeclarationState,
     Judge,
     Mark,
     Participant,
@@ -21,7 +24,14 @@ from leitai.arenas.models import (
     SheetSource,
 )
 from leitai.arenas.panel import compute, panel_status, result_json, sheet_marks
-from leitai.arenas.services.common import actor_label, lock_arena, record, touch
+from leitai.arenas.services.common import (
+    actor_label,
+    lock_arena,
+    participant_in,
+    record,
+    touch,
+    unknown_participant,
+)
 from leitai.programs.rubrics import rubric_from_json
 from leitai.scoring import SheetError
 
@@ -193,9 +203,7 @@ def reopen_sheet(*, judge: Judge, participant_id: int, reason: str, by: Any) -> 
     arena = lock_arena(judge.arena_id)
     if arena.state != ArenaState.LIVE:
         raise ArenaRefusal("not_live", _("The arena is not live."))
-    participant = Participant.objects.select_related("unit").get(
-        pk=participant_id, arena_id=arena.pk
-    )
+    participant = participant_in(arena, participant_id)
     if not Sheet.objects.filter(judge=judge, participant=participant, active=True).update(
         active=False
     ):
@@ -214,6 +222,14 @@ def reopen_sheet(*, judge: Judge, participant_id: int, reason: str, by: Any) -> 
     touch(arena)
 
 
+def _arena_of(participant_id: int) -> int:
+    arena_id = Participant.objects.filter(pk=participant_id).values_list("arena_id", flat=True)
+    found = arena_id.first()
+    if found is None:
+        raise unknown_participant()
+    return int(found)
+
+
 def pending_result(participant: Participant) -> dict[str, Any] | None:
     """The result awaiting the head judge: computed once every expected sheet is in."""
     status = panel_status(participant)
@@ -225,17 +241,34 @@ def pending_result(participant: Participant) -> dict[str, Any] | None:
 
 
 @transaction.atomic
-def confirm_result(*, participant_id: int, judge: Judge | None, by: Any = None) -> Participant:
+def confirm_result(
+    *, participant_id: int, judge: Judge | None, by: Any = None, arena: Arena | None = None
+) -> Participant:
     """The head judge (or the host on their behalf, recorded as such) confirms a result once
-    every expected sheet is in. The figures come from the scoring core and go into the ledger."""
-    arena = lock_arena(
-        judge.arena_id if judge is not None else Participant.objects.get(pk=participant_id).arena_id
-    )
-    participant = Participant.objects.select_related("unit", "arena").get(
-        pk=participant_id, arena_id=arena.pk
-    )
+    every expected sheet is in. The figures come from the scoring core and go into the ledger.
+
+    The participant is looked up in the judge's arena, or in `arena` (the one the host runs);
+    without either it is the participant's own arena."""
+    if judge is not None:
+        arena_id = judge.arena_id
+    elif arena is not None:
+        arena_id = arena.pk
+    else:
+        arena_id = _arena_of(participant_id)
+    arena = lock_arena(arena_id)
+    participant = participant_in(arena, participant_id)
     if judge is not None and not judge.is_head:
         raise ArenaRefusal("not_head", _("Only the head judge confirms results."))
+    if ConflictDeclaration.objects.filter(
+        participant=participant, state=DeclarationState.PENDING
+    ).exists():
+        raise ArenaRefusal(
+            "declaration_pending",
+            _(
+                "A judge declared a conflict with this participant after submitting; the host "
+                "decides on it on the arena's set-up page before the result is confirmed."
+            ),
+        )
     status = panel_status(participant, list(arena.judges.all()))
     if not status.all_in:
         raise ArenaRefusal(

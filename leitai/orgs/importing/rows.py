@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass, field
 
@@ -24,6 +25,8 @@ COLUMNS = [
 FIELDS = [c.field for c in COLUMNS]
 HEADERS_ZH = [c.headers[0] for c in COLUMNS]
 MAX_LENGTH = {"code": 64, "name": 200, "secretary": 64}
+# Codes are keys that pages link to and officials type: a "/" broke every page linking the unit.
+CODE_CHARACTERS = re.compile(r"[A-Za-z0-9._-]+")
 YES = frozenset({"是", "y", "yes", "true", "1", "√"})
 NO = frozenset({"否", "n", "no", "false", "0", "×"})
 PROGRESS_EVERY = 20_000
@@ -99,6 +102,8 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
         MAX_LENGTH["secretary"],
     )
     position_of = found.position_of
+    code_characters = CODE_CHARACTERS.fullmatch
+    bad_code = _("Only letters A–Z and a–z, digits and - _ . are allowed in a code.")
     rows_seen = 0
     for rows_seen, (row, values) in enumerate(sheet.tuples(FIELDS), start=1):
         if rows_seen % PROGRESS_EVERY == 0:
@@ -110,6 +115,10 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
         ok = True
         if len(code) > long_code:
             problems.add(row, "code", code, _("Longer than %(n)s characters.") % {"n": long_code})
+            ok = False
+        # The str methods first: most codes are digits, and they cost a third of the regex.
+        elif not (code.isascii() and code.isalnum()) and not code_characters(code):
+            problems.add(row, "code", code, bad_code)
             ok = False
         if not name:
             problems.add(row, "name", "", _("The name is empty."))
