@@ -37,6 +37,7 @@ _public_host = PUBLIC_URL.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
 if _public_host and _public_host not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(_public_host)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "leitai.core.views.csrf_failure"  # Leitai's layout, translated
 
 INSTALLED_APPS = [
     "leitai.core",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 
-from leitai.api.refusals import ApiRefusal, RefusalCode, sign_in_first
+from leitai.core.refusals import ApiRefusal, RefusalCode, sign_in_first
 
 
 class SessionAuth(NinjaSessionAuth):

@@ -2,7 +2,7 @@
 
 Signed-in sessions authenticate; anonymous requests get 401. Objects outside the caller's scope
 answer 404 exactly as the pages do (the same permission module decides). Every refusal has one
-body, {"code", "detail", …}, documented on each operation (leitai.api.refusals).
+body, {"code", "detail", …}, documented on each operation (leitai.core.refusals).
 
 The docs page is Swagger UI served from django-ninja's own static files (no CDN: a venue may have
 no internet), to signed-in users unless LEITAI_API_DOCS_PUBLIC is set.
@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
 from leitai.api.auth import docs_access, signed_in
-from leitai.api.refusals import install_handlers
 from leitai.arenas.api import judge_router
 from leitai.arenas.api import router as arenas_router
 from leitai.arenas.errors import ArenaRefusal
+from leitai.core.refusals import install_handlers
 from leitai.orgs.api import router as orgs_router
 
 api = NinjaAPI(

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
 
-from leitai.api.refusals import INVALID_BODY, answers
 from leitai.arenas import permissions
 from leitai.arenas.commands import Surface, run_command
 from leitai.arenas.models import Arena, Judge
@@ -34,6 +33,7 @@ from leitai.arenas.services import sheets
 from leitai.arenas.services.declarations import Declared
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_signed_in_by
+from leitai.core.refusals import INVALID_BODY, answers
 
 # The console's endpoints: anonymous 401, outside the arena's scope 404, in scope but not its
 # host 403 (also a signed-in request without its CSRF token).

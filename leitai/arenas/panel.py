@@ -8,11 +8,20 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from leitai.arenas.models import Arena, Judge, Mark, Participant, Recusal, Sheet
 from leitai.ledger.replay import result_figures
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
 from leitai.scoring import PanelScore, Placing, score_panel
 from leitai.scoring.ranking import TieBreakKind, rank_keys
+from leitai.scoring.reliability import CorridorRule, judge_deviations
+
+# The corridor around the other judges' mean outside which a judge's total is marked for the head
+# judge as a likely slip (a 69 among 88–91): a fixed width, as in ISU's fixed corridors (see
+# docs/scoring.md), of a tenth of the sheet's maximum total. The robust width the results page
+# estimates needs many participants; the head judge must be told on the first one.
+SLIP_CORRIDOR_SHARE = Decimal("0.1")
 
 
 @dataclass
@@ -111,3 +120,32 @@ def rank(arena: Arena, participants: list[Participant]) -> list[Placing]:
                 values.append(Decimal(stored["criterion_marks"][tie_break.criterion]))
         keys[str(participant.pk)] = tuple(values)
     return rank_keys(keys, [tb.name for tb in chain])
+
+
+def outlying_totals(totals: dict[str, str], maximum_total: Decimal) -> list[dict[str, str]]:
+    """The judges whose total lies outside the corridor around the other judges' mean, by the
+    scoring core's deviation rule (each total against the mean of the others), with how far.
+    Needs three totals: between two, neither can be said to be the odd one."""
+    if len(totals) < 3:
+        return []
+    codes = list(totals)
+    values = np.array([[float(totals[code]) for code in codes]])
+    width = maximum_total * SLIP_CORRIDOR_SHARE
+    deviations, _ = judge_deviations(
+        values, np.ones_like(values, dtype=bool), codes, CorridorRule(width=float(width))
+    )
+    outliers = []
+    for deviation in deviations:
+        if not deviation.outside_corridor or deviation.mean_deviation is None:
+            continue
+        gap = Decimal(str(round(deviation.mean_deviation, 2)))
+        outliers.append(
+            {
+                "judge": deviation.judge,
+                "total": totals[deviation.judge],
+                "deviation": plain(gap),
+                "others_mean": plain(Decimal(totals[deviation.judge]) - gap),
+                "corridor": plain(width),
+            }
+        )
+    return outliers

@@ -9,6 +9,7 @@ own marks, except the head judge's pending result, which is the result they are 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -26,8 +27,15 @@ from leitai.arenas.models import (
     Sheet,
     TimerState,
 )
-from leitai.arenas.panel import PanelStatus, compute, plain, result_json, sheet_values
-from leitai.programs.rubrics import criterion_description, criterion_label
+from leitai.arenas.panel import (
+    PanelStatus,
+    compute,
+    outlying_totals,
+    plain,
+    result_json,
+    sheet_values,
+)
+from leitai.programs.rubrics import criterion_description, criterion_label, rubric_from_json
 
 SCORED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
 
@@ -309,6 +317,10 @@ class ArenaSnapshot:
             expected=expected, excluded=excluded, absent=absent, sheets=sheets, marks=self.marks
         )
 
+    @property
+    def _maximum_total(self) -> Decimal:
+        return rubric_from_json(self.arena.rubric).maximum_total
+
     def _pending_for_head(self) -> dict[str, Any] | None:
         """The result the head judge is asked to confirm: every expected sheet is in."""
         if self._pending is None:
@@ -318,9 +330,13 @@ class ArenaSnapshot:
                     continue
                 status = self.panel_status(participant)
                 if status.all_in:
+                    result = result_json(compute(self.arena, status), status)
                     self._pending = {
                         "participant": _participant(participant),
-                        "result": result_json(compute(self.arena, status), status),
+                        "result": result,
+                        # A total far from the others' is likely a slip: the head judge sees
+                        # it before confirming.
+                        "outliers": outlying_totals(result["totals"], self._maximum_total),
                     }
                     break
         return self._pending or None

@@ -3,7 +3,9 @@
 A token reads "<judge id>-<version>-<mac>", where mac is an HMAC of the id and version under the
 installation's SECRET_KEY. Nothing secret is stored, so the host can show or print a judge's link
 again at any time; re-issuing bumps the version, which signs the old phone out at once; revoking
-sets a flag; links expire when the arena closes.
+sets a flag; links expire when the arena closes. Re-issuing and revoking also close the old
+phone's live connection, in every server process, once the change has committed
+(`sign_out_phone`): it gets no further update and shows why.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from leitai.arenas.errors import ArenaRefusal
 from leitai.arenas.models import ArenaState, Judge
+from leitai.live.hub import close_credential
 
 MAC_LENGTH = 24
 
@@ -46,18 +50,43 @@ class JudgeLinkRefused(ArenaRefusal):
     status = 401
 
 
-def _refused(code: str) -> JudgeLinkRefused:
+class LinkRefusal(models.TextChoices):
+    """Why a judge link signs nobody in (the API's 401 code, the live socket's close reason)."""
+
+    NO_LINK = "no_link"
+    BAD_LINK = "bad_link"
+    REISSUED = "link_reissued"
+    REVOKED = "link_revoked"
+    ARENA_CLOSED = "arena_closed"
+
+
+def refusal_message(code: LinkRefusal) -> str:
     messages = {
-        "no_link": _("No judge link came with the request. Open your personal judge link."),
-        "bad_link": _("This is not a valid judge link. Check the link or QR code with the host."),
-        "link_reissued": _(
+        LinkRefusal.NO_LINK: _(
+            "No judge link came with the request. Open your personal judge link."
+        ),
+        LinkRefusal.BAD_LINK: _(
+            "This is not a valid judge link. Check the link or QR code with the host."
+        ),
+        LinkRefusal.REISSUED: _(
             "This judge link was re-issued to another phone and no longer works here. "
             "Ask the host for your current link."
         ),
-        "link_revoked": _("The host revoked this judge link. Ask the host."),
-        "arena_closed": _("The arena has closed: its judge links have expired."),
+        LinkRefusal.REVOKED: _("The host revoked this judge link. Ask the host."),
+        LinkRefusal.ARENA_CLOSED: _("The arena has closed: its judge links have expired."),
     }
-    return JudgeLinkRefused(code, messages[code])
+    return messages[code]
+
+
+def _refused(code: LinkRefusal) -> JudgeLinkRefused:
+    return JudgeLinkRefused(code.value, refusal_message(code))
+
+
+def sign_out_phone(token: str, why: LinkRefusal) -> None:
+    """After the commit that re-issued or revoked `token`: close the phones' live connections
+    it opened, in every process. Call it before the change's push is queued (services'
+    `touch`), so that the close goes out ahead of the state it would otherwise receive."""
+    transaction.on_commit(lambda: close_credential(token, reason=why.value))
 
 
 def judge_signed_in_by(token: str | None) -> Judge:
@@ -67,22 +96,22 @@ def judge_signed_in_by(token: str | None) -> Judge:
     this installation, so saying it was re-issued, revoked or has expired tells a forger nothing.
     """
     if not token:
-        raise _refused("no_link")
+        raise _refused(LinkRefusal.NO_LINK)
     parts = token.split("-", 2)
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
-        raise _refused("bad_link")
+        raise _refused(LinkRefusal.BAD_LINK)
     judge_id, version = int(parts[0]), int(parts[1])
     if not hmac.compare_digest(_mac(judge_id, version), parts[2]):
-        raise _refused("bad_link")
+        raise _refused(LinkRefusal.BAD_LINK)
     judge = Judge.objects.select_related("arena").filter(pk=judge_id).first()
     if judge is None:
-        raise _refused("bad_link")
+        raise _refused(LinkRefusal.BAD_LINK)
     if judge.token_version != version:
-        raise _refused("link_reissued")
+        raise _refused(LinkRefusal.REISSUED)
     if judge.token_revoked:
-        raise _refused("link_revoked")
+        raise _refused(LinkRefusal.REVOKED)
     if judge.arena.state == ArenaState.CLOSED:
-        raise _refused("arena_closed")
+        raise _refused(LinkRefusal.ARENA_CLOSED)
     return judge
 
 

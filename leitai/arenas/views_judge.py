@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from leitai.arenas.models import Judge
 from leitai.arenas.publish import judge_topic
-from leitai.arenas.tokens import JudgeLinkRefused, judge_signed_in_by
+from leitai.arenas.tokens import JudgeLinkRefused, LinkRefusal, judge_signed_in_by, refusal_message
 from leitai.arenas.views_screens import snapshot_or_404
 from leitai.programs.rubrics import DEFAULT_RULE
 
@@ -46,8 +46,10 @@ def judge_landing(request: HttpRequest, token: str) -> HttpResponse:
         request.session[SESSION_TOKEN] = token
         request.session[SESSION_JUDGE] = judge.pk
         response = redirect("arenas:judge", arena_id=judge.arena_id)
-    # The token is in this URL: do not hand it on to any other site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in this URL: do not hand it on to any other site. Same-origin, not
+    # no-referrer: under no-referrer a browser sends "Origin: null" with the page's own forms
+    # (the language switch), which Django's CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -86,6 +88,7 @@ def judge_strings() -> dict[str, str]:
         "minus": _("Lower by one step"),
         "plus": _("Raise by one step"),
         "draft_hint": _("You may fill in your marks now; you can submit once scoring opens."),
+        "host_reason": _("The host's reason: %(reason)s"),
         "reopened": _(
             "The host reopened your sheet for a correction. Your marks as sent are filled in; "
             "change what needs changing and submit again."
@@ -106,7 +109,8 @@ def judge_strings() -> dict[str, str]:
         ),
         "queued_count": _("%(n)s sheet(s) waiting to be sent"),
         "retry_now": _("Try again now"),
-        "submitted": _("Submitted and locked"),
+        "submitted": _("Received by the server and locked"),
+        "waiting_title": _("Not sent yet: waiting to send"),
         "submitted_paper": _("Entered by the host from your paper sheet"),
         "your_marks": _("Your marks"),
         "refused": _("Your sheet was not accepted"),
@@ -150,6 +154,19 @@ def judge_strings() -> dict[str, str]:
         "note_not_trimming": _("%(judges)s judges: nothing dropped"),
         "my_sheets": _("My sheets"),
         "no_sheets": _("No sheets yet."),
+        "signed_out_title": _("This phone is signed out"),
+        **{
+            code.value: refusal_message(code)
+            for code in (LinkRefusal.REISSUED, LinkRefusal.REVOKED)
+        },
+        "outlier_below": _(
+            "%(judge)s's total %(total)s is %(gap)s below the other judges' mean %(mean)s "
+            "(more than %(corridor)s): a slip? Check it with the judge before confirming."
+        ),
+        "outlier_above": _(
+            "%(judge)s's total %(total)s is %(gap)s above the other judges' mean %(mean)s "
+            "(more than %(corridor)s): a slip? Check it with the judge before confirming."
+        ),
         "signed_out": _(
             "This judge link is no longer valid (re-issued, revoked or expired). Ask the host."
         ),
@@ -190,5 +207,5 @@ def judge_page(request: HttpRequest, arena_id: int) -> HttpResponse:
     # The page holds the judge's token: never from a shared cache or the back-forward cache of
     # another person's session.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -8,6 +10,8 @@ from django.views.decorators.http import require_GET
 
 from leitai.accounts import permissions
 from leitai.orgs.models import Unit
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -32,3 +36,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (CSRF) in Leitai's layout and language, not Django's raw debugging page.
+
+    Django's `reason` is for developers and in English: it goes to the log, not to the page.
+    """
+    logger.warning("CSRF refused %s %s: %s", request.method, request.path, reason)
+    return render(request, "403_csrf.html", status=403)

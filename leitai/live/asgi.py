@@ -37,7 +37,7 @@ from django.http.request import validate_host
 
 from leitai.live import conf
 from leitai.live.hub import as_snapshot, encode_frame, get_hub, now_ms
-from leitai.live.subscriber import Subscriber
+from leitai.live.subscriber import REAUTHORISE, REVOKED, Subscriber
 from leitai.live.topics import AccessContext, TopicSpec, is_valid_topic_name, resolve_topic
 
 logger = logging.getLogger(__name__)
@@ -50,10 +50,17 @@ class CloseCode:
     FORBIDDEN = 4403  # the viewer may not follow this topic
     UNKNOWN_TOPIC = 4404  # no app registered this topic
     TOO_SLOW = 4408  # the client did not read for too long; it may reconnect
+    REVOKED = 4401  # the credential the socket was authorised with was revoked; reason says why
+    REAUTHORISE = 4409  # reconnect to be authorised again (a revocation may have been missed)
 
 
 # Permanent refusals: the client library does not reconnect after these.
-PERMANENT_CLOSE_CODES = {CloseCode.BAD_TOPIC, CloseCode.FORBIDDEN, CloseCode.UNKNOWN_TOPIC}
+PERMANENT_CLOSE_CODES = {
+    CloseCode.BAD_TOPIC,
+    CloseCode.FORBIDDEN,
+    CloseCode.UNKNOWN_TOPIC,
+    CloseCode.REVOKED,
+}
 
 
 def _headers(scope: dict[str, Any]) -> dict[bytes, bytes]:
@@ -146,7 +153,7 @@ async def websocket_application(scope: dict[str, Any], receive: Any, send: Any) 
     await send({"type": "websocket.accept"})
     # Subscribe before reading the snapshot: an update committed meanwhile waits in the
     # subscriber's slot and follows the snapshot instead of being lost.
-    subscriber = hub.subscribe(topic, send)
+    subscriber = hub.subscribe(topic, send, credential=token)
     try:
         if spec.snapshot is not None:
             last = hub.last_frame(topic)
@@ -180,12 +187,11 @@ async def _serve(subscriber: Subscriber, receive: Any, send: Any) -> None:
                 (receiving, subscriber.finished), return_when=asyncio.FIRST_COMPLETED
             )
             if subscriber.finished.done() and not receiving.done():
-                if subscriber.finished.result() == "slow":
-                    # Best effort: the socket is full, so do not wait long for the close frame.
+                close = _close_for(subscriber)
+                if close is not None:
+                    # Best effort: the socket may be full, so do not wait long for the close.
                     with contextlib.suppress(TimeoutError, OSError):
-                        await asyncio.wait_for(
-                            send({"type": "websocket.close", "code": CloseCode.TOO_SLOW}), 1
-                        )
+                        await asyncio.wait_for(send(close), 1)
                 return
             message = receiving.result()
             if message["type"] == "websocket.disconnect":
@@ -198,6 +204,22 @@ async def _serve(subscriber: Subscriber, receive: Any, send: Any) -> None:
     finally:
         if not receiving.done():
             receiving.cancel()
+
+
+def _close_for(subscriber: Subscriber) -> dict[str, Any] | None:
+    """The close frame for a subscriber the hub stopped serving, when the client must hear why."""
+    why = subscriber.finished.result()
+    if why == "slow":
+        return {"type": "websocket.close", "code": CloseCode.TOO_SLOW}
+    if why == REVOKED:
+        return {
+            "type": "websocket.close",
+            "code": CloseCode.REVOKED,
+            "reason": subscriber.close_reason,
+        }
+    if why == REAUTHORISE:
+        return {"type": "websocket.close", "code": CloseCode.REAUTHORISE}
+    return None
 
 
 def pong_for(text: str | None) -> str | None:

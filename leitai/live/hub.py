@@ -25,6 +25,14 @@ Delivery, in order:
    delays the others. A client whose write stays blocked longer than LIVE_SLOW_CLIENT_SECONDS is
    dropped.
 
+4. `close_credential(credential, reason=…)` closes, in every process (through the same Redis
+   channel as the frames, so after every frame published before it and before every frame
+   published after it), each socket that was authorised with that credential (a judge's link
+   that was re-issued or revoked), and refuses it from then on: a socket authorised just before
+   the revocation but subscribed after it is closed as it subscribes. After the Redis bridge
+   reconnects (a revocation may have been missed meanwhile), every socket authorised with a
+   credential is asked to reconnect, which authorises it again.
+
 All hub state is touched only on the event loop's thread; other threads cross over with
 `call_soon_threadsafe`.
 """
@@ -33,9 +41,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
+import os
 import random
+import re
 import threading
 import time
 from collections.abc import Coroutine
@@ -48,7 +59,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leitai.live import conf
 from leitai.live.eager import ignore_result
-from leitai.live.subscriber import Send, Subscriber
+from leitai.live.subscriber import REAUTHORISE, Send, Subscriber
 from leitai.live.topics import check_topic_name, resolve_topic
 
 logger = logging.getLogger(__name__)
@@ -56,6 +67,27 @@ logger = logging.getLogger(__name__)
 # How many topics' last frames are kept for late joiners (a city's busiest day follows some 600
 # topics: 50 arenas' screens, consoles and judges' phones); a few KB each.
 LAST_FRAMES_KEPT = 4096
+
+# How many revoked credentials a process remembers, to refuse a socket that was authorised just
+# before its credential was revoked (a day re-issues a handful of links per arena).
+REVOKED_KEPT = 4096
+
+# On the Redis channel a frame travels as "<topic>\n<frame>"; a topic name never contains "!", so
+# this line marks a control message instead: "!close\n<fingerprint> <reason>".
+_CONTROL_CLOSE = "!close"
+
+# A close reason travels in the WebSocket close frame (at most 123 bytes): a short code the page
+# turns into words in its own language, never the words themselves.
+CLOSE_REASON = re.compile(r"[a-z0-9_]{1,64}")
+
+
+def bridge_client_name() -> str:
+    return f"leitai-live-{os.getpid()}"
+
+
+def credential_fingerprint(credential: str) -> str:
+    """What the hub keeps of a credential: the raw token never crosses Redis or stays in memory."""
+    return hashlib.sha256(credential.encode()).hexdigest()[:32]
 
 
 def encode_frame(kind: str, topic: str, data: Any) -> str:
@@ -141,6 +173,7 @@ class Hub:
         self._loop_thread: int | None = None
         self._topics: dict[str, _Topic] = {}
         self._last_frames: dict[str, str] = {}
+        self._revoked: dict[str, str] = {}  # credential fingerprint → close reason
         self._bridge: asyncio.Task[None] | None = None
         self._subscribed: asyncio.Event | None = None
         self._redis_sync: Any = None
@@ -178,6 +211,7 @@ class Hub:
         self._loop = loop
         self._loop_thread = threading.get_ident()
         self._topics.clear()
+        self._revoked.clear()
         self.stats = HubStats()
         self.rate = conf.max_rate()
         self.burst = conf.burst()
@@ -236,6 +270,40 @@ class Hub:
             self._receive(topic, frame)
         else:
             loop.call_soon_threadsafe(self._receive, topic, frame)
+
+    def close_credential(self, credential: str, *, reason: str) -> None:
+        """Close every socket authorised with `credential`, in every process, and refuse it from
+        now on; the client sees close code 4401 with `reason` (a short code such as
+        "link_revoked"). Call it after the commit that revoked the credential."""
+        if CLOSE_REASON.fullmatch(reason) is None:
+            raise ValueError(f"close reason {reason!r}: use 1-64 characters from a-z 0-9 _")
+        fingerprint = credential_fingerprint(credential)
+        if self.redis_url and self._publish_to_redis(_CONTROL_CLOSE, f"{fingerprint} {reason}"):
+            return
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return  # no server in this process, and no Redis: no socket to close
+        if threading.get_ident() == self._loop_thread:
+            self._close_credential(fingerprint, reason)
+        else:
+            loop.call_soon_threadsafe(self._close_credential, fingerprint, reason)
+
+    def _close_credential(self, fingerprint: str, reason: str) -> None:
+        self._revoked.pop(fingerprint, None)
+        self._revoked[fingerprint] = reason
+        if len(self._revoked) > REVOKED_KEPT:
+            del self._revoked[next(iter(self._revoked))]
+        for subscriber in self._credentialed():
+            if subscriber.credential == fingerprint:
+                subscriber.revoke(reason)
+
+    def _credentialed(self) -> list[Subscriber]:
+        return [
+            subscriber
+            for topic in self._topics.values()
+            for subscriber in topic.subscribers
+            if subscriber.credential is not None
+        ]
 
     def _publish_to_redis(self, topic: str, frame: str) -> bool:
         from redis.exceptions import RedisError
@@ -331,14 +399,24 @@ class Hub:
         if topic.pending is not None and topic.timer is None:
             self._flush(topic)
 
-    def subscribe(self, topic_name: str, send: Send) -> Subscriber:
-        """A held subscriber: call `release(initial_frame)` once the initial state is known."""
-        subscriber = Subscriber(self, topic_name, send)
+    def subscribe(
+        self, topic_name: str, send: Send, *, credential: str | None = None
+    ) -> Subscriber:
+        """A held subscriber: call `release(initial_frame)` once the initial state is known.
+
+        `credential` is what the socket was authorised with (a judge's link), if anything:
+        `close_credential` closes it. One already revoked is closed at once: it was authorised
+        before the revocation reached this process, but must not follow the topic after it.
+        """
+        fingerprint = credential_fingerprint(credential) if credential else None
+        subscriber = Subscriber(self, topic_name, send, fingerprint)
         topic = self._topics.get(topic_name)
         if topic is None:
             topic = _Topic(topic_name, tokens=self.burst, now=self.loop_time())
             self._topics[topic_name] = topic
         topic.subscribers.add(subscriber)
+        if fingerprint is not None and fingerprint in self._revoked:
+            subscriber.revoke(self._revoked[fingerprint])
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
@@ -382,7 +460,11 @@ class Hub:
         connected_before = False
         while True:
             self.bridge_state = BridgeState.CONNECTING
-            client = aioredis.Redis.from_url(self.redis_url, socket_connect_timeout=2)
+            # Named, so that an operator (and a test) can tell this process's subscription
+            # apart in Redis's CLIENT LIST.
+            client = aioredis.Redis.from_url(
+                self.redis_url, socket_connect_timeout=2, client_name=bridge_client_name()
+            )
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self.channel)
@@ -393,15 +475,23 @@ class Hub:
                     self._subscribed.set()
                 if connected_before:
                     # Updates published while we were cut off are lost to us: send every
-                    # followed topic's current state again.
+                    # followed topic's current state again. A revocation may have been lost
+                    # too: sockets authorised by a credential reconnect and are authorised
+                    # again.
                     self.stats.redis_reconnects += 1
+                    for subscriber in self._credentialed():
+                        subscriber.drop(REAUTHORISE)
                     self._spawn(self._resync())
                 connected_before = True
                 async for item in pubsub.listen():
                     if item.get("type") != "message":
                         continue
                     topic, _, frame = item["data"].partition(b"\n")
-                    self._receive(topic.decode(), frame.decode())
+                    if topic == _CONTROL_CLOSE.encode():
+                        fingerprint, _, reason = frame.decode().partition(" ")
+                        self._close_credential(fingerprint, reason)
+                    else:
+                        self._receive(topic.decode(), frame.decode())
             except (RedisError, OSError) as error:
                 self.bridge_state = BridgeState.DOWN
                 self.bridge_error = str(error)
@@ -467,6 +557,11 @@ def publish(topic: str, message: dict[str, Any]) -> None:
     Call it after the commit: `transaction.on_commit(lambda: publish(topic, state))`.
     """
     _hub.publish(topic, message)
+
+
+def close_credential(credential: str, *, reason: str) -> None:
+    """Close every live socket authorised with `credential`, in every process (see Hub)."""
+    _hub.close_credential(credential, reason=reason)
 
 
 def multi_process_ready() -> tuple[bool, str]:

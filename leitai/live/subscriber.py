@@ -16,6 +16,11 @@ logger = logging.getLogger(__name__)
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
+# What `finished` resolves to when the subscriber's credential was revoked, and when it must
+# reconnect to be authorised again (a revocation may have been missed).
+REVOKED = "revoked"
+REAUTHORISE = "reauthorise"
+
 
 class Subscriber:
     """One WebSocket following one topic, with a one-frame slot for when its socket is full."""
@@ -25,14 +30,20 @@ class Subscriber:
         "_send",
         "_writer",
         "blocked_since",
+        "close_reason",
+        "credential",
         "finished",
         "held",
         "pending",
         "topic",
     )
 
-    def __init__(self, hub: Hub, topic: str, send: Send) -> None:
+    def __init__(self, hub: Hub, topic: str, send: Send, credential: str | None = None) -> None:
         self._hub = hub
+        # The fingerprint of the credential the socket was authorised with (a judge's link),
+        # so that revoking the credential can close it; None for a viewer without one.
+        self.credential = credential
+        self.close_reason = ""
         self._send = send
         self._writer: asyncio.Task[None] | None = None
         self.topic = topic
@@ -65,6 +76,8 @@ class Subscriber:
     def release(self, initial: str | None) -> None:
         """Send the initial state (if any), then whatever arrived while it was being prepared."""
         self.held = False
+        if self.closed:
+            return  # its credential was revoked while the initial state was being prepared
         if initial is not None:
             self.pending, newer = None, self.pending
             self._write({"type": "websocket.send", "text": initial})
@@ -108,6 +121,11 @@ class Subscriber:
         if self.pending is not None and not self.closed:
             message, self.pending = self.pending, None
             self._write(message)
+
+    def revoke(self, reason: str) -> None:
+        """Stop serving a subscriber whose credential was revoked; `reason` goes in the close."""
+        self.close_reason = reason
+        self.drop(REVOKED)
 
     def drop(self, reason: str) -> None:
         if self.closed:

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from leitai.accounts import permissions
-from leitai.api.refusals import answers
+from leitai.core.refusals import answers
 from leitai.orgs.models import Unit
 from leitai.orgs.queries import ancestors_of, evaluating_unit_of
 from leitai.orgs.scope import search_roots

@@ -310,3 +310,118 @@ def test_start_eagerly_task_can_be_cancelled():
             await task
 
     run_loop(main())
+
+
+# -- closing the sockets of a revoked credential ---------------------------------------------
+
+
+def test_closing_a_credential_closes_its_sockets_only_and_refuses_it_from_then_on():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        old, new, screen = Socket(loop), Socket(loop), Socket(loop)
+        on_old = hub.subscribe("arena:1:judge:2", old.send, credential="2-1-aaa")
+        on_old.release(None)
+        hub.subscribe("arena:1:judge:2", new.send, credential="2-2-bbb").release(None)
+        hub.subscribe("arena:1:judge:2", screen.send).release(None)
+        hub.publish("arena:1:judge:2", {"seq": 1})
+        hub.close_credential("2-1-aaa", reason="link_reissued")
+        await asyncio.sleep(0.25)  # past the throttle: the next frame goes out at once
+        hub.publish("arena:1:judge:2", {"seq": 2})
+        await asyncio.sleep(0)
+        assert (on_old.finished.result(), on_old.close_reason) == ("revoked", "link_reissued")
+        assert (old.seqs, new.seqs, screen.seqs) == ([1], [1, 2], [1, 2])
+        # Authorised before the revocation reached the hub, subscribed after: closed at once.
+        late = Socket(loop)
+        again = hub.subscribe("arena:1:judge:2", late.send, credential="2-1-aaa")
+        again.release('{"type":"snapshot","topic":"arena:1:judge:2","data":{"seq":2}}')
+        hub.publish("arena:1:judge:2", {"seq": 3})
+        await asyncio.sleep(0.25)
+        assert (again.finished.result(), again.close_reason) == ("revoked", "link_reissued")
+        assert late.frames == []
+        assert ("arena:1:judge:2", 2) in hub.figures().topics
+
+    run(test)
+
+
+def test_a_close_reason_must_be_a_short_code():
+    hub = Hub()
+    with pytest.raises(ValueError, match="close reason"):
+        hub.close_credential("t", reason="The host revoked this link")
+
+
+@pytest.mark.redis
+def test_closing_a_credential_on_one_process_closes_its_sockets_on_another(settings, live_channel):
+    import os
+
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        here, there = Hub(), Hub()
+        await here.start()
+        await there.start()
+        try:
+            assert there.bridge_state == BridgeState.SUBSCRIBED
+            phone, other = Socket(loop), Socket(loop)
+            on_phone = there.subscribe("arena:1:judge:2", phone.send, credential="2-1-aaa")
+            on_phone.release(None)
+            there.subscribe("arena:1:judge:2", other.send, credential="2-2-bbb").release(None)
+            # The frame before the close reaches the phone, the one after does not: both
+            # travel on the one Redis channel, in order.
+            here.publish("arena:1:judge:2", {"seq": 1})
+            here.close_credential("2-1-aaa", reason="link_revoked")
+            here.publish("arena:1:judge:2", {"seq": 2})
+            for _ in range(100):
+                if len(other.seqs) == 2:
+                    break
+                await asyncio.sleep(0.02)
+            assert (phone.seqs, other.seqs) == ([1], [1, 2])
+            assert (on_phone.finished.result(), on_phone.close_reason) == (
+                "revoked",
+                "link_revoked",
+            )
+        finally:
+            await here.stop()
+            await there.stop()
+
+    run_loop(main())
+
+
+@pytest.mark.redis
+def test_after_the_bridge_reconnects_credentialed_sockets_are_authorised_again(
+    settings, live_channel
+):
+    """A revocation published while this process was cut off from Redis is lost to it: the
+    sockets that carry a credential are asked to reconnect (and so are authorised again)."""
+    import os
+
+    import redis
+
+    from leitai.live.hub import bridge_client_name
+
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        hub = Hub()
+        await hub.start()
+        try:
+            phone, screen = Socket(loop), Socket(loop)
+            on_phone = hub.subscribe("test-phone", phone.send, credential="2-1-aaa")
+            on_phone.release(None)
+            on_screen = hub.subscribe("test-screen", screen.send)
+            on_screen.release(None)
+            admin = redis.Redis.from_url(settings.REDIS_URL)
+            for client in admin.client_list():
+                if client["name"] == bridge_client_name() and int(client.get("sub", 0)):
+                    admin.client_kill_filter(_id=client["id"])
+            for _ in range(200):
+                if hub.stats.redis_reconnects:
+                    break
+                await asyncio.sleep(0.025)
+            assert hub.stats.redis_reconnects == 1
+            assert on_phone.finished.result() == "reauthorise"
+            assert not on_screen.finished.done()
+        finally:
+            await hub.stop()
+
+    run_loop(main())

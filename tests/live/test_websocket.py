@@ -182,6 +182,23 @@ def test_token_from_the_query_string_reaches_authorize(inprocess_server, test_to
         assert close_code(ws) == 4403
 
 
+def test_revoking_the_token_closes_the_socket_with_4401_and_its_reason(
+    inprocess_server, test_topics
+):
+    url = inprocess_server.ws("test:token") + "?token=s3cret"
+    with connect(url) as ws:
+        settle(ws)
+        get_hub().close_credential("s3cret", reason="link_revoked")
+        publish("test:token", {"after": "the revocation"})
+        with pytest.raises(ConnectionClosed):
+            ws.recv(timeout=TIMEOUT)  # the close, never the frame
+        assert (ws.close_code, ws.close_reason) == (4401, "link_revoked")
+    # The topic still authorises the token (its owner has not caught up): the hub refuses it.
+    with connect(url) as ws:
+        assert close_code(ws) == 4401  # not even the topic's last frame first
+        assert ws.close_reason == "link_revoked"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_session_cookie_authenticates_the_socket(
     inprocess_server, test_topics, client, django_user_model, settings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils.crypto import get_random_string
 
+from leitai.arenas.models import Judge
+from leitai.arenas.tokens import token_for
 from tests.arena_factories import ArenaWorld
 from tests.support.server import ServerProcess
 
@@ -77,6 +80,24 @@ class Hall:
         )
         assert answer.status == 200, (path, answer)
         return answer.data
+
+    def judge_link(self, action: str, code: str) -> None:
+        """The host presses "New link" (reissue) or "Revoke" on the arena's page."""
+        request = urllib.request.Request(
+            f"{self.server.url}/arenas/{self.world.arena.pk}/",
+            data=urllib.parse.urlencode(
+                {"action": action, "judge": code, "csrfmiddlewaretoken": self.csrf}
+            ).encode(),
+            headers={
+                "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.session}; "
+                f"{settings.CSRF_COOKIE_NAME}={self.csrf}",
+            },
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=20) as response:  # follows the redirect
+            assert response.status == 200
+        judge = Judge.objects.get(arena=self.world.arena, code=code)
+        self.world.tokens[code] = token_for(judge)
 
     def act(self, action: str, **payload: Any) -> dict[str, Any]:
         """A console action; returns the console's new state (it carries the version)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,13 @@ PHONE: dict[str, Any] = {
 }
 
 
-def open_judge_phone(browser: Any, server: ServerProcess, world: ArenaWorld, code: str) -> Page:
-    page = browser.new_context(**PHONE).new_page()
+def open_judge_phone(
+    browser: Any, server: ServerProcess, world: ArenaWorld, code: str, language: str = "zh"
+) -> Page:
+    context = browser.new_context(**PHONE)
+    if language == "en":
+        context.add_cookies([{"name": "leitai_language", "value": "en", "url": lan_url(server)}])
+    page = context.new_page()
     page.goto(f"{lan_url(server)}/j/{world.tokens[code]}")
     expect(page).to_have_url(re.compile(rf"/arenas/{world.arena.pk}/judge/$"))
     # Connected to the judge's own topic before the test acts.
@@ -123,6 +129,9 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
     # The host reopens the sheet for a correction: the phone starts from what it sent.
     hall.reopen("J2", first.pk, "评委要求更正比成绩")
     expect(page.locator("[data-field=reopened]")).to_be_visible()
+    expect(page.locator("[data-field=reopened-reason]")).to_have_text(
+        "主办方说明的原因：评委要求更正比成绩"
+    )
     expect(page.locator("#mark-spirit")).to_have_value("19.5")
     page.fill("#mark-achievements", "28")
     expect(page.locator("#live-total")).to_have_text("72.1")
@@ -223,7 +232,9 @@ def test_sheets_survive_a_network_that_goes_away_or_loses_the_answer(
     page.click("#submit-btn")
     expect(page.locator("[data-field=outbox]")).to_be_visible()
     expect(page.locator("#app")).to_have_attribute("data-mode", "queued")
-    expect(page.locator("[data-field=locked] [data-field=my-total]")).to_have_text("90")
+    # Waiting, not "submitted": nothing has reached the server.
+    expect(page.locator("[data-field=waiting] [data-field=my-total]")).to_have_text("90")
+    expect(page.locator("[data-field=locked]")).to_have_count(0)
     page.wait_for_timeout(1500)  # at least one automatic retry fails while offline
     assert sheets_of(world, "J3") == []
     outbox = f"leitai.judge.{world.judge('J3').pk}.outbox"
@@ -303,15 +314,294 @@ def test_sheets_survive_a_network_that_goes_away_or_loses_the_answer(
     page.screenshot(path=str(artefacts_dir / "judge-key-reused-zh.png"), full_page=True)
     assert [s.total for s in sheets_of(world, "J1")] == [Decimal("75")]
 
-    # -- J4: the host revokes the link while the phone is open; the sheet is refused with the
-    # server's reason and stays on the phone (for the host's paper entry).
+    # -- J4: a sheet waits on the phone (the venue's network drops it) when the host revokes
+    # the link: the phone is signed out at once, with the reason; the sheet stays on the phone
+    # (for the host's paper entry) and is never sent.
     page = phones["J4"]
-    setup.revoke_link(judge=world.judge("J4"), by=world.host_user)
-    fill_sheet(page, marks("25", "17", "20", "21"))
-    page.click("#review-btn")
-    page.click("#submit-btn")
+    block_sheets(page)
+    submit_on_phone(page, marks("25", "17", "20", "21"))
+    expect(page.locator("[data-field=waiting]")).to_be_visible()
+    hall.judge_link("revoke", "J4")
     expect(page.locator("[data-field=signed-out]")).to_contain_text("主办方已收回该评委链接")
-    expect(page.locator("[data-field=outbox]")).to_be_visible()
+    expect(page.locator("[data-field=outbox]")).to_have_attribute("data-state", "refused")
+    expect(page.locator("[data-field=outbox] [data-field=my-total]")).to_have_text("83")
+    expect(page.locator("#scoring form.sheet")).to_have_count(0)
+    page.unroute("**/api/judge/sheets")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
     page.screenshot(path=str(artefacts_dir / "judge-link-revoked-zh.png"), full_page=True)
     assert sheets_of(world, "J4") == []
     assert LedgerEntry.objects.filter(chain=f"arena:{world.arena.pk}", kind="sheet").count() == 3
+
+
+def record_frames(page: Page) -> list[str]:
+    """Every WebSocket frame the page receives from the server, as it arrives."""
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(frame)))
+    return frames
+
+
+def test_a_new_link_or_revoking_signs_the_old_phone_out_at_once(
+    lan_server: ServerProcess,
+    lan_browser: Any,
+    artefacts_dir: Path,
+) -> None:
+    """The host presses "New link" for J2 (a lost phone) and "Revoke" for J3 while both phones
+    show the scoring form: each old phone is closed at once, says why in its language, shows no
+    form, and never receives another frame; J2's new link works on a new phone."""
+    world = make_arena_world(participants=2, judges=4)
+    hall = Hall(server=lan_server, world=world)
+    old_links = dict(world.tokens)
+    phones: dict[str, Page] = {}
+    frames: dict[str, list[str]] = {}
+    for code, language in (("J2", "zh"), ("J3", "en")):
+        context = lan_browser.new_context(**PHONE)
+        if language == "en":
+            context.add_cookies(
+                [{"name": "leitai_language", "value": "en", "url": lan_url(lan_server)}]
+            )
+        page = context.new_page()
+        frames[code] = record_frames(page)
+        page.goto(f"{lan_url(lan_server)}/j/{world.tokens[code]}")
+        expect(page.locator(".pill-ok")).to_be_visible()
+        phones[code] = page
+    first = start_scoring(world, hall)
+    for page in phones.values():
+        expect(page.locator("#review-btn")).to_be_enabled()
+
+    hall.judge_link("reissue", "J2")
+    hall.judge_link("revoke", "J3")
+    reasons = {
+        "J2": "该评委链接已重新发放到另一部手机，在本机已失效。请向主办方索取您当前的链接。",
+        "J3": "The host revoked this judge link. Ask the host.",
+    }
+    for code, page in phones.items():
+        expect(page.locator("[data-field=signed-out-reason]")).to_have_text(reasons[code])
+        expect(page.locator("#scoring form.sheet")).to_have_count(0)
+        expect(page.locator("#current [data-field=unit]")).to_have_count(0)
+        expect(page.locator("#app")).to_have_attribute("data-mode", "signed-out")
+    phones["J2"].screenshot(path=str(artefacts_dir / "judge-link-reissued-zh.png"), full_page=True)
+    phones["J3"].screenshot(path=str(artefacts_dir / "judge-link-revoked-en.png"), full_page=True)
+    seen = {code: len(received) for code, received in frames.items()}
+
+    # The arena goes on: sheets, scoring closed, the result confirmed.
+    new_phone = open_judge_phone(lan_browser, lan_server, world, "J2")
+    submit_on_phone(new_phone, marks("26"))
+    expect(new_phone.locator("[data-state=received]")).to_be_visible()
+    hall.sheet("J1", first.pk, marks("27"))
+    hall.sheet("J4", first.pk, marks("25"))
+    hall.act("close", participant=first.pk, reason="评委链接已收回")
+    hall.act("confirm", participant=first.pk)
+    expect(new_phone.locator("#current [data-field=phase]")).to_have_text("结果已确认")
+    assert {code: len(received) for code, received in frames.items()} == seen
+    # Opening the old link again: refused, with the reason, in the page's language.
+    response = phones["J2"].goto(f"{lan_url(lan_server)}/j/{old_links['J2']}")
+    assert response is not None
+    assert response.status == 403
+    expect(phones["J2"].locator("[data-field=reason]")).to_have_text(reasons["J2"])
+
+
+def submit_on_phone(page: Page, values: dict[str, str]) -> None:
+    fill_sheet(page, values)
+    page.click("#review-btn")
+    page.click("#submit-btn")
+
+
+def expect_sheet_state(page: Page, card: Any, state: str, heading: str, shot: Path) -> None:
+    """The sheet's card is in `state`, under its heading; the phone is photographed so."""
+    expect(card).to_have_attribute("data-state", state)
+    expect(card.locator(".state-head")).to_have_text(re.compile(re.escape(heading)))
+    page.screenshot(path=str(shot), full_page=True)
+
+
+def block_sheets(page: Page) -> None:
+    """The venue's network loses every sheet the phone sends (the live socket stays up)."""
+    page.route("**/api/judge/sheets", lambda route: route.abort("internetdisconnected"))
+
+
+def test_a_sheet_says_whether_it_waits_was_received_or_was_refused(
+    lan_server: ServerProcess,
+    lan_browser: Any,
+    artefacts_dir: Path,
+) -> None:
+    """Waiting to send (with the count), received (only after the server's answer), refused
+    (with the reason and what to do): three states a judge tells apart at a glance, in Chinese
+    (J1) and English (J2)."""
+    world = make_arena_world(participants=2, judges=3)
+    hall = Hall(server=lan_server, world=world)
+    phones = {
+        "zh": open_judge_phone(lan_browser, lan_server, world, "J1"),
+        "en": open_judge_phone(lan_browser, lan_server, world, "J2", language="en"),
+    }
+    words = {
+        "zh": {
+            "waiting": "尚未送达：等待发送",
+            "count": "1 份评分表待发送",
+            "received": "服务器已收到，已锁定",
+            "refused": "评分表未被接受",
+            "reason": "该单位的评分尚未开启。",
+        },
+        "en": {
+            "waiting": "Not sent yet: waiting to send",
+            "count": "1 sheet(s) waiting to be sent",
+            "received": "Received by the server and locked",
+            "refused": "Your sheet was not accepted",
+            "reason": "Scoring is not open for this participant.",
+        },
+    }
+    first = start_scoring(world, hall)
+    for language, page in phones.items():
+        block_sheets(page)
+        submit_on_phone(page, marks("28", "18.5", "21", "22.5"))
+        expect(page.locator("[data-field=queued-count]")).to_have_text(words[language]["count"])
+        expect(page.locator("[data-state=received]")).to_have_count(0)
+        expect(page.locator("body")).not_to_contain_text(words[language]["received"])
+        expect_sheet_state(
+            page,
+            page.locator("[data-field=waiting]"),
+            "waiting",
+            words[language]["waiting"],
+            artefacts_dir / f"judge-sheet-waiting-{language}.png",
+        )
+    assert Sheet.objects.filter(participant=first).count() == 0
+
+    # Scoring closes before the sheets arrive: the server refuses them when they do.
+    hall.sheet("J3", first.pk, marks("20"))
+    hall.act("close", participant=first.pk, reason="网络故障")
+    for language, page in phones.items():
+        page.unroute("**/api/judge/sheets")
+        # The network is back (the phone may also have retried by itself meanwhile).
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        refused = page.locator("#scoring [data-field=rejected]")
+        expect(refused.locator("[data-field=refused-reason]")).to_have_text(
+            words[language]["reason"]
+        )
+        expect(refused.locator(".what-to-do")).not_to_be_empty()
+        expect(refused.locator("[data-field=my-total]")).to_have_text("90")
+        expect(page.locator("[data-field=outbox]")).to_have_count(0)
+        expect(page.locator("body")).not_to_contain_text(words[language]["received"])
+        expect_sheet_state(
+            page,
+            refused,
+            "refused",
+            words[language]["refused"],
+            artefacts_dir / f"judge-sheet-refused-{language}.png",
+        )
+
+    # The next presenter: a sheet the server acknowledges is received, and only then.
+    hall.act("confirm", participant=first.pk)
+    hall.act("show", participant=first.pk)
+    hall.next()
+    second = in_order(world)[1]
+    hall.act("open", participant=second.pk)
+    for language, page in phones.items():
+        expect(page.locator("#review-btn")).to_be_enabled()
+        submit_on_phone(page, marks("25"))
+        expect_sheet_state(
+            page,
+            page.locator("[data-field=locked]"),
+            "received",
+            words[language]["received"],
+            artefacts_dir / f"judge-sheet-received-{language}.png",
+        )
+    assert Sheet.objects.filter(participant=second).count() == 2
+
+
+def test_the_language_switch_works_signed_in_and_signed_out(
+    lan_server: ServerProcess,
+    lan_browser: Any,
+    artefacts_dir: Path,
+) -> None:
+    world = make_arena_world(participants=2, judges=2)
+    page = open_judge_phone(lan_browser, lan_server, world, "J1")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    page.click(".lang button[value=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(rf"/arenas/{world.arena.pk}/judge/$"))
+    expect(page.locator(".pill-ok")).to_have_text("Connected")
+    page.click(".lang button[value=zh-hans]")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator(".pill-ok")).to_have_text("已连接")
+
+    # The signed-out page (a link that no longer works) switches too, and stays.
+    bad_link = f"{lan_url(lan_server)}/j/{world.judge('J1').pk}-9-0000"
+    page.goto(bad_link)
+    expect(page.locator("[data-field=signed-out]")).to_be_visible()
+    page.click(".lang button[value=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("[data-field=signed-out] h1")).to_have_text(
+        "This judge link is no longer valid"
+    )
+    assert page.url == bad_link
+    page.screenshot(path=str(artefacts_dir / "judge-signed-out-switched-en.png"))
+    page.click(".lang button[value=zh-hans]")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("[data-field=signed-out]")).to_be_visible()
+
+
+def test_the_head_judge_sees_a_likely_slip_before_confirming(
+    lan_server: ServerProcess,
+    lan_browser: Any,
+    artefacts_dir: Path,
+) -> None:
+    world = make_arena_world(participants=2, judges=5)
+    hall = Hall(server=lan_server, world=world)
+    head = open_judge_phone(lan_browser, lan_server, world, "J1")
+    first = start_scoring(world, hall)
+    # Totals 88, 89, 90, 91 and a 69: J5 typed 4 for 24 in "ideas".
+    for code, (achievements, spirit) in {
+        "J1": ("28", "18"),
+        "J2": ("29", "18"),
+        "J3": ("30", "18"),
+        "J4": ("30", "19"),
+    }.items():
+        hall.sheet(code, first.pk, marks(achievements, spirit, "22", "20"))
+    hall.sheet("J5", first.pk, marks("27", "18", "4", "20"))
+    card = head.locator("[data-field=pending]")
+    expect(card).to_be_visible()
+    expect(card.locator("tr.outlier")).to_have_count(1)
+    expect(card.locator("tr.outlier")).to_have_attribute("data-judge", "J5")
+    expect(card.locator("[data-field=outlier]")).to_have_text(
+        "⚠ J5 的总分 69 比其他评委的平均分 89.5 低 20.5（超过 10），可能有误。"
+        "请先与该评委核对，再确认结果。"
+    )
+    head.screenshot(path=str(artefacts_dir / "judge-head-slip-zh.png"), full_page=True)
+    head.context.add_cookies(
+        [{"name": "leitai_language", "value": "en", "url": lan_url(lan_server)}]
+    )
+    head.reload()
+    expect(head.locator("[data-field=outlier]")).to_contain_text(
+        "J5's total 69 is 20.5 below the other judges' mean 89.5 (more than 10)"
+    )
+    head.screenshot(path=str(artefacts_dir / "judge-head-slip-en.png"), full_page=True)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_new_link_closes_the_old_phones_socket_on_every_server(
+    server_factory: Any,
+) -> None:
+    """Two server processes bridged by Redis: the host re-issues J2's link on one; the old
+    phone's sockets on both are closed with the reason, and the new link connects."""
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    channel = {"LEITAI_LIVE_REDIS_CHANNEL": f"leitai:live:test:{uuid.uuid4().hex[:12]}"}
+    a, b = server_factory(env=channel), server_factory(env=channel)
+    world = make_arena_world(participants=2, judges=3)
+    hall = Hall(server=a, world=world)
+    judge = world.judge("J2")
+    topic = f"arena:{world.arena.pk}:judge:{judge.pk}"
+    old = world.tokens["J2"]
+    with (
+        connect(f"{a.ws_url}/ws/live/{topic}?token={old}") as on_a,
+        connect(f"{b.ws_url}/ws/live/{topic}?token={old}") as on_b,
+    ):
+        for ws in (on_a, on_b):
+            assert json.loads(ws.recv(timeout=10))["type"] == "snapshot"
+        hall.judge_link("reissue", "J2")
+        for ws in (on_a, on_b):
+            with pytest.raises(ConnectionClosed):
+                ws.recv(timeout=10)  # the close, not the new state
+            assert (ws.close_code, ws.close_reason) == (4401, "link_reissued")
+    with connect(f"{b.ws_url}/ws/live/{topic}?token={world.tokens['J2']}") as ws:
+        assert json.loads(ws.recv(timeout=10))["data"]["me"]["code"] == "J2"

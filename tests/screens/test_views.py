@@ -129,7 +129,7 @@ def test_judge_link_signs_the_phone_in_and_sends_it_to_the_arena(client: Client)
     response = client.get(reverse("judge_landing", args=[world.tokens["J2"]]))
     assert response.status_code == 302
     assert response["Location"] == reverse("arenas:judge", args=[world.arena.pk])
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert client.session[SESSION_TOKEN] == world.tokens["J2"]
     assert client.session[SESSION_JUDGE] == judge.pk
     page = client.get(response["Location"])
@@ -238,6 +238,69 @@ def test_head_judge_page_carries_the_result_to_confirm(client: Client) -> None:
     assert state["pending"]["result"]["note"]["outcome"] == "too_few_judges"
     current.refresh_from_db()
     assert current.status == ParticipantStatus.SCORING
+
+
+@pytest.mark.parametrize(
+    ("totals", "outliers"),
+    [
+        # A 69 among 88–91: 20.5 below the others' mean, outside the corridor of 10.
+        (
+            ["28", "29", "30", "30", "9"],
+            [
+                {
+                    "judge": "J5",
+                    "total": "69",
+                    "deviation": "-20.5",
+                    "others_mean": "89.5",
+                    "corridor": "10",
+                }
+            ],
+        ),
+        # 80 among 88–91: 9.5 below, within the corridor.
+        (["28", "29", "30", "30", "20"], []),
+    ],
+)
+def test_head_judge_state_marks_a_total_far_outside_the_others(
+    totals: list[str], outliers: list[dict[str, str]]
+) -> None:
+    world = make_arena_world(participants=2, judges=5)
+    arena = world.arena
+    current = console.call_next(arena=arena, expected_current=None, by=world.host_user)
+    console.open_scoring(arena=arena, participant_id=current.pk, by=world.host_user)
+    spirit = {"J4": "19"}  # totals 88, 89, 90, 91 and the last one
+    for index, achievements in enumerate(totals):
+        code = f"J{index + 1}"
+        sheets.submit_sheet(
+            judge=world.judge(code),
+            participant_id=current.pk,
+            marks=marks(achievements, spirit.get(code, "18"), "22", "20")
+            if achievements != "9"
+            else marks("27", "18", "4", "20"),
+            key=code,
+        )
+    snapshot = ArenaSnapshot(arena.pk)
+    assert snapshot.judge(world.judge("J1"))["pending"]["outliers"] == outliers
+
+
+def test_a_refused_form_gets_leitais_page_in_the_users_language(client: Client) -> None:
+    """A POST whose Origin is "null" (a no-referrer page) or has no CSRF token: Leitai's layout
+    and words, never Django's CSRF debugging page."""
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies["leitai_language"] = "en"
+    response = strict.post(
+        reverse("set_language"), {"language": "zh-hans", "next": "/"}, HTTP_ORIGIN="null"
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "The form was not accepted" in page
+    assert "CSRF verification failed" not in page  # Django's own page
+    assert 'data-status="403"' in page
+
+
+def test_a_bad_request_gets_leitais_page_not_djangos() -> None:
+    response = Client(HTTP_HOST="not-ours.example").get("/")  # DisallowedHost: 400
+    assert response.status_code == 400
+    assert 'data-status="400"' in response.content.decode()
 
 
 def test_judge_page_in_english_uses_the_english_rubric(client: Client) -> None:

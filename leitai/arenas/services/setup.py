@@ -21,7 +21,7 @@ from leitai.arenas.models import (
     RevealMarks,
 )
 from leitai.arenas.services.common import actor_label, lock_arena, record, touch
-from leitai.arenas.tokens import issue_token
+from leitai.arenas.tokens import LinkRefusal, issue_token, sign_out_phone, token_for
 from leitai.orgs.models import Unit
 from leitai.programs.models import Programme
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
@@ -265,6 +265,7 @@ def set_head_judge(*, judge: Judge, by: Any) -> None:
 def reissue_link(*, judge: Judge, by: Any) -> str:
     arena = lock_arena(judge.arena_id)
     judge = Judge.objects.select_for_update().get(pk=judge.pk)
+    sign_out_phone(token_for(judge), LinkRefusal.REISSUED)
     token = issue_token(judge)
     judge.save(update_fields=["token_version", "token_revoked"])
     record(
@@ -280,6 +281,8 @@ def reissue_link(*, judge: Judge, by: Any) -> str:
 @transaction.atomic
 def revoke_link(*, judge: Judge, by: Any) -> None:
     arena = lock_arena(judge.arena_id)
+    judge = Judge.objects.select_for_update().get(pk=judge.pk)
+    sign_out_phone(token_for(judge), LinkRefusal.REVOKED)
     Judge.objects.filter(pk=judge.pk).update(token_revoked=True)
     record(arena, "judge_link_revoked", {"judge": judge.code}, actor_label(by))
     touch(arena)

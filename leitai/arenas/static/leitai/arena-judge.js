@@ -238,6 +238,15 @@
     });
   }
 
+  function get(path) {
+    return fetch(path, {
+      headers: { "X-Judge-Token": config.token }, credentials: "same-origin", cache: "no-store"
+    }).then(function (response) {
+      if (response.status !== 401) return;
+      return response.json().then(function (data) { markSignedOut(data && data.detail); });
+    }, function () { /* the generic words stay */ });
+  }
+
   function markSignedOut(reason) {
     signedOut = true;
     signedOutReason = typeof reason === "string" ? reason : "";
@@ -365,8 +374,14 @@
     var cur = state.current;
     var onStage = cur && !cur.my_sheet && cur.my_status === "waiting" &&
       (cur.status === "presenting" || cur.status === "scoring");
-    if (onStage) return cur;
     var reopened = state.reopened || [];
+    if (onStage) {
+      for (var k = 0; k < reopened.length; k++) {
+        // The host reopened this presenter's sheet: the form says why.
+        if (reopened[k].participant === cur.id) return Object.assign({}, cur, { reopened: reopened[k].reason });
+      }
+      return cur;
+    }
     for (var i = 0; i < reopened.length; i++) {
       var r = reopened[i];
       if (cur && r.participant === cur.id) break;
@@ -379,8 +394,14 @@
     return cur;
   }
 
+  function rejectedFor(participantId) {
+    for (var i = 0; i < rejected.length; i += 1) if (rejected[i].participant === participantId) return i;
+    return -1;
+  }
+
   function scoringMode() {
     var cur = scoringTarget();
+    if (signedOut) return "signed-out";
     if (state.arena.state === "closed") return "closed";
     if (!cur) return "none";
     if (cur.my_sheet) {
@@ -389,6 +410,7 @@
     }
     if (outboxFor(cur.id)) return "queued";
     if (delivered[cur.id]) return "delivered";
+    if (rejectedFor(cur.id) >= 0) return "refused";
     if (cur.my_status === "recused") return "recused";
     if (cur.my_status === "absent") return "absent";
     if (cur.status === "presenting" || cur.status === "scoring") {
@@ -413,13 +435,15 @@
     if (!online) parts.push('<span class="pill pill-bad">' + esc(S.offline) + "</span>");
     else if (connection === "reconnecting") parts.push('<span class="pill pill-warn">' + esc(S.reconnecting) + "</span>");
     else if (connection === "open") parts.push('<span class="pill pill-ok">' + esc(S.online) + "</span>");
-    if (outbox.length) parts.push('<span class="pill pill-warn" data-field="queued-count">' + esc(fmt(S.queued_count, { n: outbox.length })) + "</span>");
+    if (outbox.length && !signedOut) parts.push('<span class="pill pill-warn" data-field="queued-count">' + esc(fmt(S.queued_count, { n: outbox.length })) + "</span>");
     sections.net.innerHTML = parts.join("");
   }
 
   function renderNotice() {
+    document.getElementById("signed-in-note").hidden = signedOut;
     if (signedOut) {
-      sections.notice.innerHTML = '<div class="alert alert-bad" data-field="signed-out">' + esc(signedOutReason || S.signed_out) + "</div>";
+      sections.notice.innerHTML = '<div class="card signed-out" data-field="signed-out"><h2>' + esc(S.signed_out_title) + "</h2>" +
+        '<p data-field="signed-out-reason">' + esc(signedOutReason || S.signed_out) + "</p></div>";
       sections.notice.hidden = false;
     } else {
       sections.notice.hidden = true;
@@ -429,35 +453,52 @@
 
   function renderOutbox() {
     var html = "";
-    if (outbox.length) {
+    if (outbox.length && signedOut) {
+      // Signed out, the phone can no longer send: each sheet is shown as not accepted, with its
+      // marks for the host's paper entry, rather than promising a later send.
+      outbox.forEach(function (e) {
+        html += '<div class="alert alert-bad refused" data-field="outbox" data-state="refused">' +
+          '<div class="state-head"><span class="state-icon" aria-hidden="true">✕</span> ' + esc(S.refused) + "</div>" +
+          '<p class="small">' + esc(fmt(S.position, { n: e.position })) + " " + esc(e.unit) + "</p>" +
+          '<p class="what-to-do"><strong>' + esc(S.refused_hint) + "</strong></p>" + marksList(e.marks, e.total) + "</div>";
+      });
+    } else if (outbox.length) {
       html += '<div class="alert alert-warn" data-field="outbox">';
       html += "<p><strong>" + esc(sending ? S.sending : fmt(S.queued_count, { n: outbox.length })) + "</strong></p>";
-      // Signed out, the phone cannot send it: say so rather than promise a later send.
-      html += "<p>" + esc(signedOut ? S.refused_hint : S.queued) + "</p>";
-      if (!signedOut) html += '<button type="button" class="btn btn-ghost" data-action="retry">' + esc(S.retry_now) + "</button>";
+      html += "<p>" + esc(S.queued) + "</p>";
+      html += '<button type="button" class="btn btn-ghost" data-action="retry">' + esc(S.retry_now) + "</button>";
       html += "</div>";
     }
+    var target = scoringMode() === "refused" ? scoringTarget().id : null;
     rejected.forEach(function (r, index) {
-      html += '<div class="alert alert-bad" data-field="rejected" data-code="' + esc(r.code) + '">';
-      html += "<p><strong>" + esc(S.refused) + "</strong> · " + esc(fmt(S.position, { n: r.position })) + " " + esc(r.unit) + "</p>";
-      html += "<p>" + esc(r.code === "key_reused" ? S.key_reused : r.detail) + "</p>";
-      (r.problems || []).forEach(function (p) {
-        var c = criterion(p.criterion);
-        html += '<p class="small">' + esc(c ? c.label : p.criterion) + ": " + esc(p.message) + "</p>";
-      });
-      html += '<p class="small">' + esc(S.refused_hint) + "</p>";
-      html += marksList(r.marks, r.total);
-      html += '<button type="button" class="btn btn-ghost" data-action="dismiss" data-index="' + index + '">' + esc(S.dismiss) + "</button>";
-      html += "</div>";
+      if (r.participant !== target) html += refusedHtml(r, index, false);
     });
     sections.outbox.innerHTML = html;
     sections.outbox.hidden = !html;
   }
 
+  // A sheet the server refused: why, and what to do; the marks stay for the host's paper entry.
+  function refusedHtml(r, index, inPlace) {
+    var html = '<div class="' + (inPlace ? "card sheet-state" : "alert alert-bad") + ' refused" data-field="rejected" data-state="refused" data-code="' + esc(r.code) + '">';
+    html += '<div class="state-head"><span class="state-icon" aria-hidden="true">✕</span> ' + esc(S.refused) + "</div>";
+    html += '<p class="small">' + esc(fmt(S.position, { n: r.position })) + " " + esc(r.unit) + "</p>";
+    html += '<p data-field="refused-reason">' + esc(r.code === "key_reused" ? S.key_reused : r.detail) + "</p>";
+    (r.problems || []).forEach(function (p) {
+      var c = criterion(p.criterion);
+      html += '<p class="small">' + esc(c ? c.label : p.criterion) + ": " + esc(p.message) + "</p>";
+    });
+    html += '<p class="what-to-do"><strong>' + esc(S.refused_hint) + "</strong></p>";
+    html += marksList(r.marks, r.total);
+    html += '<button type="button" class="btn btn-ghost" data-action="dismiss" data-index="' + index + '">' + esc(S.dismiss) + "</button>";
+    return html + "</div>";
+  }
+
   function renderCurrent() {
     var cur = state.current;
     var html = "";
-    if (state.arena.state === "closed") {
+    if (signedOut) {
+      html = "";
+    } else if (state.arena.state === "closed") {
       html = '<div class="card muted">' + esc(S.closed) + "</div>";
     } else if (!cur) {
       html = '<div class="card muted" data-field="no-current">' + esc(S.no_current) + "</div>";
@@ -496,7 +537,8 @@
     var html = '<form class="sheet" data-participant="' + esc(cur.id) + '" novalidate autocomplete="off">';
     if (reopened) {
       html += '<p class="hint hint-reopened" data-field="reopened">' + esc(S.reopened) +
-        (cur.reopened ? " " + esc(fmt(S.position, { n: cur.position })) + " · " + esc(cur.unit) + " — " + esc(cur.reopened) : "") + "</p>";
+        (cur.reopened ? " " + esc(fmt(S.position, { n: cur.position })) + " · " + esc(cur.unit) +
+          '<span class="reopened-reason" data-field="reopened-reason">' + esc(fmt(S.host_reason, { reason: cur.reopened })) + "</span>" : "") + "</p>";
     }
     html += '<p class="hint" id="draft-hint"' + (cur.scoring_open ? " hidden" : "") + ">" + esc(S.draft_hint) + "</p>";
     grid.criteria.forEach(function (c) {
@@ -547,12 +589,20 @@
       '<button type="button" class="btn btn-primary" data-action="submit" id="submit-btn">' + esc(S.submit) + "</button></div></div>";
   }
 
-  function lockedHtml(sheet, note) {
+  // Received: the server acknowledged the sheet (it is stored); only then a tick.
+  function lockedHtml(sheet) {
     var paper = sheet.source === "paper";
-    return '<div class="locked card" data-field="locked"><div class="locked-head"><span class="lock" aria-hidden="true">✓</span> ' +
+    return '<div class="card sheet-state received" data-field="locked" data-state="received"><div class="state-head"><span class="state-icon" aria-hidden="true">✓</span> ' +
       esc(paper ? S.submitted_paper : S.submitted) + "</div>" +
-      (note ? '<p class="small">' + esc(note) + "</p>" : "") +
       '<div class="small muted-text">' + esc(S.your_marks) + "</div>" + marksList(sheet.marks, sheet.total) + "</div>";
+  }
+
+  // Waiting: on this phone only, not yet received by the server.
+  function waitingHtml(entry) {
+    return '<div class="card sheet-state waiting" data-field="waiting" data-state="waiting"><div class="state-head"><span class="state-icon" aria-hidden="true">↑</span> ' +
+      esc(sending ? S.sending : S.waiting_title) + "</div>" +
+      '<p class="small">' + esc(S.queued) + "</p>" +
+      '<div class="small muted-text">' + esc(S.your_marks) + "</div>" + marksList(entry.marks, entry.total) + "</div>";
   }
 
   function renderScoring() {
@@ -561,6 +611,7 @@
     var key = mode + ":" + (cur ? cur.id : "") + ":" + (mode === "form" || mode === "review" ? ui.declaring + ":" + ui.declareError : "");
     if (mode === "locked") key += ":" + JSON.stringify(cur.my_sheet);
     if (mode === "queued") key += ":" + sending;
+    if (mode === "refused") key += ":" + JSON.stringify(rejected[rejectedFor(cur.id)]) + rejectedFor(cur.id);
     if (mode === "form" || mode === "review") {
       if (rendered.scoring === key) { updateFormControls(cur, mode); return; }
     } else if (rendered.scoring === key) {
@@ -573,12 +624,8 @@
       case "review": html = reviewHtml(cur); break;
       case "locked": html = lockedHtml(cur.my_sheet); break;
       case "delivered": html = lockedHtml(delivered[cur.id]); break;
-      case "queued": {
-        var entry = outboxFor(cur.id);
-        html = lockedHtml({ marks: entry.marks, total: entry.total, source: "phone" }, signedOut ? S.refused_hint : sending ? S.sending : S.queued);
-        html = html.replace('class="locked card"', 'class="locked card queued"');
-        break;
-      }
+      case "queued": html = waitingHtml(outboxFor(cur.id)); break;
+      case "refused": html = refusedHtml(rejected[rejectedFor(cur.id)], rejectedFor(cur.id), true); break;
       case "recused":
       case "absent": {
         html = '<div class="card excluded" data-field="excluded" data-status="' + mode + '"><strong>' +
@@ -613,7 +660,7 @@
   }
 
   function renderPending() {
-    var pending = state.pending;
+    var pending = signedOut ? null : state.pending;
     var key = JSON.stringify(pending) + ui.confirming + ui.confirmMessage + ui.confirmError;
     if (rendered.pending === key) return;
     rendered.pending = key;
@@ -630,14 +677,24 @@
     html += '<p class="pending-who">' + esc(fmt(S.position, { n: pending.participant.position })) + " " + esc(pending.participant.unit) +
       " · " + esc(pending.participant.presenter) + "</p>";
     html += '<p class="small">' + esc(S.pending_hint) + "</p>";
+    var outlying = {};
+    (pending.outliers || []).forEach(function (o) { outlying[o.judge] = o; });
     html += '<table class="totals-table"><thead><tr><th>' + esc(S.judge) + "</th><th>" + esc(S.judge_total) + "</th></tr></thead><tbody>";
     Object.keys(result.totals).forEach(function (code) {
       var dropped = droppedJudges[code];
-      html += '<tr class="' + (dropped ? "dropped" : "") + '"><td>' + esc(code) + "</td><td>" +
+      var classes = (dropped ? "dropped" : "") + (outlying[code] ? " outlier" : "");
+      html += '<tr class="' + classes + '" data-judge="' + esc(code) + '"><td>' + (outlying[code] ? "⚠ " : "") + esc(code) + "</td><td>" +
         (dropped ? "<s>" + esc(result.totals[code]) + "</s> <span class=\"small\">" + esc(S.dropped) + "</span>" : esc(result.totals[code])) +
         "</td></tr>";
     });
     html += "</tbody></table>";
+    // A total far from the others' mean (the scoring core's corridor): a likely slip to check.
+    (pending.outliers || []).forEach(function (o) {
+      var below = o.deviation.charAt(0) === "-";
+      html += '<p class="outlier-note" data-field="outlier">⚠ ' + esc(fmt(below ? S.outlier_below : S.outlier_above, {
+        judge: o.judge, total: o.total, gap: below ? o.deviation.slice(1) : o.deviation, mean: o.others_mean, corridor: o.corridor
+      })) + "</p>";
+    });
     (result.dropped || []).forEach(function (d) {
       if (d.criterion == null) return;
       var c = criterion(d.criterion);
@@ -654,6 +711,11 @@
   }
 
   function renderHistory() {
+    if (signedOut) {
+      // A phone signed out (perhaps lost) shows nothing of the arena any more.
+      sections.history.innerHTML = "";
+      return;
+    }
     var sheets = (state.my_sheets || []).slice().sort(function (a, b) { return (a.position || 0) - (b.position || 0); });
     var html = "<h2>" + esc(S.my_sheets) + "</h2>";
     if (!sheets.length) {
@@ -841,7 +903,10 @@
     }
   });
 
-  app.addEventListener("submit", function (event) { event.preventDefault(); });
+  // The sheet is sent by script; every other form (the language switch) submits normally.
+  app.addEventListener("submit", function (event) {
+    if (event.target.classList && event.target.classList.contains("sheet")) event.preventDefault();
+  });
 
   app.addEventListener("keydown", function (event) {
     // "Next" on the phone's keypad moves to the following mark, then to the review.
@@ -881,6 +946,12 @@
       if (status === "open") flushNow();
       renderNet();
     },
-    onRefused: function () { markSignedOut(); }
+    onRefused: function (code, reason) {
+      // 4401: the host re-issued or revoked this link; the reason is a code the page words.
+      if (code === 4401) { markSignedOut(S[reason] || S.signed_out); return; }
+      // Refused on (re)connecting: ask the API why (it answers 401 with the reason).
+      markSignedOut();
+      get("/api/judge/state");
+    }
   });
 })();

@@ -15,7 +15,9 @@
 (function (global) {
   "use strict";
 
-  var PERMANENT = { 4400: true, 4403: true, 4404: true };
+  // 4401: the credential this socket was authorised with (a judge's link) was revoked; the
+  // close frame's reason is a short code saying why.
+  var PERMANENT = { 4400: true, 4401: true, 4403: true, 4404: true };
   var PING_EVERY_MS = 10000;
   var FIRST_PINGS_MS = [0, 1000, 2000, 4000];
   var SILENCE_LIMIT_MS = 25000; // no pong or frame for this long: the socket is dead
@@ -170,7 +172,7 @@
     if (PERMANENT[event.code]) {
       this.stopped = true;
       this.setState("refused");
-      if (this.options.onRefused) this.options.onRefused(event.code);
+      if (this.options.onRefused) this.options.onRefused(event.code, event.reason || "");
       return;
     }
     this.retry();

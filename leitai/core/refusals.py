@@ -4,7 +4,8 @@ documented on the operation that can give it.
 `answers()` builds a route's `response` (and the refusals' descriptions) so that each endpoint
 names its refusals in one place and the 503 of a busy database is never forgotten; the handlers
 give ninja's own refusals (not signed in, not found, invalid request) the same body that
-ArenaRefusal and the busy middleware give, so a client reads one shape everywhere.
+ArenaRefusal and the busy middleware give, so a client reads one shape everywhere. It lives in
+core because every app's endpoints use it; leitai.api only assembles them and installs the handlers.
 """
 
 from __future__ import annotations
@@ -58,10 +59,10 @@ INVALID_BODY = (HTTPStatus.BAD_REQUEST, HTTPStatus.UNPROCESSABLE_ENTITY)
 ALWAYS = (HTTPStatus.SERVICE_UNAVAILABLE,)
 
 
-def answers(ok: Any, *refused: HTTPStatus) -> dict[str, Any]:
+def answers(ok: Any, *refused: int) -> dict[str, Any]:
     """A route's keyword arguments documenting its success (a schema, or {status: schema}) and
-    every refusal it can give, each with the Refusal body and what it means."""
-    statuses = sorted({*refused, *ALWAYS})
+    every refusal it can give (HTTPStatus members), each with the Refusal body and its meaning."""
+    statuses = sorted({*(HTTPStatus(status) for status in refused), *ALWAYS})
     success = ok if isinstance(ok, dict) else {HTTPStatus.OK: ok}
     response = {int(status): model for status, model in success.items()}
     response.update({int(status): Refusal for status in statuses})
@@ -91,13 +92,19 @@ def _invalid_fields(errors: list[dict[str, Any]]) -> str:
 def install_handlers(api: NinjaAPI) -> None:
     """ninja's refusals, in the Refusal shape (ninja's own bodies carry `detail` only)."""
 
+    @api.exception_handler(AuthenticationError)
     def not_signed_in(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
         return refusal_response(api, request, 401, RefusalCode.NOT_SIGNED_IN, sign_in_first())
 
+    # An id in the request that names nothing here (a service's .get() missed) answers the same
+    # 404 as get_object_or_404, never a 500.
+    @api.exception_handler(ObjectDoesNotExist)
+    @api.exception_handler(Http404)
     def not_found(request: HttpRequest, error: Exception) -> HttpResponse:
         detail = _("Not found here (or not yours to see).")
         return refusal_response(api, request, 404, RefusalCode.NOT_FOUND, detail)
 
+    @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         code = getattr(error, "code", None) or {
             400: RefusalCode.INVALID_REQUEST,  # ninja: the body is not JSON
@@ -107,19 +114,12 @@ def install_handlers(api: NinjaAPI) -> None:
         }.get(error.status_code, RefusalCode.REFUSED)
         return refusal_response(api, request, error.status_code, code, str(error))
 
+    @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
         detail = _("The request is invalid: %(fields)s") % {"fields": _invalid_fields(error.errors)}
         return refusal_response(
             api, request, 422, RefusalCode.INVALID_REQUEST, detail, errors=error.errors
         )
-
-    api.add_exception_handler(AuthenticationError, not_signed_in)
-    api.add_exception_handler(Http404, not_found)
-    # An id in the request that names nothing here (a service's .get() missed): the same 404 as
-    # get_object_or_404, never a 500.
-    api.add_exception_handler(ObjectDoesNotExist, not_found)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(ValidationError, invalid)
 
 
 class ApiRefusal(HttpError):
