@@ -97,6 +97,16 @@ def parse_database_url(url: str) -> DatabaseUrl:
     )
 
 
+def keep_private(path: Path) -> None:
+    """Take group and other permissions off a file or directory this account owns, if any."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return
+    if status.st_mode & 0o077 and status.st_uid == os.getuid():
+        path.chmod(status.st_mode & 0o700)
+
+
 def secret_key_from(var_dir: Path) -> str:
     """SECRET_KEY from the environment, or one generated once into var/ for a local install."""
     from_env = env_str("SECRET_KEY")

@@ -6,6 +6,7 @@ Production sets DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY and LEITAI_PUBL
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,20 @@ from leitai.env import (
     env_int,
     env_list,
     env_str,
+    keep_private,
     parse_database_url,
     secret_key_from,
 )
 
+# The database, the secret key, backups and uploaded spreadsheets (an account import carries
+# initial passwords in clear) are for the account Leitai runs as: whatever a Leitai process
+# creates is 0600 (directories 0700). SQLite gives the -wal and -shm files the database's mode.
+os.umask(0o077)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("LEITAI_VAR_DIR") or BASE_DIR / "var").resolve()
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+keep_private(VAR_DIR)  # one made before this rule may be readable by everyone
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = secret_key_from(VAR_DIR)
@@ -101,6 +110,8 @@ def _databases() -> dict[str, dict[str, object]]:
     if url.vendor == "sqlite":
         name = Path(url.name)
         name.parent.mkdir(parents=True, exist_ok=True)
+        for path in (name, name.with_name(f"{name.name}-wal"), name.with_name(f"{name.name}-shm")):
+            keep_private(path)
         return {
             "default": {
                 "ENGINE": "django.db.backends.sqlite3",
@@ -191,9 +202,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = 60 * 60 * 12
-SESSION_COOKIE_SECURE = PUBLIC_URL.startswith("https://")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Served under an https public URL, no browser should ever talk plain HTTP to us: Django's
+# SecurityMiddleware redirects http requests to https and sends HSTS. uvicorn takes the scheme
+# from the proxy's X-Forwarded-Proto (trusted from FORWARDED_ALLOW_IPS), so a request nginx
+# received over https is not redirected again. /healthz stays reachable over plain HTTP for a
+# monitor on the machine itself. Subdomains are left out of HSTS unless asked for: a public URL
+# on an organisation's own domain would otherwise force https on every site under it for a year.
+_PUBLIC_IS_HTTPS = PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = _PUBLIC_IS_HTTPS
+CSRF_COOKIE_SECURE = _PUBLIC_IS_HTTPS
+SECURE_SSL_REDIRECT = env_bool("LEITAI_SSL_REDIRECT", default=_PUBLIC_IS_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int(
+    "LEITAI_HSTS_SECONDS", default=365 * 24 * 60 * 60 if _PUBLIC_IS_HTTPS else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LEITAI_HSTS_INCLUDE_SUBDOMAINS", default=False)
 
 # Failed sign-ins allowed per account and per address before a cool-down.
 LOGIN_FAILURE_LIMIT = env_int("LEITAI_LOGIN_FAILURE_LIMIT", default=5, minimum=1)

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from leitai.arenas.models import Arena
 from leitai.arenas.results import ArenaResults, Cell, CellState, build_results
 from leitai.arenas.results_reliability import Figure
+from leitai.core.inert import make_inert
 
 PDF_LANGUAGE = "zh-hans"
 SCORESHEET_CSS = "leitai/scoresheet.css"
@@ -352,6 +353,11 @@ def results_workbook(results: ArenaResults) -> bytes:
     _ranking_sheet(ranking, results)
     _marks_sheet(book.create_sheet(_("Marks")), results)
     _judges_sheet(book.create_sheet(_("Judges")), results)
+    # Names, presenters, affiliations and notes are typed by users: none may run as a formula.
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                make_inert(cell)
     book.properties.title = results.arena.title
     book.properties.creator = "Leitai"
     buffer = io.BytesIO()

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,11 +29,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from leitai.core.models import ImportJob, ImportStatus
+from leitai.core.processes import current_process, is_running
 from leitai.core.tabular import Column, FileProblem
+from leitai.env import keep_private
 
 logger = logging.getLogger(__name__)
 
 PROBLEMS_KEPT = 10_000  # shown on the page and stored; the annotated workbook carries them all
+# An upload may hold initial passwords in clear: it is deleted when its job ends, and a job left
+# unconfirmed (or a rejected upload kept for its annotated errors workbook) expires after this.
+JOB_EXPIRY = timedelta(days=1)
+# Statuses whose upload is no longer needed. A rejected upload is kept until it expires: the
+# "file with problems marked" is built from it.
+UPLOAD_DONE_WITH = frozenset(
+    {ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.STALE, ImportStatus.CANCELLED}
+)
+ACTIVE_STATUSES = (ImportStatus.ANALYSING, ImportStatus.APPLYING)
 
 
 @dataclass(frozen=True)
@@ -124,7 +137,8 @@ def importer_for(kind: str) -> Importer:
 
 def upload_dir() -> Path:
     path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    keep_private(path)  # one made before uploads were kept private
     return path
 
 
@@ -220,12 +234,14 @@ def create_job(*, kind: str, actor: Any, upload: UploadedFile, prune: bool) -> I
         original_name=(upload.name or "upload")[:255],
         size=upload.size or 0,
         prune=prune,
+        owner=current_process(),
     )
     job.stored_name = f"{job.pk}{Path(job.original_name).suffix.lower()[:8]}"
-    with stored_path(job).open("wb") as out:
+    with os.fdopen(_create_private(stored_path(job)), "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     job.save()
+    expire_jobs()
     if job.size <= settings.IMPORT_INLINE_BYTES:
         check_job(job.pk)
         job.refresh_from_db()
@@ -244,19 +260,30 @@ def create_job_from_path(*, kind: str, actor: Any, path: Path, prune: bool) -> I
         size=path.stat().st_size,
         prune=prune,
         language=translation.get_language() or settings.LANGUAGE_CODE,
+        owner=current_process(),
     )
     job.stored_name = f"{job.pk}{path.suffix.lower()}"
-    shutil.copyfile(path, stored_path(job))
+    with path.open("rb") as source, os.fdopen(_create_private(stored_path(job)), "wb") as out:
+        shutil.copyfileobj(source, out)
     job.save()
     check_job(job.pk)
     job.refresh_from_db()
     return job
 
 
+def _create_private(path: Path) -> int:
+    """A new file only this account may read (uploads of accounts carry initial passwords)."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+
 def _finish(job: ImportJob, status: str, **fields: Any) -> None:
     fields.setdefault("finished_at", timezone.now())
+    # A message belongs to the status it explains; a job finishing anew drops an older one.
+    fields.setdefault("message", "")
     ImportJob.objects.filter(pk=job.pk).update(status=status, updated_at=timezone.now(), **fields)
     job.refresh_from_db()
+    if status in UPLOAD_DONE_WITH:
+        stored_path(job).unlink(missing_ok=True)
     transaction.on_commit(lambda: _publish(job))
 
 
@@ -299,9 +326,9 @@ def _problem_fields(rejected: ImportRejected) -> dict[str, Any]:
 
 def confirm_job(job: ImportJob) -> bool:
     """Move a READY job to APPLYING (compare-and-set) and run it; False if it was not ready."""
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
-        status=ImportStatus.APPLYING, updated_at=timezone.now()
-    )
+    claimed = ImportJob.objects.filter(
+        pk=job.pk, status=ImportStatus.READY, updated_at__gte=timezone.now() - JOB_EXPIRY
+    ).update(status=ImportStatus.APPLYING, updated_at=timezone.now(), owner=current_process())
     if not claimed:
         return False
     if job.size <= settings.IMPORT_INLINE_BYTES:
@@ -311,9 +338,12 @@ def confirm_job(job: ImportJob) -> bool:
     return True
 
 
-def cancel_job(job: ImportJob) -> bool:
+def cancel_job(job: ImportJob, *, message: str = "") -> bool:
     cancelled = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
-        status=ImportStatus.CANCELLED, updated_at=timezone.now(), finished_at=timezone.now()
+        status=ImportStatus.CANCELLED,
+        updated_at=timezone.now(),
+        finished_at=timezone.now(),
+        message=message,
     )
     if cancelled:
         stored_path(job).unlink(missing_ok=True)
@@ -347,16 +377,56 @@ def apply_job(job_id: Any) -> None:
             raise
         else:
             _finish(job, ImportStatus.DONE, preview=plan.as_json())
-            stored_path(job).unlink(missing_ok=True)
 
 
 def fail_interrupted_jobs() -> int:
     """At server start: a job left checking or importing by a stopped process changed nothing
-    (imports write in one transaction), so it is marked failed for the user to run again."""
-    return ImportJob.objects.filter(
-        status__in=[ImportStatus.ANALYSING, ImportStatus.APPLYING]
-    ).update(
-        status=ImportStatus.FAILED,
-        message="interrupted by a server restart; nothing was changed — please upload again",
-        finished_at=timezone.now(),
-    )
+    (imports write in one transaction), so it is marked failed for the user to run again.
+
+    Only a job whose owner process is gone: another server (a second `leitai serve`, a worker, the
+    import command) may be running it right now. A job owned on another host is left to that
+    host's next start (see leitai.core.processes)."""
+    failed = 0
+    for job in ImportJob.objects.filter(status__in=ACTIVE_STATUSES):
+        if is_running(job.owner):
+            continue
+        with translation.override(job.language):
+            message = _("Interrupted by a server restart; upload the file again.")
+        # Compare-and-set on the status and the owner: the job may have moved on meanwhile.
+        failed += ImportJob.objects.filter(pk=job.pk, status=job.status, owner=job.owner).update(
+            status=ImportStatus.FAILED, message=message, finished_at=timezone.now()
+        )
+        stored_path(job).unlink(missing_ok=True)
+    return failed
+
+
+def expire_jobs() -> int:
+    """Cancel jobs left unconfirmed for a day, delete the uploads of jobs that ended or expired
+    and any upload no job holds; returns how many jobs expired.
+
+    Run when a server starts and with every upload: cheap (an indexed query and a directory
+    listing), so no scheduler is needed."""
+    cutoff = timezone.now() - JOB_EXPIRY
+    expired = 0
+    for job in ImportJob.objects.filter(status=ImportStatus.READY, updated_at__lt=cutoff):
+        with translation.override(job.language):
+            message = _("Not confirmed within a day of the preview; upload the file again.")
+        expired += cancel_job(job, message=message)
+    uploads = {path.name: path for path in upload_dir().iterdir() if path.is_file()}
+    jobs = {
+        name: (status, finished_at)
+        for name, status, finished_at in ImportJob.objects.filter(
+            stored_name__in=list(uploads)
+        ).values_list("stored_name", "status", "finished_at")
+    }
+    for name, path in uploads.items():
+        status, finished_at = jobs.get(name, (None, None))
+        if status in (*ACTIVE_STATUSES, ImportStatus.READY):
+            continue
+        if status == ImportStatus.REJECTED and finished_at and finished_at >= cutoff:
+            continue  # its annotated errors workbook may still be downloaded
+        # No job row: an upload being stored right now, or one a crash left behind.
+        if status is None and path.stat().st_mtime >= cutoff.timestamp():
+            continue
+        path.unlink(missing_ok=True)
+    return expired

@@ -50,6 +50,9 @@ class ImportJob(models.Model):
     problems = models.JSONField(default=list, blank=True)
     problem_count = models.IntegerField(default=0)
     message = models.TextField(blank=True)
+    # The process checking or importing (leitai.core.processes): a server starting up marks the
+    # job failed only when that process is gone.
+    owner = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)

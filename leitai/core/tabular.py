@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+
+from leitai.core.inert import strip_export_quote
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls and other OLE2 files
@@ -82,13 +83,17 @@ class Sheet:
                 values = tuple(strip(record[p]) if p >= 0 else "" for p in positions)
             if not any(values) and not "".join(record).strip():
                 continue  # wholly empty lines at the end of a sheet are common; not rows
+            if "'" in "".join(values):  # one C-level test per row keeps the million-row pace
+                # The apostrophe a CSV export put before formula-like text (leitai.core.inert);
+                # an .xlsx export writes string cells instead, so .xlsx cells are read as they are.
+                values = tuple(map(strip_export_quote, values))
             yield number, values
 
     def _converted(self, positions: list[int]) -> Iterator[tuple[int, tuple[str, ...]]]:
         for number, record in enumerate(self.records, start=2):
             width = len(record)
             values = tuple(_cell_text(record[p]) if 0 <= p < width else "" for p in positions)
-            if not any(values) and not any(_cell_text(v) for v in record):
+            if not any(values) and all(_is_blank(v) for v in record):
                 continue
             yield number, values
 
@@ -174,13 +179,35 @@ def _map_header(header: list[str], columns: list[Column]) -> dict[int, str]:
     return mapping
 
 
+@dataclass(frozen=True)
+class Formula:
+    """An .xlsx cell holding a formula: never read as data (see `_cell_text`)."""
+
+    cell: str  # "B7"
+    text: str  # "=SUM(A1:A3)"
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, Formula):
+        # A formula's cached value may be stale or missing (openpyxl and many tools write none),
+        # so reading it would silently import a wrong or empty value: the user saves values.
+        raise FileProblem(
+            _(
+                "Cell %(cell)s holds a formula (%(formula)s); formulas are not read. Save the "
+                "sheet as values (copy it, then paste special → values) and upload again."
+            )
+            % {"cell": value.cell, "formula": value.text[:60]}
+        )
     if isinstance(value, float) and value.is_integer():
         # Excel stores a code typed as 370200 as the float 370200.0.
         return str(int(value))
     return str(value).strip()
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def open_sheet(path: Path, columns: list[Column], original_name: str = "") -> Sheet:
@@ -231,13 +258,17 @@ def _open_xlsx(path: Path, columns: list[Column]) -> Sheet:
     import openpyxl  # imported here: loading it costs ~0.2 s and CSV imports never need it
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # data_only=False: formula cells come with their formula, so they can be refused.
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise FileProblem(
             _("The file could not be opened as an Excel workbook: %(error)s") % {"error": error}
         ) from None
     sheet = workbook.worksheets[0]
-    records = sheet.iter_rows(values_only=True)
+    records = (
+        [Formula(c.coordinate, str(c.value)) if c.data_type == "f" else c.value for c in row]
+        for row in sheet.iter_rows()
+    )
     try:
         header = [_cell_text(v) for v in next(records)]
     except StopIteration:
@@ -256,15 +287,8 @@ def _open_xlsx(path: Path, columns: list[Column]) -> Sheet:
 
     def rows() -> Iterator[list[object]]:
         try:
-            for record in records:
-                yield list(record)
+            yield from records
         finally:
             workbook.close()
 
     return Sheet(header=header, field_of_column=mapping, records=rows(), cells_are_text=False)
-
-
-def csv_text(rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue()

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
+from leitai.core.inert import csv_row, make_inert, xlsx_row
 from leitai.core.tabular import Column, open_sheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +44,7 @@ def xlsx_response(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(spool)
     spool.seek(0)
@@ -64,7 +65,7 @@ def csv_response(
     def lines() -> Iterable[str]:
         yield "\ufeff" + writer.writerow(header)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow(csv_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -100,14 +101,18 @@ def annotated_errors_response(
     sheet = workbook.create_sheet()
     red = PatternFill("solid", fgColor=RED_FILL)
     bold = Font(bold=True)
-    heading = [WriteOnlyCell(sheet, value=v) for v in ["行号 row", *header, "错误 errors"]]
+    heading = [
+        make_inert(WriteOnlyCell(sheet, value=v)) for v in ["行号 row", *header, "错误 errors"]
+    ]
     for cell in heading:
         cell.font = bold
     sheet.append(heading)
     whole = sum(1 for _ in open_sheet(path, columns, original_name).rows) <= ANNOTATE_ALL_ROWS_UP_TO
     file_level = by_row.get(1, [])
     if file_level:
-        sheet.append([1, *[""] * len(header), "；".join(str(p[3]) for p in file_level)])
+        sheet.append(
+            xlsx_row(sheet, [1, *[""] * len(header), "；".join(str(p[3]) for p in file_level)])
+        )
     for row_number, values in sheet_in.rows:
         row_problems = by_row.get(row_number, [])
         if not row_problems and not whole:
@@ -116,12 +121,15 @@ def annotated_errors_response(
         cells = [WriteOnlyCell(sheet, value=row_number)]
         for index, text in enumerate(header):
             field = fields_in_order[index]
-            cell = WriteOnlyCell(sheet, value=values.get(field, "") if field else "")
+            cell = make_inert(WriteOnlyCell(sheet, value=values.get(field, "") if field else ""))
             if text in bad_columns:
                 cell.fill = red
             cells.append(cell)
-        note = WriteOnlyCell(
-            sheet, value="；".join(f"{p[1]}: {p[3]}" for p in row_problems) if row_problems else ""
+        note = make_inert(
+            WriteOnlyCell(
+                sheet,
+                value="；".join(f"{p[1]}: {p[3]}" for p in row_problems) if row_problems else "",
+            )
         )
         if row_problems:
             note.font = Font(color="FF8E1414")

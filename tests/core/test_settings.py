@@ -79,3 +79,97 @@ def test_a_bad_value_stops_the_command_naming_it(
     assert result.returncode != 0
     assert says in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def deploy_check(tmp_path: Path, **env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    result = subprocess.run(
+        [str(LEITAI), "check", "--deploy"],
+        env={**clean, "LEITAI_VAR_DIR": str(tmp_path), "SECRET_KEY": "k" * 64, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout + result.stderr
+
+
+def test_an_https_public_url_turns_on_the_ssl_redirect_and_hsts(tmp_path: Path) -> None:
+    said = deploy_check(tmp_path, LEITAI_PUBLIC_URL="https://leitai.example.org")
+    assert "security.W004" not in said  # HSTS
+    assert "security.W008" not in said  # SSL redirect
+
+
+@pytest.mark.parametrize(
+    ("env", "redirect", "hsts"),
+    [
+        ({"LEITAI_PUBLIC_URL": "https://leitai.example.org"}, True, 31_536_000),
+        # The venue's plain-HTTP LAN address: no redirect to an https nobody serves.
+        ({"LEITAI_PUBLIC_URL": "http://192.168.1.23:8000"}, False, 0),
+        (
+            {
+                "LEITAI_PUBLIC_URL": "https://leitai.example.org",
+                "LEITAI_SSL_REDIRECT": "0",
+                "LEITAI_HSTS_SECONDS": "3600",
+            },
+            False,
+            3600,
+        ),
+    ],
+)
+def test_https_settings_follow_the_public_url_and_the_environment(
+    tmp_path: Path, env: dict[str, str], redirect: bool, hsts: int
+) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, leitai.settings as s; print(json.dumps([s.SECURE_SSL_REDIRECT, "
+            "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.SECURE_REDIRECT_EXEMPT]))",
+        ],
+        env={**clean, "LEITAI_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout) == [
+        redirect,
+        hsts,
+        env["LEITAI_PUBLIC_URL"].startswith("https://"),
+        ["^healthz$"],
+    ]
+
+
+WRITE_SOMETHING = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'leitai.settings'; django.setup(); "
+    "from django.db import connection; "
+    "connection.cursor().execute('CREATE TABLE IF NOT EXISTS t (x)'); "
+    "connection.cursor().execute('INSERT INTO t VALUES (1)'); "
+    # Printed while the connection is open: the -wal and -shm files exist only meanwhile.
+    "import json, pathlib; var = pathlib.Path(os.environ['LEITAI_VAR_DIR']); "
+    "print(json.dumps({p.name: p.stat().st_mode & 0o777 for p in var.iterdir()}))"
+)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new var", "var made world-readable"])
+def test_var_and_the_database_are_readable_by_their_owner_only(
+    tmp_path: Path, existing: bool
+) -> None:
+    var = tmp_path / "var"
+    if existing:  # as an install from before this rule left them
+        var.mkdir(mode=0o755)
+        var.chmod(0o755)
+        (var / "leitai.sqlite3").touch()
+        (var / "leitai.sqlite3").chmod(0o644)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", WRITE_SOMETHING],
+        env={**clean, "LEITAI_VAR_DIR": str(var)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modes = json.loads(result.stdout)
+    assert var.stat().st_mode & 0o777 == 0o700
+    for name in ("leitai.sqlite3", "leitai.sqlite3-wal", "leitai.sqlite3-shm", "secret_key"):
+        assert modes[name] == 0o600, name

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection
 
 from leitai.core.management.commands.backup import backup_sqlite, chain_heads
@@ -141,11 +140,3 @@ def test_backup_command_copies_the_live_database_and_prints_the_chain_heads(
     finally:
         snapshot.close()
     assert chain_heads(copy)[0] == (GLOBAL_CHAIN, global_seq, global_hash)
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db
-def test_backup_on_postgresql_points_to_pg_dump_and_exits_2() -> None:
-    with pytest.raises(CommandError, match="pg_dump") as refused:
-        call_command("backup", stdout=io.StringIO())
-    assert refused.value.returncode == 2

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import csv
+import io
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.utils import translation
 
@@ -124,6 +127,51 @@ def test_xlsx_is_imported(tmp_path: Path) -> None:
     path.write_bytes(workbook_bytes(HEADERS_ZH, VALID))
     apply(path)
     assert Unit.objects.count() == 4
+
+
+def _with_cached_value(content: bytes, cell: str, value: str) -> bytes:
+    """The workbook with `value` stored as the formula's cached result, as Excel saves it."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index(f'<c r="{cell}"')
+                end = text.index("</c>", start)
+                formula = text[text.index("<f>", start) : text.index("</f>", start) + 4]
+                data = (
+                    text[:start] + f'<c r="{cell}" t="str">{formula}<v>{value}</v>' + text[end:]
+                ).encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("cached", [None, "中共青岛市委"], ids=["no cached value", "cached value"])
+def test_a_formula_cell_is_refused_naming_the_cell(tmp_path: Path, cached: str | None) -> None:
+    small_city()
+    before = snapshot()
+    content = workbook_bytes(
+        HEADERS_ZH, [["9", '=CONCAT("中共", "青岛市委")', "370200", "党委", "其他"]]
+    )
+    if cached is not None:
+        content = _with_cached_value(content, "B2", cached)
+        cached_book = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+        assert cached_book.active["B2"].value == cached
+    path = tmp_path / "orgs.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(FileProblem) as refused:
+        check(path)
+    assert str(refused.value) == (
+        'Cell B2 holds a formula (=CONCAT("中共", "青岛市委")); formulas are not read. Save the '
+        "sheet as values (copy it, then paste special → values) and upload again."
+    )
+    with translation.override("zh-hans"), pytest.raises(FileProblem, match=r"^单元格 B2 是公式"):
+        OrgImporter().check(
+            path, path.name, actor=superuser(), prune=False, progress=lambda *a: None
+        )
+    assert snapshot() == before
 
 
 def test_numeric_codes_typed_in_excel_stay_whole_numbers(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ The chain heads printed are read from the copy: writing them down (or photograph
 the signed score sheets) before and after an arena day lets anyone check later that the copy,
 and the ledger it holds, is the one taken then.
 
-On PostgreSQL it explains to use pg_dump and exits with status 2.
+On PostgreSQL it runs pg_dump (custom format, one consistent snapshot) into the same directory,
+as leitai-<stamp>.dump, and prints the chain heads the dump holds. `leitai restore` takes either.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +29,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from leitai.core import pgdump
+
 
 class BackupError(Exception):
     pass
 
 
-def _target(directory: Path, stamp: str) -> Path:
-    target = directory / f"leitai-{stamp}.sqlite3"
+def _target(directory: Path, stamp: str, extension: str = "sqlite3") -> Path:
+    target = directory / f"leitai-{stamp}.{extension}"
     number = 1
     while target.exists():  # two backups within one second
         number += 1
-        target = directory / f"leitai-{stamp}-{number}.sqlite3"
+        target = directory / f"leitai-{stamp}-{number}.{extension}"
     return target
 
 
@@ -87,12 +91,29 @@ def chain_heads(path: Path) -> list[tuple[str, int, str]]:
         rows = []
     finally:
         connection.close()
+    return in_chain_order((str(c), int(s), str(h)) for c, s, h in rows)
+
+
+def in_chain_order(heads: Iterable[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """Global first, then arenas by number."""
 
     def order(row: tuple[str, int, str]) -> tuple[int, int, str]:
         number = row[0].removeprefix("arena:")
         return (row[0] != "global", int(number) if number.isdigit() else 0, row[0])
 
-    return sorted(((str(c), int(s), str(h)) for c, s, h in rows), key=order)
+    return sorted(heads, key=order)
+
+
+def print_chain_heads(
+    out: Any, heads: list[tuple[str, int, str]], title: str = "ledger chain heads in the copy:"
+) -> None:
+    if not heads:
+        out.write("  no ledger entries yet")
+        return
+    out.write(title)
+    width = max(len(chain) for chain, _seq, _hash in heads)
+    for chain, seq, digest in heads:
+        out.write(f"  {chain:<{width}}  #{seq:<6} {digest}")
 
 
 class Command(BaseCommand):
@@ -106,21 +127,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         database = connections[DEFAULT_DB_ALIAS].settings_dict
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        if connections[DEFAULT_DB_ALIAS].vendor != "sqlite":
-            raise CommandError(
-                "leitai backup copies an SQLite database; this one is "
-                f"{connections[DEFAULT_DB_ALIAS].vendor}. Back it up with pg_dump, for example:\n"
-                f"  pg_dump --format=custom --file=leitai-{stamp}.dump"
-                + (f" --host={database['HOST']}" if database.get("HOST") else "")
-                + (f" --port={database['PORT']}" if database.get("PORT") else "")
-                + (f" --username={database['USER']}" if database.get("USER") else "")
-                + f" {database['NAME']}\n"
-                "and note the ledger's chain heads (leitai ledger verify prints them).",
-                returncode=2,
-            )
-        source = Path(str(database["NAME"]))
         directory = options["out"] or Path(settings.VAR_DIR) / "backups"
         started = time.perf_counter()
+        if connections[DEFAULT_DB_ALIAS].vendor != "sqlite":
+            self._backup_postgresql(database, directory, stamp, started)
+            return
+        source = Path(str(database["NAME"]))
         try:
             path = backup_sqlite(source, directory, stamp=stamp)
         except (BackupError, sqlite3.Error, OSError) as error:
@@ -131,11 +143,21 @@ class Command(BaseCommand):
             f"{path.resolve()}\n"
             f"  {size:.1f} MB, integrity_check ok, copied in {seconds:.2f} s (online backup)"
         )
-        heads = chain_heads(path)
-        if not heads:
-            self.stdout.write("  no ledger entries yet")
-            return
-        self.stdout.write("ledger chain heads in the copy:")
-        width = max(len(chain) for chain, _seq, _hash in heads)
-        for chain, seq, digest in heads:
-            self.stdout.write(f"  {chain:<{width}}  #{seq:<6} {digest}")
+        print_chain_heads(self.stdout, chain_heads(path))
+
+    def _backup_postgresql(
+        self, database: dict[str, Any], directory: Path, stamp: str, started: float
+    ) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        target = _target(directory, stamp, "dump")
+        try:
+            pgdump.dump(database, target)
+            heads = in_chain_order(pgdump.dump_chain_heads(target, database))
+        except (pgdump.PgToolError, OSError) as error:
+            raise CommandError(f"backup failed: {error}") from None
+        seconds = time.perf_counter() - started
+        size = target.stat().st_size / 1024 / 1024
+        self.stdout.write(
+            f"{target.resolve()}\n  {size:.1f} MB, pg_dump custom format in {seconds:.2f} s"
+        )
+        print_chain_heads(self.stdout, heads)

@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from leitai.core.imports import fail_interrupted_jobs
+from leitai.core.holders import DatabaseInUse, hold_for_server
+from leitai.core.imports import expire_jobs, fail_interrupted_jobs
 
 
 def lan_address() -> str:
@@ -64,11 +65,19 @@ class Command(BaseCommand):
                 settings.ALLOWED_HOSTS.append(address)
                 os.environ["ALLOWED_HOSTS"] = ",".join(settings.ALLOWED_HOSTS)
             self._print_lan(public)
+        try:
+            # Held until the process ends: `leitai restore` refuses while a server runs.
+            hold_for_server()
+        except DatabaseInUse as refused:
+            raise CommandError(str(refused)) from None
         interrupted = fail_interrupted_jobs()
         if interrupted:
             self.stderr.write(
                 f"{interrupted} import(s) interrupted by the last stop were marked failed"
             )
+        expired = expire_jobs()
+        if expired:
+            self.stderr.write(f"{expired} import(s) left unconfirmed for a day were cancelled")
         import uvicorn
 
         self.stdout.write(f"Leitai at http://{host}:{port} ({workers} worker(s)); Ctrl+C stops it.")
