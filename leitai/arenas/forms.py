@@ -64,6 +64,13 @@ class ArenaForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.instance.pk:
             self.fields["host"].initial = self.instance.host.code
             self.fields["host"].disabled = True
+            return
+        # A new arena: what can only have one answer is filled in (still editable).
+        programmes = list(Programme.objects.all()[:2])
+        if len(programmes) == 1:
+            self.fields["programme"].initial = programmes[0].pk
+        if hosts is not None and len(hosts) == 1:
+            self.fields["host"].initial = hosts[0].code
 
     def clean_presentation_seconds(self) -> int:
         value = int(self.cleaned_data["presentation_seconds"])

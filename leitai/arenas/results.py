@@ -11,6 +11,7 @@ submitted, never what, even to staff: the results page may be projected in the h
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,6 +46,7 @@ from leitai.arenas.results_reliability import (
 )
 from leitai.arenas.services.draw import verify_command
 from leitai.ledger.chain import arena_chain, head_of
+from leitai.ledger.models import LedgerEntry
 from leitai.programs.rubrics import DEFAULT_RULE, criterion_label
 
 CONFIRMED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
@@ -198,6 +200,33 @@ class ArenaResults:
     @property
     def head_judge(self) -> Judge | None:
         return next((j for j in self.judges if j.is_head), None)
+
+    @property
+    def went_live_at(self) -> datetime | None:
+        """When the arena actually started: the ledger entry that froze it at going live. The
+        scheduled time is only the plan, and a host may go live well before it."""
+        body = (
+            LedgerEntry.objects.filter(chain=self.chain, kind="frozen")
+            .values_list("body", flat=True)
+            .first()
+        )
+        return datetime.fromisoformat(json.loads(body)["at"]) if body is not None else None
+
+    @property
+    def expected(self) -> int:
+        """Participants expected to have a result (the absent and withdrawn are not)."""
+        return sum(
+            1 for r in self.participants if r.standing not in (Standing.ABSENT, Standing.WITHDRAWN)
+        )
+
+    @property
+    def headline_agreement(self) -> bool:
+        """Whether Kendall's W goes in the page's headline: only when it rests on more than half
+        the participants expected, or three complete results out of six would read as the
+        panel's agreement on the day (the figure stays in the reliability section, with its
+        basis)."""
+        used = self.reliability.participants_used if self.reliability else 0
+        return used > 0 and 2 * used > self.expected
 
 
 # -- the rule, in words -------------------------------------------------------------------------

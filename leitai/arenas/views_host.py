@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from leitai.accounts import permissions as access
@@ -38,6 +41,8 @@ from leitai.arenas.services.draw import verify_command
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_link
 from leitai.core.qr import qr_svg
+from leitai.programs.rubrics import criterion_description, criterion_label, rule_from_json
+from leitai.scoring.panel import Method, Mode
 
 
 def _arena(request: HttpRequest, arena_id: int) -> Arena:
@@ -101,7 +106,7 @@ def _open_for_registration(request: HttpRequest) -> list[Arena]:
 def arena_create(request: HttpRequest) -> HttpResponse:
     if not can_create_arenas(request.user):
         raise PermissionDenied
-    form = arena_forms.ArenaForm(request.POST or None)
+    form = arena_forms.ArenaForm(request.POST or None, hosts=_host_units(request))
     if request.method == "POST" and form.is_valid():
         host = form.cleaned_data["host"]
         if not access.roles_over(request.user, host) & {"organiser", "host"}:
@@ -123,6 +128,33 @@ def arena_create(request: HttpRequest) -> HttpResponse:
             return redirect("arenas:detail", arena_id=arena.pk)
     return render(request, "arenas/create.html", {"form": form})
 
+
+def _host_units(request: HttpRequest) -> list[Any]:
+    """The units the user holds an organiser's or host's membership at."""
+    from leitai.orgs.models import Unit
+
+    grants = access.scope_grants(request.user, roles=["organiser", "host"])
+    return list(Unit.objects.filter(pk__in={g.unit_id for g in grants}))
+
+
+class FormInvalid(ValidationError):
+    """A set-up form that did not validate: each message names the field by its label, and the
+    bound form goes back to the page so that what the host typed is not lost."""
+
+    def __init__(self, form: forms.BaseForm) -> None:
+        self.form = form
+        super().__init__(
+            [
+                f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+                for name, errors in form.errors.items()
+                for error in errors
+            ]
+        )
+
+
+# Going live this long before the scheduled time earns a warning: the day's record (and the score
+# sheet) then starts well before the time announced to the hall.
+EARLY_GO_LIVE = dt.timedelta(minutes=30)
 
 # The set-up page's forms, by action: what each validates before its command runs.
 SETUP_FORMS: dict[str, type[forms.Form] | type[forms.ModelForm]] = {  # type: ignore[type-arg]
@@ -152,6 +184,12 @@ SETUP_SECTIONS = {
     "reveal": "draw",
     "go_live": "console",
 }
+# The forms the set-up page shows, by action: a refused one goes back bound, with what was typed.
+SETUP_PAGE_FORMS = {
+    "details": "details_form",
+    "participant": "participant_form",
+    "judge": "judge_form",
+}
 
 
 def _setup_data(request: HttpRequest, action: str, arena: Arena) -> dict[str, Any]:
@@ -165,7 +203,7 @@ def _setup_data(request: HttpRequest, action: str, arena: Arena) -> dict[str, An
     else:
         form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        raise ValidationError(form.errors.as_text())
+        raise FormInvalid(form)
     data = dict(form.cleaned_data)
     if action == "rubric":
         data["rubric"], data["rule"] = data["rubric_json"], data["rule_json"]
@@ -192,6 +230,14 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
             section = _handle_setup_post(request, arena)
         except NotInArena:
             raise Http404 from None
+        except FormInvalid as invalid:
+            for text in invalid.messages:
+                messages.error(request, text)
+            action = request.POST.get("action", "")
+            name = SETUP_PAGE_FORMS.get(action)
+            return _render_detail(
+                request, arena, may_run, {name: invalid.form} if name else {}, status=400
+            )
         except (ArenaRefusal, ValidationError) as refusal:
             text = (
                 refusal.message
@@ -205,6 +251,16 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
                 return redirect("arenas:console", arena_id=arena.pk)
             messages.success(request, _("Saved."))
         return redirect(f"{request.path}#{section}")
+    return _render_detail(request, arena, may_run, {})
+
+
+def _render_detail(
+    request: HttpRequest,
+    arena: Arena,
+    may_run: bool,
+    bound: dict[str, forms.BaseForm],
+    status: int = 200,
+) -> HttpResponse:
     snapshot = ArenaSnapshot(arena.pk)
     participants = snapshot.participants
     judges = snapshot.judges
@@ -235,17 +291,23 @@ def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
             "recusals": recusals,
             "declarations": declarations,
             "locked": locked,
+            "rubric": localised_rubric(arena.rubric),
+            "rule_summary": rule_summary(arena.rule),
             "rubric_json": json.dumps(arena.rubric, ensure_ascii=False, indent=2),
             "rule_json": json.dumps(arena.rule, ensure_ascii=False, indent=2),
             "details_form": details_form,
             "participant_form": arena_forms.ParticipantForm(),
             "judge_form": arena_forms.JudgeForm(),
+            **bound,
             "verify_command": verify_command(arena)
             if arena.draw_state == DrawState.REVEALED
             else "",
             "states": ArenaState,
             "draw_states": DrawState,
+            "goes_live_early": arena.state == ArenaState.DRAWN
+            and arena.starts_at - timezone.now() > EARLY_GO_LIVE,
         },
+        status=status,
     )
 
 
@@ -324,10 +386,48 @@ def console_page(request: HttpRequest, arena_id: int) -> HttpResponse:
             "arena": arena,
             "state": state,
             "topic": f"arena:{arena.pk}:console",
-            "rubric": arena.rubric,
+            "rubric": localised_rubric(arena.rubric),
             "labels": console_labels(),
         },
     )
+
+
+def localised_rubric(rubric: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rubric with each criterion's label and description in the page's language."""
+    language = get_language() or "zh-hans"
+    return [
+        {
+            **c,
+            "label": criterion_label(c, language),
+            "description": criterion_description(c, language),
+        }
+        for c in rubric
+    ]
+
+
+def rule_summary(rule: dict[str, Any]) -> str:
+    """The aggregation rule in words, for the host (the JSON's values are not words)."""
+    try:
+        parsed = rule_from_json(rule)
+    except ValidationError:
+        return ""
+    mode = {
+        Mode.TOTAL: _("each judge's total is scored"),
+        Mode.CRITERION: _("each criterion is scored on its own"),
+    }[parsed.mode]
+    method = {
+        Method.TRIMMED: _(
+            "mean after dropping the %(trim)s highest and %(trim)s lowest when at least "
+            "%(min)s judges score"
+        ),
+        Method.MEAN: _("mean of all judges"),
+        Method.MEDIAN: _("median of the judges"),
+    }[parsed.method] % {"trim": parsed.trim, "min": parsed.min_panel}
+    return _("Rule: %(mode)s; %(method)s; %(decimals)s decimals, rounded half-up.") % {
+        "mode": mode,
+        "method": method,
+        "decimals": parsed.decimals,
+    }
 
 
 def console_labels() -> dict[str, str]:
@@ -336,10 +436,12 @@ def console_labels() -> dict[str, str]:
 
     return {
         **{f"status.{s.value}": str(s.label) for s in ParticipantStatus},
-        "judge.submitted": _("submitted"),
-        "judge.waiting": _("waiting"),
-        "judge.recused": _("recused"),
-        "judge.absent": _("absent"),
+        "judge.submitted": _("Submitted"),
+        "judge.waiting": pgettext("judge status", "Waiting"),
+        "judge.recused": _("Recused"),
+        "judge.absent": _("Absent"),
+        "no_notes": _("No notes"),
+        "show_again": _("Show again"),
         "conn.open": _("Live"),
         "conn.connecting": _("Connecting…"),
         "conn.reconnecting": _("Reconnecting…"),

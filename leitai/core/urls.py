@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("imports/<uuid:job_id>/", import_views.job_page, name="import_job"),
     path("imports/<uuid:job_id>/confirm", import_views.job_confirm, name="import_confirm"),
     path("imports/<uuid:job_id>/cancel", import_views.job_cancel, name="import_cancel"),

@@ -232,12 +232,12 @@ class _Replayer:
         return self.in_force.setdefault(participant.code, {})
 
     def store_ranking(self) -> dict[str, dict[str, Any]]:
-        """As the console does after each result shown and at the close: rank everyone
-        confirmed or shown, on the figures recomputed from the sheets."""
+        """As the console does after each result shown or reopened and at the close: rank
+        the results shown, on the figures recomputed from the sheets."""
         ranked = {
             p.code: p.score
             for p in self.state.participants.values()
-            if p.status in (CONFIRMED, SHOWN) and p.score is not None
+            if p.status == SHOWN and p.score is not None
         }
         table = {}
         for placing in rank_panel_scores(ranked, self.tie_breaks):
@@ -487,6 +487,7 @@ class _Replayer:
             participant.status, participant.status_seq = SCORING, self.seq
             participant.result, participant.score, participant.result_seq = None, None, self.seq
             participant.rank, participant.tied, participant.rank_seq = None, False, self.seq
+            self.store_ranking()
 
     def on_confirmed(self, data: dict[str, Any], actor: str) -> None:
         participant = self.participant(data["participant"])

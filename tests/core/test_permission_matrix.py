@@ -114,6 +114,7 @@ def refused(allowed: dict[str, int]) -> dict[str, int]:
 MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "core:home": ("get", "", SIGNED_IN),
     "core:healthz": ("get", "", every(200)),
+    "core:favicon": ("get", "", every(200)),
     "core:import_job": ("get", "job", OWN_JOB),
     "core:import_confirm": ("post", "job", statuses(302, 404, 404, 404, 404, 404, 302)),
     "core:import_cancel": ("post", "job", statuses(302, 404, 404, 404, 404, 404, 302)),

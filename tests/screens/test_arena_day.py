@@ -122,6 +122,9 @@ def test_a_whole_arena_day_in_the_browser(
     host.click("#reveal-seed")
     expect(host.locator("#verify-command")).to_contain_text("leitai draw verify --seed")
     expect(screen.page.locator("[data-view=order]")).to_be_visible()
+    # Scheduled an hour ahead: the host is warned and confirms going live early.
+    expect(host.locator("#early-warning")).to_be_visible()
+    host.once("dialog", lambda dialog: dialog.accept())
     host.click("#go-live")
     expect(host).to_have_url(re.compile(rf"/arenas/{arena.pk}/console(#.*)?$"))
     expect(host.locator("#conn-state")).to_have_class(re.compile(r"\bgreen\b"))

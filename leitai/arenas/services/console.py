@@ -213,23 +213,25 @@ def mark_absent(*, arena: Arena, participant_id: int, by: Any) -> Participant:
 
 @transaction.atomic
 def show_result(*, arena: Arena, participant_id: int, by: Any) -> Participant:
-    """Put a confirmed result on the screen and refresh the live ranking."""
+    """Put a confirmed result on the screen and refresh the live ranking: the current
+    presenter's, or an earlier one's that was reopened, corrected and confirmed again."""
     arena = lock_arena(arena.pk)
     participant = participant_in(arena, participant_id)
     if not _move(participant, {ParticipantStatus.CONFIRMED}, ParticipantStatus.SHOWN):
         raise ArenaRefusal("not_confirmed", _("Only a confirmed result can be shown."))
     record(arena, "shown", {"participant": participant.unit.code}, actor_label(by))
-    _store_ranking(arena)
+    store_ranking(arena)
     touch(arena)
+    participant.status = ParticipantStatus.SHOWN
     return participant
 
 
-def _store_ranking(arena: Arena) -> list[dict[str, Any]]:
-    ranked = list(
-        arena.participants.filter(
-            status__in=[ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN]
-        ).select_related("unit")
-    )
+def store_ranking(arena: Arena) -> list[dict[str, Any]]:
+    """Rank the results the hall has seen. Only shown results take a place: a result confirmed
+    but not yet shown (or reopened for correction) would otherwise hold a rank the live ranking
+    does not list, and the hall would see a hole (1, 2, 4, …). At the close every confirmed
+    result is shown first, so the final ranking covers everyone scored."""
+    ranked = list(arena.participants.filter(status=ParticipantStatus.SHOWN).select_related("unit"))
     by_id = {str(p.pk): p for p in ranked}
     placings = rank(arena, ranked)
     table = []
@@ -271,7 +273,7 @@ def close_arena(*, arena: Arena, by: Any) -> Arena:
     ):
         raise ArenaRefusal("not_live", _("The arena is not live."))
     actor = actor_label(by)
-    table = _store_ranking(arena)
+    table = store_ranking(arena)
     record(arena, "closed", {"ranking": table}, actor)
     seq, digest = head_of(arena_chain(arena.pk))
     append(

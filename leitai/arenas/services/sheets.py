@@ -32,6 +32,7 @@ from leitai.arenas.services.common import (
     touch,
     unknown_participant,
 )
+from leitai.arenas.services.console import store_ranking
 from leitai.programs.rubrics import rubric_from_json
 from leitai.scoring import SheetError
 
@@ -213,6 +214,8 @@ def reopen_sheet(*, judge: Judge, participant_id: int, reason: str, by: Any) -> 
         pk=participant.pk,
         status__in=[ParticipantStatus.SCORED, ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN],
     ).update(status=ParticipantStatus.SCORING, score=None, result=None, rank=None, tied=False)
+    # The withdrawn result leaves the live ranking; the others close up behind it.
+    store_ranking(arena)
     record(
         arena,
         "reopened",

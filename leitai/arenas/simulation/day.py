@@ -68,6 +68,9 @@ class Options:
     password: str = "leitai-demo"
     seed: int | None = None
     viewers: int = 0  # extra public followers of the screen, beside the one every run has
+    # Real seconds each shown result stays on the screen at least, whatever the speed: at
+    # --speed 60 the hall's 10–20 s would flash by in a fraction of a second.
+    hold: float = 0.0
 
 
 @dataclass
@@ -365,7 +368,7 @@ class Simulation:
             self.log(
                 f"      shown: {shown['score']}" + (f", rank {ranked['rank']}" if ranked else "")
             )
-            await asyncio.sleep(self.wait(self.rng.uniform(10, 20)))
+            await asyncio.sleep(max(self.wait(self.rng.uniform(10, 20)), self.options.hold))
         return await self.call(self.host.console)
 
     async def collect_sheets(self, pid: int, row: dict[str, Any]) -> None:

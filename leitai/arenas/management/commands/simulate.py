@@ -1,6 +1,6 @@
 """`leitai simulate`: play a whole arena against a running server, as phones and screens do.
 
-    leitai simulate --url http://127.0.0.1:8000 --arena 2 --judges 7 --speed 60
+    leitai simulate --url http://127.0.0.1:8000 --arena 2 --judges 7 --speed 20 --hold 5
 
 For demos, rehearsals and load tests. It needs only the server's address and a host account
 (the demo host by default); it never opens the database.
@@ -22,6 +22,13 @@ def _positive(text: str) -> float:
     return value
 
 
+def _not_negative(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise ValueError(text)
+    return value
+
+
 class Command(BaseCommand):
     help = "Play a whole arena against a running Leitai server over HTTP and WebSockets."
 
@@ -36,6 +43,12 @@ class Command(BaseCommand):
             type=_positive,
             default=1.0,
             help="divide every wait by this (60: a minute of the day takes a second)",
+        )
+        parser.add_argument(
+            "--hold",
+            type=_not_negative,
+            default=0.0,
+            help="keep each shown result on the screen at least this many real seconds",
         )
         parser.add_argument("--user", default="jinhulu-host", help="the host's account")
         parser.add_argument("--password", default="leitai-demo")
@@ -58,6 +71,7 @@ class Command(BaseCommand):
             password=options["password"],
             seed=options["seed"],
             viewers=options["viewers"],
+            hold=options["hold"],
         )
 
         def log(line: str) -> None:

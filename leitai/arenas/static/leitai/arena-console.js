@@ -7,6 +7,7 @@
   var labels = JSON.parse(document.getElementById("console-labels").textContent);
   var state = JSON.parse(document.getElementById("console-state").textContent);
   var $ = function (id) { return document.getElementById(id); };
+  var online = true;
 
   function t(key, fallback) { return labels[key] || fallback || key; }
 
@@ -52,8 +53,8 @@
     if (keep && previous) select.value = previous;
   }
 
-  function render(next) {
-    if (!next || (state && next.version < state.version)) return;
+  function render(next, force) {
+    if (!next || (state && next.version < state.version && !force)) return;
     state = next;
     var current = state.current;
     $("current-empty").hidden = !!current;
@@ -62,7 +63,7 @@
     if (current) {
       $("current-position").textContent = current.position;
       $("current-unit").textContent = current.unit;
-      $("current-presenter").textContent = current.presenter + (current.presenter_role ? " · " + current.presenter_role : "") + (current.no_notes ? " · 脱稿" : "");
+      $("current-presenter").textContent = current.presenter + (current.presenter_role ? " · " + current.presenter_role : "") + (current.no_notes ? " · " + t("no_notes") : "");
       $("current-status").textContent = t("status." + current.status, current.status);
       var chips = $("current-judges");
       chips.innerHTML = "";
@@ -124,6 +125,7 @@
         td.textContent = value;
         tr.appendChild(td);
       });
+      tr.appendChild(rowActions(p, current));
       body.appendChild(tr);
     });
     var judges = (state.judges || []).map(function (j) { return [j.code, j.code + " " + j.name]; });
@@ -138,6 +140,24 @@
       if (!$("reopen-participant").dataset.touched) $("reopen-participant").value = String(current.id);
     }
     renderTimer();
+    if (!online) applyOnline();
+  }
+
+  // A confirmed result that is not the current presenter's (reopened, corrected and confirmed
+  // again) is shown from its row; the current presenter's from the step buttons above.
+  function rowActions(p, current) {
+    var td = document.createElement("td");
+    td.className = "row-actions";
+    if (p.status === "confirmed" && !(current && current.id === p.id)) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-primary btn-small";
+      button.setAttribute("data-action", "show");
+      button.setAttribute("data-participant", String(p.id));
+      button.textContent = t("show_again");
+      td.appendChild(button);
+    }
+    return td;
   }
 
   function post(path, body) {
@@ -157,8 +177,8 @@
     });
   }
 
-  function act(action) {
-    var body = { participant: state.current ? state.current.id : null };
+  function act(action, participant) {
+    var body = { participant: participant || (state.current ? state.current.id : null) };
     if (action === "next") body = { expected_current: state.current ? state.current.id : null };
     if (action === "close_arena" && !window.confirm(t("confirm.close_arena"))) return;
     if (action === "absent" && !window.confirm(t("confirm.absent"))) return;
@@ -179,7 +199,9 @@
     var button = event.target.closest("[data-action]");
     if (!button) return;
     event.preventDefault();
-    act(button.getAttribute("data-action"));
+    if (button.disabled) return;
+    var participant = button.getAttribute("data-participant");
+    act(button.getAttribute("data-action"), participant ? Number(participant) : null);
   });
   ["paper-participant", "reopen-participant"].forEach(function (id) {
     $(id).addEventListener("change", function () { $(id).dataset.touched = "1"; });
@@ -218,6 +240,26 @@
       .catch(function (error) { showError(error.message); });
   });
 
+  // Without the live connection the console may show a stale state: every control is disabled
+  // under a banner until the connection is back (with the state it missed).
+  function setOnline(value) {
+    online = value;
+    $("console-offline").hidden = online;
+    document.body.classList.toggle("console-offline", !online);
+    applyOnline();
+  }
+  function applyOnline() {
+    Array.prototype.forEach.call(document.querySelectorAll("#console-main button, #console-main input, #console-main select"), function (el) {
+      if (!online) {
+        if (!el.disabled) { el.disabled = true; el.dataset.offline = "1"; }
+      } else if (el.dataset.offline) {
+        el.disabled = false;
+        delete el.dataset.offline;
+      }
+    });
+    if (online) render(state, true);
+  }
+
   render(state);
   setInterval(renderTimer, 250);
   window.LeitaiLive.connect(config.topic, {
@@ -226,6 +268,7 @@
       var badge = $("conn-state");
       badge.textContent = t("conn." + s, s);
       badge.className = "badge " + (s === "open" ? "green" : "red");
+      setOnline(s === "open");
     }
   });
 })();

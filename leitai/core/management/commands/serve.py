@@ -53,17 +53,20 @@ class Command(BaseCommand):
                 "--workers > 1 needs REDIS_URL: without Redis an update published in one worker "
                 "would never reach screens connected to another."
             )
+        address = host
         if options["lan"]:
             host = "0.0.0.0"
             address = lan_address()
-            public = f"http://{address}:{port}"
-            if not os.environ.get("LEITAI_PUBLIC_URL"):
-                # Judges' links and QR codes must carry the address phones can reach.
-                os.environ["LEITAI_PUBLIC_URL"] = public
-                settings.PUBLIC_URL = public
             if address not in settings.ALLOWED_HOSTS:
                 settings.ALLOWED_HOSTS.append(address)
                 os.environ["ALLOWED_HOSTS"] = ",".join(settings.ALLOWED_HOSTS)
+        public = f"http://{address}:{port}"
+        if not os.environ.get("LEITAI_PUBLIC_URL"):
+            # Judges' links and QR codes must carry the address and port we actually serve at
+            # (the environment, also read by every worker process, is where settings find it).
+            os.environ["LEITAI_PUBLIC_URL"] = public
+            settings.PUBLIC_URL = public
+        if options["lan"]:
             self._print_lan(public)
         try:
             # Held until the process ends: `leitai restore` refuses while a server runs.
