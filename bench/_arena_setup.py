@@ -17,11 +17,22 @@ from importlib import import_module
 import django
 
 
-def main() -> None:
-    arenas, judges, participants = (int(value) for value in sys.argv[1:4])
-    django.setup()
+def session_for(user: object) -> str:
+    """A signed-in session's key for `user`, as the sign-in page would have made."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
+    session.create()
+    return str(session.session_key)
+
+
+def build(arenas: int, judges: int, participants: int) -> dict:
+    """The city, in a process where Django is set up; the JSON object main() prints."""
+    from django.conf import settings
     from django.utils import timezone
 
     import leitai.arenas.publish
@@ -95,21 +106,18 @@ def main() -> None:
                 "offset": arena.version - seq,
             }
         )
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(host.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = host.get_session_auth_hash()
-    session.create()
-    print(
-        json.dumps(
-            {
-                "session_cookie": settings.SESSION_COOKIE_NAME,
-                "session": session.session_key,
-                "csrf_cookie": settings.CSRF_COOKIE_NAME,
-                "arenas": out,
-            }
-        )
-    )
+    return {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "session": session_for(host),
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "arenas": out,
+    }
+
+
+def main() -> None:
+    arenas, judges, participants = (int(value) for value in sys.argv[1:4])
+    django.setup()
+    print(json.dumps(build(arenas, judges, participants)))
 
 
 if __name__ == "__main__":

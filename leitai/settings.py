@@ -234,11 +234,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Static files are public: behind nginx they live outside the private var/ (0700), where the
+# proxy's own user can read them; collected files are world-readable whatever the umask.
+STATIC_ROOT = Path(env_str("LEITAI_STATIC_ROOT") or VAR_DIR / "static").resolve()
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "leitai.core.staticfiles.PublicStaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"

@@ -7,8 +7,16 @@ database is invisible to another process), so SQLite tests use var/test_*.sqlite
 from __future__ import annotations
 
 import os
+import uuid
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright drives the ORM in-thread
+
+# A live channel of this test run's own. Arena and participant ids repeat across test databases,
+# so two runs sharing Redis (xdist workers, two engineers, CI legs) on the default channel would
+# deliver each other's frames to their screens. Set in the environment before the settings read
+# it, so the `leitai serve` processes this run starts (they inherit it) bridge with this process
+# and with each other, and with nobody else.
+os.environ.setdefault("LEITAI_LIVE_REDIS_CHANNEL", f"leitai:test:{uuid.uuid4().hex[:16]}")
 
 from leitai.settings import *  # noqa: F403
 from leitai.settings import DATABASES

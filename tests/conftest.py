@@ -1,8 +1,8 @@
 """Suite-wide fixtures: skip rules, the real `leitai serve` process, the browser, hypothesis.
 
 A test may be skipped only when what it needs is absent — DATABASE_URL not pointing at PostgreSQL,
-REDIS_URL unset, or no /usr/bin/chromium — never when it is present but broken. Each skip has a
-one-line reason, printed at the end of the run (pytest -ra).
+REDIS_URL unset, no /usr/bin/chromium or no /usr/sbin/nginx — never when it is present but broken.
+Each skip has a one-line reason, printed at the end of the run (pytest -ra).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from tests.support.server import ServerProcess, start_server
 
 CHROMIUM = "/usr/bin/chromium"
+NGINX = "/usr/sbin/nginx"
 
 hypothesis_settings.register_profile(
     "ci",
@@ -45,6 +46,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if _database_vendor() == "postgresql"
         else "DATABASE_URL does not point at PostgreSQL",
         "redis": None if os.environ.get("REDIS_URL") else "REDIS_URL is not set",
+        # After the two above: where they skip a test (CI's first leg), their reason is given.
+        "nginx": None if Path(NGINX).exists() else f"no {NGINX} (apt-get install nginx)",
     }
     for item in items:
         for marker, reason in reasons.items():

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from leitai.accounts.hashing import hash_passwords
 from leitai.accounts.models import ROLE_LABELS_ZH, ROLE_WORDS, Membership, Role, User
 from leitai.accounts.permissions import can_manage_unit, manageable_accounts_q, unit_scope_q
 from leitai.core.imports import ImportRejected, Plan, PlanDigest, Progress, RowProblem
@@ -51,7 +52,26 @@ class UserImporter:
     def check(
         self, path: Path, original_name: str, *, actor: Any, prune: bool, progress: Progress
     ) -> Plan:
-        return self._analyse(path, original_name, actor=actor, prune=prune)[0]
+        plan = self._analyse(path, original_name, actor=actor, prune=prune)[0]
+        plan.slow = plan.counts["create"] > 0  # new accounts' passwords are hashed
+        return plan
+
+    def prepare(
+        self, path: Path, original_name: str, *, actor: Any, prune: bool, progress: Progress
+    ) -> dict[str, str]:
+        """Hash the new accounts' initial passwords (0.25 s each), outside the write
+        transaction and at low priority: {username: encoded password}."""
+        accounts = self._analyse(path, original_name, actor=actor, prune=prune)[1]
+        known = set(
+            User.objects.filter(username__in=list(accounts)).values_list("username", flat=True)
+        )
+        new = sorted(set(accounts) - known)
+        encoded: dict[str, str] = {}
+        hashed = hash_passwords([accounts[username][1] for username in new])
+        for username, password in zip(new, hashed, strict=True):
+            encoded[username] = password
+            progress("hashing", len(encoded))
+        return encoded
 
     def apply(
         self,
@@ -62,6 +82,7 @@ class UserImporter:
         prune: bool,
         progress: Progress,
         expected_digest: str | None,
+        prepared: dict[str, str] | None = None,
     ) -> Plan:
         from leitai.core.imports import StalePlan
 
@@ -71,18 +92,7 @@ class UserImporter:
         if expected_digest is not None and plan.digest != expected_digest:
             raise StalePlan
         users = {u.username: u for u in User.objects.filter(username__in=list(accounts))}
-        for username, (display_name, password) in accounts.items():
-            user = users.get(username)
-            if user is None:
-                users[username] = User.objects.create(
-                    username=username,
-                    display_name=display_name,
-                    password=make_password(password),
-                    must_change_password=True,
-                )
-            elif display_name and user.display_name != display_name:
-                user.display_name = display_name
-                user.save(update_fields=["display_name"])
+        self._create_accounts(accounts, users, prepared or {})
         units = {u.code: u for u in Unit.objects.filter(code__in={c for _, c, _ in wanted})}
         existing = set(
             Membership.objects.filter(user__username__in=list(accounts)).values_list(
@@ -99,6 +109,34 @@ class UserImporter:
             Membership.objects.filter(pk__in=removed).delete()
         progress("done", plan.counts["rows"])
         return plan
+
+    @staticmethod
+    def _create_accounts(
+        accounts: dict[str, tuple[str, str]], users: dict[str, User], prepared: dict[str, str]
+    ) -> None:
+        """New accounts in bulk, with the passwords hashed beforehand (`prepared`); a password
+        not prepared (the CLI's tests, an account deleted since) is hashed here, in the
+        transaction. Changed display names of existing accounts are saved; `users` gains the
+        new accounts."""
+        created = [
+            User(
+                username=username,
+                display_name=display_name,
+                password=prepared.get(username) or make_password(password),
+                must_change_password=True,
+            )
+            for username, (display_name, password) in accounts.items()
+            if username not in users
+        ]
+        for user in User.objects.bulk_create(created):
+            users[user.username] = user
+        renamed = []
+        for username, (display_name, _password) in accounts.items():
+            user = users[username]
+            if display_name and user.display_name != display_name:
+                user.display_name = display_name
+                renamed.append(user)
+        User.objects.bulk_update(renamed, ["display_name"], batch_size=500)
 
     def _analyse(
         self, path: Path, original_name: str, *, actor: Any, prune: bool

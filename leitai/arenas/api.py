@@ -29,7 +29,6 @@ from ninja.security import APIKeyHeader
 from leitai.arenas import permissions
 from leitai.arenas.commands import Surface, run_command
 from leitai.arenas.models import Arena, Judge
-from leitai.arenas.services import sheets
 from leitai.arenas.services.declarations import Declared
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_signed_in_by
@@ -125,8 +124,8 @@ def judge_state(request: HttpRequest) -> dict[str, Any]:
 def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
     """Stored exactly once per key: a retry answers 200 with the stored sheet."""
     judge: Judge = request.auth  # type: ignore[attr-defined]
-    sheet, created = sheets.submit_sheet(
-        judge=judge, participant_id=payload.participant, marks=payload.marks, key=payload.key
+    sheet, created = run_command(
+        "sheet", Surface.PHONE, arena=judge.arena, data=payload.model_dump(), signed_in=judge
     )
     from leitai.arenas.panel import plain
 

@@ -9,9 +9,9 @@ runs: an unknown id or one of another arena answers 404 (`NotInArena`) and nothi
 Whether the arena may still change at all is decided by the services themselves: each starts
 with `lock_arena`, which refuses every write to a closed arena under the arena's lock.
 
-The judge's sheet submission (POST /api/judge/sheets) is not here: it checks its participant
-inside the idempotent submission, and its refusal (409) tells the phone's outbox to stop
-resending.
+The judge's sheet submission (POST /api/judge/sheets) is here too: a participant of another
+arena answers 404 like any other id, and the phone's outbox takes that, as any refusal, as
+final and stops resending.
 """
 
 from __future__ import annotations
@@ -134,6 +134,14 @@ COMMANDS: dict[str, Command] = {
         _on(Surface.SETUP),
         PARTICIPANT,
     ),
+    "short_name": Command(
+        lambda c: setup.set_short_name(
+            participant=_participant(c), short_name=c.text("short_name"), by=c.by
+        ),
+        _on(Surface.SETUP),
+        PARTICIPANT,
+        inputs=("short_name",),
+    ),
     "judge": Command(
         lambda c: setup.add_judge(arena=c.arena, by=c.by, **c.data),
         _on(Surface.SETUP),
@@ -243,6 +251,17 @@ COMMANDS: dict[str, Command] = {
         inputs=("reason",),
     ),
     # -- the judge's phone: the judge is the one its link signs in
+    "sheet": Command(
+        lambda c: sheets.submit_sheet(
+            judge=_judge(c),
+            participant_id=_participant_id(c),
+            marks=c.data["marks"],
+            key=c.text("key"),
+        ),
+        _on(Surface.PHONE),
+        PARTICIPANT,
+        inputs=("marks", "key"),
+    ),
     "judge_confirm": Command(
         lambda c: sheets.confirm_result(participant_id=_participant_id(c), judge=c.judge),
         _on(Surface.PHONE),

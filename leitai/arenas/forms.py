@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
 from leitai.arenas.models import Arena, RevealMarks
 from leitai.orgs.models import Unit
 from leitai.programs.models import Programme
@@ -64,6 +65,12 @@ class ArenaForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.instance.pk:
             self.fields["host"].initial = self.instance.host.code
             self.fields["host"].disabled = True
+            if self.instance.is_frozen:
+                for name in DETAILS_FROZEN_WHEN_LIVE:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Fixed since the arena went live: the same for every presenter."
+                    )
             return
         # A new arena: what can only have one answer is filled in (still editable).
         programmes = list(Programme.objects.all()[:2])

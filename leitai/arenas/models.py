@@ -136,6 +136,9 @@ class Participant(models.Model):
     unit = models.ForeignKey(
         "orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
+    # What the screens call the unit when its name relative to the host is not good enough
+    # (leitai/arenas/names.py); empty means "derive it".
+    short_name = models.CharField(_("short name on screens"), max_length=32, blank=True)
     presenter = models.CharField(_("presenter"), max_length=64)
     presenter_role = models.CharField(_("presenter's role"), max_length=64, blank=True)
     no_notes = models.BooleanField(_("speaks without notes (脱稿)"), default=False)

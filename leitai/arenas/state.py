@@ -18,6 +18,9 @@ from django.utils import timezone
 from leitai.arenas.models import (
     Arena,
     ArenaState,
+    ConflictDeclaration,
+    DeclarationState,
+    DrawState,
     Judge,
     Participant,
     ParticipantStatus,
@@ -27,6 +30,7 @@ from leitai.arenas.models import (
     Sheet,
     TimerState,
 )
+from leitai.arenas.names import display_names
 from leitai.arenas.panel import (
     PanelStatus,
     compute,
@@ -61,11 +65,12 @@ def timer_state(arena: Arena) -> dict[str, Any]:
     }
 
 
-def _participant(p: Participant) -> dict[str, Any]:
+def _participant(p: Participant, name: str) -> dict[str, Any]:
     return {
         "id": p.pk,
         "position": p.position,
         "unit": p.unit.name,
+        "name": name,
         "code": p.unit.code,
         "presenter": p.presenter,
         "presenter_role": p.presenter_role,
@@ -89,6 +94,18 @@ class ArenaSnapshot:
         self.marks = sheet_values(self.sheets)
         self.recusals = list(Recusal.objects.filter(judge__arena_id=arena_id, active=True))
         self.by_id = {p.pk: p for p in self.participants}
+        # What the views call each unit ("name"; "unit" stays the full name): relative to the host.
+        self.names = dict(
+            zip(
+                self.by_id,
+                display_names(
+                    self.arena.host.name,
+                    [p.unit.name for p in self.participants],
+                    [p.short_name for p in self.participants],
+                ),
+                strict=True,
+            )
+        )
         self.current = self.by_id.get(self.arena.current_id) if self.arena.current_id else None
         # Indexes, so that a 25-participant, 9-judge arena costs lookups, not nested scans.
         self._sheet = {(s.judge_id, s.participant_id): s for s in self.sheets}
@@ -154,6 +171,7 @@ class ArenaSnapshot:
                 "rank": p.rank,
                 "tied": p.tied,
                 "unit": p.unit.name,
+                "name": self.names[p.pk],
                 "presenter": p.presenter,
                 "score": p.result["score"] if p.result else None,
                 "id": p.pk,
@@ -187,6 +205,7 @@ class ArenaSnapshot:
                     "id": p.pk,
                     "position": p.position,
                     "unit": p.unit.name,
+                    "name": self.names[p.pk],
                     "presenter": p.presenter,
                     "status": p.status,
                 }
@@ -198,13 +217,32 @@ class ArenaSnapshot:
 
     # -- the big screen and public phones --------------------------------------------------
 
+    def draw_steps(self) -> dict[str, Any]:
+        """The draw's public steps as the hall sees them; the seed only once it is revealed."""
+        arena = self.arena
+        by_code = {p.unit.code: p for p in self.participants}
+        return {
+            "state": arena.draw_state,
+            "list": [
+                {
+                    "code": code,
+                    "name": self.names[by_code[code].pk] if code in by_code else "",
+                }
+                for code in (arena.draw_list or [])
+            ],
+            "commitment": arena.draw_commitment,
+            "public": arena.draw_public,
+            "seed": arena.draw_seed if arena.draw_state == DrawState.REVEALED else "",
+        }
+
     def screen(self) -> dict[str, Any]:
         state = self.common()
+        state["draw"] = self.draw_steps()
         current = self.current
         state["current"] = None
         if current is not None:
             state["current"] = {
-                **_participant(current),
+                **_participant(current, self.names[current.pk]),
                 "judges": [
                     {"code": j.code, "name": j.name, "status": self.judge_status(j, current)}
                     for j in self.judges
@@ -219,7 +257,7 @@ class ArenaSnapshot:
         state = self.screen()
         state["participants"] = [
             {
-                **_participant(p),
+                **_participant(p, self.names[p.pk]),
                 "judges": {j.code: self.judge_status(j, p) for j in self.judges},
                 "sources": {
                     j.code: s.source for j in self.judges if (s := self.sheet_of(j, p)) is not None
@@ -259,16 +297,23 @@ class ArenaSnapshot:
             own = self.sheet_of(judge, current)
             recusal = self._recusal.get((judge.pk, current.pk))
             state["current"] = {
-                **_participant(current),
+                **_participant(current, self.names[current.pk]),
                 "my_status": self.judge_status(judge, current),
                 "my_reason": recusal.reason if recusal is not None else "",
                 "my_sheet": self._own_sheet(own),
+                # A conflict declared after the sheet, waiting for the host: the phone says so,
+                # after a reload too.
+                "declaration_pending": own is not None
+                and ConflictDeclaration.objects.filter(
+                    judge=judge, participant=current, state=DeclarationState.PENDING
+                ).exists(),
                 "scoring_open": current.status == ParticipantStatus.SCORING,
                 "result": self.shown_result(current),
             }
         state["my_sheets"] = [
             {
                 "participant": self.by_id[s.participant_id].unit.name,
+                "name": self.names[s.participant_id],
                 "position": self.by_id[s.participant_id].position,
                 **(self._own_sheet(s) or {}),
             }
@@ -281,6 +326,7 @@ class ArenaSnapshot:
                 "participant": r.participant_id,
                 "position": self.by_id[r.participant_id].position,
                 "unit": self.by_id[r.participant_id].unit.name,
+                "name": self.names[r.participant_id],
                 "reason": r.reason,
             }
             for r in self.reopenings
@@ -332,7 +378,7 @@ class ArenaSnapshot:
                 if status.all_in:
                     result = result_json(compute(self.arena, status), status)
                     self._pending = {
-                        "participant": _participant(participant),
+                        "participant": _participant(participant, self.names[participant.pk]),
                         "result": result,
                         # A total far from the others' is likely a slip: the head judge sees
                         # it before confirming.

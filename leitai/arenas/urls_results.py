@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:arena_id>/results.xlsx", views_results.results_xlsx, name="results_xlsx"),
     path("<int:arena_id>/scoresheet.pdf", views_results.scoresheet_pdf, name="scoresheet_pdf"),
     path("<int:arena_id>/public", views_results.public_results, name="public_results"),
+    path("<int:arena_id>/public/<str:name>", views_results.draw_file, name="public_draw_file"),
 ]

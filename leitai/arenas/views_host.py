@@ -171,6 +171,7 @@ SETUP_SECTIONS = {
     "rubric": "rubric",
     "participant": "participants",
     "withdraw": "participants",
+    "short_name": "participants",
     "judge": "panel",
     "head": "panel",
     "reissue": "panel",
@@ -263,6 +264,9 @@ def _render_detail(
 ) -> HttpResponse:
     snapshot = ArenaSnapshot(arena.pk)
     participants = snapshot.participants
+    for participant in participants:
+        # What the screens call it, shown beside the short-name field.
+        participant.screen_name = snapshot.names[participant.pk]  # type: ignore[attr-defined]
     judges = snapshot.judges
     recusals = list(
         Recusal.objects.filter(judge__arena=arena)

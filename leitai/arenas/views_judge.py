@@ -133,6 +133,10 @@ def judge_strings() -> dict[str, str]:
         "declare_reason": _("Reason (for example: I work in this unit)"),
         "declare_send": _("Declare and stand aside"),
         "declare_need_reason": _("Give a reason."),
+        "declaration_pending": _("Sent to the host for a decision"),
+        "declaration_pending_hint": _(
+            "Your sheet is already in: it stands unless the host accepts your declaration."
+        ),
         "cancel": _("Cancel"),
         "pending_title": _("Result to confirm"),
         "pending_hint": _(

@@ -9,9 +9,15 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from leitai.arenas import exporting
-from leitai.arenas.models import Arena
+from leitai.arenas.models import Arena, DrawState
 from leitai.arenas.permissions import can_view_arena
 from leitai.arenas.results import Audience, build_results
+from leitai.arenas.services.draw import (
+    LIST_FILE,
+    ORDER_FILE,
+    drawn_order_text,
+    frozen_list_text,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,3 +73,19 @@ def public_results(request: HttpRequest, arena_id: int) -> HttpResponse:
     arena = _arena(arena_id)
     results = build_results(arena, audience=Audience.PUBLIC)
     return render(request, "arenas/public_results.html", {"arena": arena, "results": results})
+
+
+@require_safe
+def draw_file(request: HttpRequest, arena_id: int, name: str) -> HttpResponse:
+    """The frozen list or the drawn order as a file that `leitai draw verify` reads as-is.
+
+    Public from the step that makes it public: the list from the commitment on, the order once
+    drawn (both are on the big screen at that moment)."""
+    arena = _arena(arena_id)
+    if name == LIST_FILE and arena.draw_state != DrawState.NONE:
+        text = frozen_list_text(arena)
+    elif name == ORDER_FILE and arena.draw_state in (DrawState.DRAWN, DrawState.REVEALED):
+        text = drawn_order_text(arena)
+    else:
+        raise Http404
+    return _attachment(text.encode(), "text/plain; charset=utf-8", name)

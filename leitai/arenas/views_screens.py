@@ -24,9 +24,6 @@ from leitai.arenas.publish import screen_topic
 from leitai.arenas.state import ArenaSnapshot
 from leitai.programs.rubrics import DEFAULT_RULE, criterion_label
 
-# The live ranking beside a result; the final ranking shows everyone.
-RANKING_TOP = 8
-
 
 @lru_cache(maxsize=256)
 def qr_svg(url: str) -> SafeString:
@@ -96,6 +93,7 @@ def screen_strings() -> dict[str, str]:
         "rank_n": _("Rank %(n)s"),
         "tied": _("tied"),
         "more": _("and %(n)s more"),
+        "page_of": _("Page %(page)s of %(pages)s"),
         "no_results": _("No results yet"),
         "closed": _("The contest has ended"),
         # Translators: followed by the units that are not ranked, e.g. "X (absent)".
@@ -108,6 +106,21 @@ def screen_strings() -> dict[str, str]:
         "absent": _("Absent"),
         "done": _("Done"),
         "minutes_each": _("%(n)s minutes for each presentation"),
+        "draw": _("Lot drawing"),
+        "draw_list": _("Frozen list"),
+        "draw_order": _("Order drawn"),
+        "draw_commitment": _("1 · Commitment"),
+        "draw_commitment_help": _(
+            "SHA-256 of a secret seed and this list, published before the hall's digits"
+        ),
+        "draw_public": _("2 · The hall's digits"),
+        "draw_public_waiting": _("A representative of the participants calls out digits"),
+        "draw_seed": _("3 · The seed"),
+        "draw_seed_waiting": _("Revealed after the draw"),
+        "draw_check": _(
+            "Anyone can check the commitment and the order: the public results page gives "
+            "the files and the command"
+        ),
     }
 
 
@@ -121,7 +134,6 @@ def page_config(arena: Arena, mode: str) -> dict[str, Any]:
         "strings": screen_strings(),
         "criteria": {c["key"]: criterion_label(c, language) for c in arena.rubric},
         "rule": {"mode": rule["mode"], "trim": rule["trim"], "min_panel": rule["min_panel"]},
-        "ranking_top": RANKING_TOP,
     }
 
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from leitai.accounts.models import User
-from leitai.core.imports import ImportRejected, Plan, StalePlan, importer_for
+from leitai.core.imports import Importer, ImportRejected, Plan, StalePlan, importer_for
 from leitai.core.progress import ProgressBar
 from leitai.core.tabular import FileProblem
 
@@ -48,17 +48,7 @@ class ImportCommand(BaseCommand):
         progress = ProgressBar()
         try:
             if options["yes"] and not options["dry_run"]:
-                with transaction.atomic():
-                    plan = importer.apply(
-                        path,
-                        path.name,
-                        actor=actor,
-                        prune=options["prune"],
-                        progress=progress,
-                        expected_digest=None,
-                    )
-                progress.finish()
-                self._show(plan, done=True)
+                self._apply(importer, path, actor, options["prune"], progress, None)
                 return
             plan = importer.check(
                 path, path.name, actor=actor, prune=options["prune"], progress=progress
@@ -72,17 +62,7 @@ class ImportCommand(BaseCommand):
             if input("Import these changes? [y/N] ").strip().lower() not in {"y", "yes"}:
                 self.stdout.write("Nothing changed.")
                 return
-            with transaction.atomic():
-                plan = importer.apply(
-                    path,
-                    path.name,
-                    actor=actor,
-                    prune=options["prune"],
-                    progress=progress,
-                    expected_digest=plan.digest,
-                )
-            progress.finish()
-            self._show(plan, done=True)
+            self._apply(importer, path, actor, options["prune"], progress, plan.digest)
         except ImportRejected as rejected:
             progress.finish()
             self._show_problems(path, rejected)
@@ -92,6 +72,30 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"{path}: {problem}") from None
         except StalePlan:
             raise CommandError("the data changed during the preview; nothing changed") from None
+
+    def _apply(
+        self,
+        importer: Importer,
+        path: Path,
+        actor: Any,
+        prune: bool,
+        progress: ProgressBar,
+        expected_digest: str | None,
+    ) -> None:
+        """Prepare outside any transaction (the slow, lock-free part), then write in one."""
+        prepared = importer.prepare(path, path.name, actor=actor, prune=prune, progress=progress)
+        with transaction.atomic():
+            plan = importer.apply(
+                path,
+                path.name,
+                actor=actor,
+                prune=prune,
+                progress=progress,
+                expected_digest=expected_digest,
+                prepared=prepared,
+            )
+        progress.finish()
+        self._show(plan, done=True)
 
     @staticmethod
     def _actor(username: str) -> Any:

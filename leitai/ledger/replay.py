@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
 from leitai.arenas.presence import present_for
 from leitai.ledger.hashing import ANCHOR_KINDS, GENESIS, GLOBAL_CHAIN, entry_hash
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
@@ -164,6 +165,10 @@ class ArenaReplay:
     live_seq: int | None = None  # the `frozen` entry
     rubric: Any = None  # as frozen
     rule: Any = None
+    # As at go-live, then as each `details_changed` entry set them; None when the `frozen` entry
+    # did not record them (ledgers written before it did).
+    presentation_seconds: int | None = None
+    reveal_marks: str | None = None
     closed_seq: int | None = None
     judges: dict[str, JudgeState] = field(default_factory=dict)
     participants: dict[str, ParticipantState] = field(default_factory=dict)
@@ -404,6 +409,8 @@ class _Replayer:
             raise _Refused(f"the frozen rubric or rule is not valid: {error.messages}") from None
         self.state.live_seq = self.seq
         self.state.rubric, self.state.rule = data["rubric"], data["rule"]
+        self.state.presentation_seconds = data.get("presentation_seconds")
+        self.state.reveal_marks = data.get("reveal_marks")
         # Names and presenters are compared no further: they decide no result.
         panel = sorted((j.code, j.head) for j in self.state.judges.values())
         if sorted((str(j["judge"]), bool(j["head"])) for j in data["panel"]) != panel:
@@ -413,6 +420,15 @@ class _Replayer:
         )
         if [(int(p["position"]), str(p["participant"])) for p in data["order"]] != order:
             self.problem("the order recorded differs from the order drawn")
+
+    def on_details_changed(self, data: dict[str, Any], actor: str) -> None:
+        if self.state.live_seq is None:
+            raise _Refused("details recorded as changed before the arena went live")
+        frozen = sorted(set(data) & set(DETAILS_FROZEN_WHEN_LIVE))
+        if frozen:
+            raise _Refused(f"{', '.join(frozen)} changed after the arena went live")
+        if "presentation_seconds" in data:
+            self.state.presentation_seconds = int(data["presentation_seconds"])
 
     def on_presenting(self, data: dict[str, Any], actor: str) -> None:
         self.move(self.participant(data["participant"]), {WAITING}, PRESENTING)

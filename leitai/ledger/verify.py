@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -281,7 +282,7 @@ def compare_participants(
     return problems
 
 
-def compare_arena(replay: ArenaReplay, arena: dict[str, Any]) -> list[Problem]:
+def compare_arena(replay: ArenaReplay, arena: Mapping[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     chain = replay.chain
     if replay.live_seq is not None:
@@ -300,6 +301,7 @@ def compare_arena(replay: ArenaReplay, arena: dict[str, Any]) -> list[Problem]:
                     chain, replay.live_seq, "frozen", "the arena's rule differs from the frozen one"
                 )
             )
+        problems += _details_problems(replay, arena)
     expected = "closed" if replay.closed_seq else ("live" if replay.live_seq else None)
     if expected is not None and arena["state"] != expected:
         seq = replay.closed_seq or replay.live_seq
@@ -314,6 +316,28 @@ def compare_arena(replay: ArenaReplay, arena: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _details_problems(replay: ArenaReplay, arena: Mapping[str, Any]) -> list[Problem]:
+    """Details recorded at go-live (and changed on the ledger since) against the database: a
+    change made without its entry shows here."""
+    problems = []
+    for name, words in (
+        ("presentation_seconds", "presentation time"),
+        ("reveal_marks", "reveal setting"),
+    ):
+        recorded = getattr(replay, name)
+        if recorded is not None and arena[name] != recorded:
+            problems.append(
+                Problem(
+                    replay.chain,
+                    replay.live_seq,
+                    "frozen",
+                    f"the arena's {words} is {arena[name]} in the database, "
+                    f"{recorded} in the ledger",
+                )
+            )
+    return problems
+
+
 def _arena_id(chain: str) -> int | None:
     number = chain.removeprefix(ARENA_PREFIX)
     return int(number) if chain.startswith(ARENA_PREFIX) and number.isdigit() else None
@@ -325,7 +349,12 @@ def verify_database() -> list[ChainReport]:
         chain: (seq, digest)
         for chain, seq, digest in ChainHead.objects.values_list("chain", "seq", "hash")
     }
-    arenas = {row["id"]: row for row in Arena.objects.values("id", "state", "rubric", "rule")}
+    arenas = {
+        row["id"]: row
+        for row in Arena.objects.values(
+            "id", "state", "rubric", "rule", "presentation_seconds", "reveal_marks"
+        )
+    }
     sheet_rows = _sheet_rows()
     marks = _mark_rows()
     participants: dict[int, list[dict[str, Any]]] = defaultdict(list)

@@ -44,7 +44,9 @@ def _ref(unit: Unit | None) -> UnitRef | None:
     return UnitRef(code=unit.code, name=unit.name) if unit is not None else None
 
 
-@router.get("/units/{code}", **answers(UnitOut, UNAUTHORIZED, NOT_FOUND))
+# `path`, not the default `str`: codes older imports allowed may hold a "/", which reaches the
+# server as "/" or as "%2F" (decoded before routing either way); the code is the rest of the path.
+@router.get("/units/{path:code}", **answers(UnitOut, UNAUTHORIZED, NOT_FOUND))
 def unit(request: HttpRequest, code: str) -> UnitOut:
     found = Unit.objects.filter(code=code).first()
     if found is None or not permissions.can_view_unit(request.user, found):

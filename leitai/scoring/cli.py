@@ -8,10 +8,10 @@
     leitai stats robustness FILE --top Q [--samples N] [--seed S] [aggregation options] [--json]
     leitai draw commit [--seed S] FILE
     leitai draw order --seed S [--public P] FILE
-    leitai draw verify --seed S [--public P] --commitment C FILE
+    leitai draw verify --seed S [--public P] --commitment C LIST [--order ORDER]
 
 Bad input is one line on stderr naming the file, the line and the problem, with exit status 2;
-never a traceback. `draw verify` exits 1 when the commitment or the order does not hold.
+never a traceback. `draw verify` exits 1 when the commitment or a given order does not hold.
 docs/scoring.md is the full contract.
 """
 
@@ -129,7 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--seed", required=True)
     check.add_argument("--public", default="")
     check.add_argument("--commitment", required=True)
-    check.add_argument("file")
+    check.add_argument("file", metavar="LIST", help="the frozen list, one code a line, any order")
+    check.add_argument(
+        "--order", default=None, metavar="ORDER", help="a published order, one code a line"
+    )
     return parser
 
 
@@ -254,12 +257,32 @@ def _run_draw(args: argparse.Namespace) -> int:
     expected = args.commitment.strip().lower()
     if len(expected) != 64 or any(ch not in "0123456789abcdef" for ch in expected):
         raise UsageError("--commitment must be 64 hexadecimal digits")
-    commitment_ok, order_ok = verify(seed, args.public, codes, expected, codes)
-    _write(
-        f"commitment: {'ok' if commitment_ok else 'MISMATCH'}\n"
-        f"order: {'ok' if order_ok else 'MISMATCH'}\n"
-    )
+    # The list is taken as frozen, in any line order: the commitment is over its canonical
+    # order, and the drawn order is derived from it, never read from the list's lines.
+    commitment_ok, _ = verify(seed, args.public, codes, expected)
+    drawn = draw_order(seed, args.public, codes)
+    lines = [
+        f"commitment: {'ok' if commitment_ok else 'MISMATCH'}",
+        "drawn order: " + " ".join(drawn),
+    ]
+    order_ok = True
+    if args.order is not None:
+        published = [code for _, code, _ in read_participant_lines(args.order)]
+        problem = order_difference(published, drawn)
+        order_ok = problem is None
+        lines.append("order: ok" if order_ok else f"order: MISMATCH ({problem})")
+    _write("".join(line + "\n" for line in lines))
     return 0 if commitment_ok and order_ok else 1
+
+
+def order_difference(published: list[str], drawn: list[str]) -> str | None:
+    """Where a published order first departs from the drawn one, in words; None if it does not."""
+    for position, (given, expected) in enumerate(zip(published, drawn, strict=False), start=1):
+        if given != expected:
+            return f"position {position}: published {given}, drawn {expected}"
+    if len(published) != len(drawn):
+        return f"published {len(published)} participants, drawn {len(drawn)}"
+    return None
 
 
 if __name__ == "__main__":

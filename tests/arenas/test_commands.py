@@ -64,6 +64,7 @@ SAMPLES: dict[str, Sample] = {
         "presenter": "新书记",
     },
     "withdraw": lambda w: {"participant": _waiting(w)},
+    "short_name": lambda w: {"participant": _waiting(w), "short_name": "二网格"},
     "judge": lambda w: {"name": "新评委"},
     "head": lambda w: {"judge": "J2"},
     "reissue": lambda w: {"judge": "J2"},
@@ -100,12 +101,13 @@ SAMPLES: dict[str, Sample] = {
     "reopen": lambda w: {"judge": "J2", "participant": _current(w), "reason": "录入有误"},
     "judge_confirm": lambda w: {"participant": _current(w)},
     "declare": lambda w: {"participant": _current(w), "reason": "我在该单位工作"},
+    "sheet": lambda w: {"participant": _current(w), "marks": marks("20"), "key": "phone-1"},
 }
 # The phone's judge for each phone command (the head judge confirms).
-PHONE_JUDGE = {"judge_confirm": "J1", "declare": "J3"}
+PHONE_JUDGE = {"judge_confirm": "J1", "declare": "J3", "sheet": "J1"}
 # Commands with a route of their own under /api/arenas/<id>/.
 API_PATHS = {"paper_sheet": "paper-sheets", "reopen": "reopen"}
-PHONE_PATHS = {"judge_confirm": "confirm", "declare": "declare"}
+PHONE_PATHS = {"judge_confirm": "confirm", "declare": "declare", "sheet": "sheets"}
 
 
 def test_every_command_has_a_request() -> None:

@@ -157,3 +157,23 @@ def test_deciding_without_a_declaration_waiting_is_refused() -> None:
         "No declaration is waiting for a decision."
     ]
     assert everything() == before
+
+
+def judge_state(world: ArenaWorld, code: str) -> dict[str, Any]:
+    response = Client().get("/api/judge/state", headers={"X-Judge-Token": world.tokens[code]})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_judges_state_says_a_late_declaration_waits_for_the_host() -> None:
+    world = make_arena_world(participants=2, judges=3)
+    current = scoring(world, "J1", "J2", "J3")
+    assert judge_state(world, "J2")["current"]["declaration_pending"] is False
+    phone(world, "J2", "declare", {"participant": current.pk, "reason": "亲属"})
+    assert judge_state(world, "J2")["current"]["declaration_pending"] is True
+    assert judge_state(world, "J3")["current"]["declaration_pending"] is False
+    host(world).post(
+        reverse("arenas:detail", args=[world.arena.pk]),
+        {"action": "decline_declaration", "judge": "J2", "participant": current.pk},
+    )
+    assert judge_state(world, "J2")["current"]["declaration_pending"] is False

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -9,6 +11,9 @@ from django.urls import reverse
 from leitai.accounts.models import Role
 from leitai.arenas.models import Participant
 from leitai.arenas.services import console, sheets
+from leitai.arenas.state import ArenaSnapshot
+from leitai.ledger.models import LedgerEntry
+from leitai.orgs.models import Unit
 from tests.arena_factories import make_arena_world, marks
 from tests.factories import PASSWORD, make_unit, make_user
 
@@ -103,3 +108,51 @@ def test_console_query_count_does_not_grow_with_participants() -> None:
             judge=world.judge("J1"), participant_id=current.pk, marks=marks("20"), key="q"
         )
     assert _console_queries(one) == _console_queries(three)
+
+
+def test_host_sets_a_short_name_that_every_live_view_uses() -> None:
+    world = make_arena_world(participants=2, judges=1)
+    first, second = world.participants
+    Unit.objects.filter(pk=first.unit_id).update(name="金湖路街道泰州路社区第一网格党支部")
+    client = client_for(world.host_user)
+    url = reverse("arenas:detail", args=[world.arena.pk])
+    page = client.get(url).content.decode()
+    assert 'placeholder="泰州路社区第一网格党支部"' in page  # the derived name, before any change
+
+    response = client.post(
+        url, {"action": "short_name", "participant": second.pk, "short_name": " 二网格 "}
+    )
+    assert response.status_code == 302
+    snapshot = ArenaSnapshot(world.arena.pk)
+    names = {row["id"]: row["name"] for row in snapshot.screen()["order"]}
+    assert names == {first.pk: "泰州路社区第一网格党支部", second.pk: "二网格"}
+    judge_state = snapshot.judge(world.judge("J1"))
+    assert {row["id"]: row["name"] for row in judge_state["order"]} == names
+    console_rows = {row["id"]: row["name"] for row in snapshot.console()["participants"]}
+    assert console_rows == names
+    entry = LedgerEntry.objects.filter(kind="participant_short_name").get()
+    recorded = json.loads(entry.body)["data"]
+    assert recorded == {"participant": second.unit.code, "short_name": "二网格"}
+
+
+def test_a_short_name_too_long_is_refused_and_changes_nothing() -> None:
+    world = make_arena_world(participants=2, judges=1)
+    participant = world.participants[0]
+    client = client_for(world.host_user)
+    url = reverse("arenas:detail", args=[world.arena.pk])
+    response = client.post(
+        url,
+        {"action": "short_name", "participant": participant.pk, "short_name": "长" * 33},
+        follow=True,
+    )
+    assert "longer than 32 characters" in response.content.decode() or "超过 32 个字" in (
+        response.content.decode()
+    )
+    participant.refresh_from_db()
+    assert participant.short_name == ""
+    other = make_arena_world(participants=2, judges=1).participants[0]
+    response = client.post(
+        url, {"action": "short_name", "participant": other.pk, "short_name": "x"}, follow=True
+    )
+    other.refresh_from_db()
+    assert other.short_name == ""

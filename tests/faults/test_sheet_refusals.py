@@ -240,10 +240,10 @@ def test_another_arenas_judge_is_refused() -> None:
     theirs, _ = scoring_world(participants=2, judges=3)
     untouched = NothingStored(ours.arena)
     response = post_sheet(theirs.tokens["J1"], participant, marks("20"))
-    assert response.status_code == 409
+    assert response.status_code == 404
     assert response.json() == {
-        "code": "other_arena",
-        "detail": "This participant is not in your arena.",
+        "code": "not_found",
+        "detail": "No such participant in this arena.",
     }
     untouched.check()
     assert not Sheet.objects.filter(judge__arena=theirs.arena).exists()

@@ -68,3 +68,29 @@ def test_a_check_posted_to_one_server_reaches_a_client_of_the_other(server_facto
     with connect(f"{b.ws_url}/ws/live/{topic}") as late:
         frame = json.loads(late.recv(timeout=10))
     assert (frame["type"], frame["data"]["seq"]) == ("snapshot", sent["seq"])
+
+
+def test_a_frame_of_another_test_run_does_not_reach_this_runs_servers(server_factory):
+    """Two runs at once (xdist workers, two engineers) share Redis and repeat arena ids: each
+    run's servers listen on the run's own channel, not on the default one another run uses."""
+    import redis
+
+    from leitai.live.hub import encode_frame
+
+    assert settings.LIVE_REDIS_CHANNEL != "leitai:live"
+    server = server_factory()
+    topic = check_topic(f"t-{uuid.uuid4().hex[:12]}")
+    bus = redis.Redis.from_url(settings.REDIS_URL)
+    with connect(f"{server.ws_url}/ws/live/{topic}") as ws:
+        ws.send(json.dumps({"type": "ping", "t": 0}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "pong"
+        for channel, text in (
+            ("leitai:live", "another run"),
+            (settings.LIVE_REDIS_CHANNEL, "ours"),
+        ):
+            frame = encode_frame("message", topic, {"seq": 1, "text": text})
+            bus.publish(channel, f"{topic}\n{frame}".encode())
+        # Redis delivers to one subscriber in publishing order: had the other run's frame
+        # reached this server, it would come first.
+        assert json.loads(ws.recv(timeout=10))["data"]["text"] == "ours"
+    bus.close()

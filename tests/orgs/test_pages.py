@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -139,3 +140,19 @@ def test_units_with_codes_older_imports_allowed_are_still_linked(code: str) -> N
         assert unit_page.context["unit"].code == code
     found = client.get(reverse("orgs:search"), {"q": "旧编码"}).context["rows"]
     assert client.get(found[0]["url"]).context["unit"].code == code
+
+
+@pytest.mark.parametrize("code", ["T-XSS/3", "..", "50%", "a%2Fb", "a?b#c", "x y"])
+def test_the_unit_api_reaches_codes_older_imports_allowed(code: str) -> None:
+    city = small_city()
+    make_user("org", role=Role.ORGANISER, unit=city["root"])
+    make_unit(city["jinhulu"], code=code, name="旧编码党支部")
+    client = client_for("org")
+    # As a client builds it: the code percent-encoded as one segment (dots too, which HTTP
+    # clients would otherwise resolve away).
+    escaped = quote(code, safe="")
+    response = client.get(
+        "/api/orgs/units/" + (escaped if escaped.strip(".") else "%2E" * len(code))
+    )
+    assert response.status_code == 200
+    assert (response.json()["code"], response.json()["name"]) == (code, "旧编码党支部")

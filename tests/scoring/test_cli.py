@@ -309,13 +309,58 @@ def test_draw_commit_order_verify_round_trip(tmp_path, capsys):
     assert code == 0
     assert sorted(order.splitlines()) == ["A-01 张三", "B-02", "C-03\t王五"]
     published = write(tmp_path, order, "order.txt")
+    drawn = "drawn order: " + " ".join(line.split()[0] for line in order.splitlines())
     verify = ["draw", "verify", "--seed", SEED, "--public", "123", "--commitment", commitment]
-    assert run(capsys, *verify, published) == (0, "commitment: ok\norder: ok\n", "")
+    assert run(capsys, *verify, path, "--order", published) == (
+        0,
+        f"commitment: ok\n{drawn}\norder: ok\n",
+        "",
+    )
     wrong_public = [*verify[:5], "124", *verify[6:]]
-    code, out, _ = run(capsys, *wrong_public, published)
-    assert (code, out) == (1, "commitment: ok\norder: MISMATCH\n")
-    code, out, _ = run(capsys, *verify[:-1], "0" * 64, published)
-    assert (code, out) == (1, "commitment: MISMATCH\norder: ok\n")
+    code, out, _ = run(capsys, *wrong_public, path, "--order", published)
+    assert code == 1
+    assert out.splitlines()[0] == "commitment: ok"
+    assert out.splitlines()[2].startswith("order: MISMATCH (position ")
+    code, out, _ = run(capsys, *verify[:-1], "0" * 64, path, "--order", published)
+    assert (code, out) == (1, f"commitment: MISMATCH\n{drawn}\norder: ok\n")
+
+
+def test_draw_verify_takes_the_frozen_list_in_any_line_order(tmp_path, capsys):
+    # The hall saves the frozen list as shown (canonical order) or in any other order: an
+    # honest draw verifies either way, and the drawn order is printed, not read from the list.
+    codes = ["A-01", "B-02", "C-03", "D-04", "E-05"]
+    canonical = write(tmp_path, "\n".join(codes) + "\n", "participants.txt")
+    shuffled = write(tmp_path, "\n".join(reversed(codes)) + "\n", "shuffled.txt")
+    _, out, _ = run(capsys, "draw", "commit", "--seed", SEED, canonical)
+    commitment = out.splitlines()[1].split()[1]
+    _, order, _ = run(capsys, "draw", "order", "--seed", SEED, "--public", "3815", canonical)
+    drawn = "drawn order: " + " ".join(order.split())
+    verify = ["draw", "verify", "--seed", SEED, "--public", "3815", "--commitment", commitment]
+    for listed in (canonical, shuffled):
+        assert run(capsys, *verify, listed) == (0, f"commitment: ok\n{drawn}\n", "")
+
+
+def test_draw_verify_names_where_a_published_order_departs(tmp_path, capsys):
+    listed = write(tmp_path, "A\nB\nC\n", "participants.txt")
+    _, out, _ = run(capsys, "draw", "commit", "--seed", SEED, listed)
+    commitment = out.splitlines()[1].split()[1]
+    _, order, _ = run(capsys, "draw", "order", "--seed", SEED, "--public", "7", listed)
+    drawn = order.split()
+    verify = ["draw", "verify", "--seed", SEED, "--public", "7", "--commitment", commitment, listed]
+    swapped = write(tmp_path, "\n".join([drawn[1], drawn[0], drawn[2]]) + "\n", "swapped.txt")
+    code, out, _ = run(capsys, *verify, "--order", swapped)
+    assert code == 1
+    assert out.splitlines()[2] == (
+        f"order: MISMATCH (position 1: published {drawn[1]}, drawn {drawn[0]})"
+    )
+    short = write(tmp_path, "\n".join(drawn[:2]) + "\n", "short.txt")
+    code, out, _ = run(capsys, *verify, "--order", short)
+    assert (code, out.splitlines()[2]) == (
+        1,
+        "order: MISMATCH (published 2 participants, drawn 3)",
+    )
+    code, out, err = run(capsys, *verify, "--order", str(tmp_path / "missing.txt"))
+    assert (code, out, err) == (2, "", f"leitai: error: {tmp_path / 'missing.txt'}: no such file\n")
 
 
 def test_draw_commit_without_seed_prints_a_new_one(tmp_path, capsys):

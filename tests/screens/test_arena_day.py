@@ -3,7 +3,9 @@
 The host sets it up and runs it from the browser (set-up page and console); five judges score
 on phone-sized pages (one on a LAN-style, non-secure origin); the big screen and a public phone
 follow by push. Three presenters: one ordinary, one with a judge recused by affiliation (and a
-paper sheet, then a correction), one absent. Then the results.
+paper sheet, then a correction shown again), one absent. A judge loses their phone mid-arena and
+gets a new link. After the close, a set-up page left open tries an edit and is refused; then the
+results, and the draw checked with the public page's own file and printed command.
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shlex
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from leitai.accounts.models import Role
-from leitai.arenas.models import Arena, Participant, Sheet, SheetSource
+from leitai.arenas.models import Arena, Judge, Participant, Sheet, SheetSource
 from leitai.ledger.chain import entries_of
+from leitai.ledger.models import ChainHead
 from leitai.ledger.replay import check_chain
 from leitai.orgs.models import Sector, UnitKind
 from tests.arena_factories import make_programme
@@ -49,8 +55,31 @@ def console_click(host: Page, button: str) -> None:
     expect(host.locator("#console-error")).to_be_hidden()
 
 
+def judge_row(setup_page: Page, code: str) -> Locator:
+    return setup_page.locator("#judge-table tbody tr").filter(
+        has=setup_page.locator("strong", has_text=re.compile(rf"^{code}$"))
+    )
+
+
+def run_leitai(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """`leitai …` as a person types it, as its own process (the venv's console script)."""
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("leitai")), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
 def test_a_whole_arena_day_in_the_browser(
-    lan_server: ServerProcess, browser: Browser, lan_browser: Browser, artefacts_dir: Path
+    lan_server: ServerProcess,
+    browser: Browser,
+    lan_browser: Browser,
+    artefacts_dir: Path,
+    tmp_path: Path,
 ) -> None:
     server = lan_server
     root = make_unit(
@@ -121,11 +150,15 @@ def test_a_whole_arena_day_in_the_browser(
     host.click("#do-draw")
     host.click("#reveal-seed")
     expect(host.locator("#verify-command")).to_contain_text("leitai draw verify --seed")
-    expect(screen.page.locator("[data-view=order]")).to_be_visible()
+    # The hall follows the draw on the big screen, not on the host's set-up page.
+    seed = host.locator("#seed").inner_text()
+    expect(screen.page.locator("[data-field=draw-seed]")).to_have_text(seed)
+    expect(screen.page.locator("[data-field=draw-public]")).to_have_text("3 8 1 5")
     # Scheduled an hour ahead: the host is warned and confirms going live early.
     expect(host.locator("#early-warning")).to_be_visible()
     host.once("dialog", lambda dialog: dialog.accept())
     host.click("#go-live")
+    expect(screen.page.locator("[data-view=order]")).to_be_visible()
     expect(host).to_have_url(re.compile(rf"/arenas/{arena.pk}/console(#.*)?$"))
     expect(host.locator("#conn-state")).to_have_class(re.compile(r"\bgreen\b"))
 
@@ -149,7 +182,28 @@ def test_a_whole_arena_day_in_the_browser(
     )
 
     # -- the presenters, in drawn order -----------------------------------------------------
+    # The host keeps the set-up page open in a second tab, for the judges' links.
+    setup_tab = host.context.new_page()
+    setup_tab.goto(f"{url}/")
     for participant in order:
+        if participant.pk == recused_from.pk:
+            # J4's phone is lost: a new link for a new phone; the lost one is signed out at once
+            # and says why.
+            lost = phones["J4"]
+            judge_row(setup_tab, "J4").get_by_role("button", name="新链接").click()
+            expect(setup_tab.locator(".alert-success")).to_be_visible()
+            new_link = judge_row(setup_tab, "J4").locator(".judge-link").inner_text()
+            assert new_link not in links
+            expect(lost.locator("#app")).to_have_attribute("data-mode", "signed-out")
+            expect(lost.locator("[data-field=signed-out-reason]")).to_have_text(
+                "该评委链接已重新发放到另一部手机，在本机已失效。请向主办方索取您当前的链接。"
+            )
+            expect(lost.locator("#scoring form.sheet")).to_have_count(0)
+            lost.screenshot(path=str(shots / "judge-lost-phone-signed-out-zh.png"), full_page=True)
+            phones["J4"] = browser.new_context(**PHONE, locale="zh-CN").new_page()
+            phones["J4"].goto(new_link)
+            expect(phones["J4"].locator(".pill-ok")).to_be_visible()
+            lost.context.close()
         expect(host.locator("#call-next")).to_be_enabled()
         called = time.monotonic()
         console_click(host, "call-next")
@@ -211,19 +265,42 @@ def test_a_whole_arena_day_in_the_browser(
         assert not any(carries_marks(frame.get("data")) for frame in early)
         screen.page.screenshot(path=str(shots / f"screen-result-{participant.position}.png"))
 
-    # A correction: J2's sheet for the recused-from presenter is reopened and corrected.
+    # A correction: J2's sheet for a presenter already shown (not the last one called, who is
+    # still on stage) is reopened and corrected.
+    corrected = recused_from if recused_from.pk != order[-1].pk else ordinary
+    # J2's total for the recused-from presenter 81 → 83: the mean of 79, 80, 82, 83; for the
+    # ordinary one 87 → 89: 85 and 89 dropped, the mean of 86, 88, 89.
+    achievements, corrected_score = (
+        ("27", "81.00") if corrected == recused_from else ("29", "87.67")
+    )
     host.select_option("#reopen-judge", "J2")
-    host.select_option("#reopen-participant", str(recused_from.pk))
+    host.select_option("#reopen-participant", str(corrected.pk))
     host.fill("#reopen-reason", "评委J2录入笔误")
     host.once("dialog", lambda dialog: dialog.accept())
     host.click("#reopen-form button[type=submit]")
     expect(phones["J2"].locator("[data-field=reopened]")).to_be_visible()
-    phones["J2"].fill("#mark-achievements", "27")
+    # Its result leaves the hall's live ranking for now; the others close up, no hole.
+    ranking = screen.page.locator("[data-field=ranking]")
+    expect(ranking.locator(".rank-no")).to_have_text(["1"])
+    phones["J2"].fill("#mark-achievements", achievements)
     phones["J2"].click("#review-btn")
     phones["J2"].click("#submit-btn")
-    # J2's total 81 → 83: the mean of 79, 80, 82, 83.
-    expect(phones["J1"].locator("[data-field=pending-score]")).to_have_text("81.00")
+    expect(phones["J1"].locator("[data-field=pending-score]")).to_have_text(corrected_score)
     phones["J1"].click("[data-action=confirm]")
+    # The corrected result is shown again from its row in the console's order table; the
+    # hall's live ranking ranks it again, without a hole.
+    show_again = host.locator(
+        f"#order-table tbody tr:nth-child({corrected.position}) button[data-action=show]"
+    )
+    expect(show_again).to_have_text("再次展示")
+    host.screenshot(path=str(shots / "console-show-again-zh.png"), full_page=True)
+    show_again.click()
+    expect(show_again).to_have_count(0)
+    expect(ranking.locator(".rank-no")).to_have_text(["1", "2"])
+    expect(
+        ranking.locator(f".rank-row[data-participant='{corrected.pk}'] .rank-score")
+    ).to_have_text(corrected_score)
+    screen.page.screenshot(path=str(shots / "screen-result-shown-again-zh.png"))
 
     host.once("dialog", lambda dialog: dialog.accept())
     console_click(host, "close-arena")
@@ -238,16 +315,48 @@ def test_a_whole_arena_day_in_the_browser(
     arena.refresh_from_db()
     assert arena.state == "closed"
     assert Sheet.objects.filter(participant=recused_from, source=SheetSource.PAPER).count() == 1
-    assert Sheet.objects.filter(participant=recused_from, judge__code="J2").count() == 2
+    assert Sheet.objects.filter(participant=corrected, judge__code="J2").count() == 2
     ranked = {p.unit_id: (p.rank, p.score) for p in arena.participants.all()}
     assert ranked[branches[0].pk][0] == 1
-    assert str(ranked[branches[1].pk][1]) == "81.0000"
+    assert f"{ranked[corrected.unit_id][1]:.2f}" == corrected_score
     assert ranked[branches[2].pk][0] is None
     host.goto(f"{url}/results")
     expect(host.locator("main")).to_contain_text("泰州路居民区党支部")
     host.screenshot(path=str(shots / "results-zh.png"), full_page=True)
     chain = f"arena:{arena.pk}"
     assert check_chain(chain, entries_of(chain)) == []
+
+    # After the close, the set-up tab left open since the morning tries to make J2 head judge:
+    # refused with the reason, nothing written, the page now shows its forms disabled.
+    head = ChainHead.objects.get(chain=chain)
+    judge_row(setup_tab, "J2").get_by_role("button", name="设为组长").click()
+    expect(setup_tab.locator(".alert-error")).to_have_text(
+        "本场擂台已结束：结果已最终确定并签字，不能再做任何修改。"
+    )
+    expect(setup_tab.locator("#arena-locked")).to_be_visible()
+    expect(judge_row(setup_tab, "J2").locator("button").first).to_be_disabled()
+    setup_tab.screenshot(path=str(shots / "setup-closed-edit-refused-zh.png"), full_page=True)
+    assert ChainHead.objects.get(chain=chain).hash == head.hash
+    assert Judge.objects.get(arena=arena, is_head=True).code == "J1"
+    status, out = run_leitai("ledger", "verify", cwd=tmp_path, env=server.env)
+    assert status == 0, out
+    assert "ledger verify: all" in out
+
+    # Anyone checks the draw with the public page's own files and the command it prints.
+    checker = browser.new_context(accept_downloads=True, locale="zh-CN").new_page()
+    checker.goto(f"{url}/public")
+    for link in ("#draw-list-file", "#draw-order-file"):
+        with checker.expect_download() as download:
+            checker.click(link)
+        download.value.save_as(tmp_path / download.value.suggested_filename)
+    checker.screenshot(path=str(shots / "public-draw-check-zh.png"), full_page=True)
+    command = shlex.split(checker.locator("#verify-command").inner_text())
+    assert command[:3] == ["leitai", "draw", "verify"]
+    status, out = run_leitai(*command[1:], cwd=tmp_path)
+    assert status == 0, out
+    assert "commitment: ok" in out.splitlines()
+    assert "order: ok" in out.splitlines()
+    checker.context.close()
 
     for context_page in [host, *phones.values(), screen.page, public.page]:
         context_page.context.close()

@@ -605,3 +605,89 @@ def test_a_new_link_closes_the_old_phones_socket_on_every_server(
             assert (ws.close_code, ws.close_reason) == (4401, "link_reissued")
     with connect(f"{b.ws_url}/ws/live/{topic}?token={world.tokens['J2']}") as ws:
         assert json.loads(ws.recv(timeout=10))["data"]["me"]["code"] == "J2"
+
+
+def test_a_sheet_for_a_participant_not_in_the_arena_is_refused_once_not_resent(
+    lan_server: ServerProcess,
+    lan_browser: Any,
+    artefacts_dir: Path,
+) -> None:
+    """A sheet waiting on the phone for an id the server does not know in this arena (a restored
+    database, another arena's participant): the API answers 404, and the phone shows it as
+    refused, with the reason, instead of resending it for ever."""
+    world = make_arena_world(participants=2, judges=3)
+    theirs = in_order(make_arena_world(participants=2, judges=3))[0]
+    hall = Hall(server=lan_server, world=world)
+    start_scoring(world, hall)
+    page = open_judge_phone(lan_browser, lan_server, world, "J1")
+    judge = world.judge("J1").pk
+    entry = {
+        "participant": theirs.pk,
+        "unit": theirs.unit.name,
+        "position": 1,
+        "marks": marks("20"),
+        "total": "80",
+        "key": "foreign-1",
+        "queuedAt": 0,
+    }
+    page.evaluate(
+        "([name, outbox]) => localStorage.setItem(name, JSON.stringify(outbox))",
+        [f"leitai.judge.{judge}.outbox", [entry]],
+    )
+    posts: list[int] = []
+    page.on(
+        "response",
+        lambda r: posts.append(r.status) if r.url.endswith("/api/judge/sheets") else None,
+    )
+    page.reload()
+    refused = page.locator("#outbox [data-field=rejected]")
+    expect(refused).to_have_attribute("data-code", "not_found")
+    expect(refused.locator("[data-field=refused-reason]")).to_have_text("本场比武没有该参赛单位。")
+    expect(refused.locator("[data-field=my-total]")).to_have_text("80")
+    expect(page.locator("[data-field=queued-count]")).to_have_count(0)
+    page.screenshot(path=str(artefacts_dir / "judge-sheet-not-in-arena-zh.png"), full_page=True)
+    # The first retry would come after about a second: none comes.
+    page.wait_for_timeout(2500)
+    assert posts == [404]
+    assert page.evaluate(f"localStorage.getItem('leitai.judge.{judge}.outbox')") == "[]"
+    assert not Sheet.objects.filter(idempotency_key="foreign-1").exists()
+
+
+def test_a_conflict_declared_after_the_sheet_is_shown_as_sent_to_the_host(
+    lan_server: ServerProcess,
+    lan_browser: Any,
+    artefacts_dir: Path,
+) -> None:
+    """The API answers 202: the phone says the declaration went to the host for a decision, as
+    news rather than an error, and says so again after a reload; the sheet stays received."""
+    from leitai.arenas.models import ConflictDeclaration, DeclarationState
+
+    world = make_arena_world(participants=2, judges=3)
+    hall = Hall(server=lan_server, world=world)
+    first = start_scoring(world, hall)
+    words = {
+        "zh": ("J1", "回避申请已报主办方决定", "服务器已收到，已锁定"),
+        "en": ("J2", "Sent to the host for a decision", "Received by the server and locked"),
+    }
+    for language, (code, notice_text, received) in words.items():
+        page = open_judge_phone(lan_browser, lan_server, world, code, language=language)
+        submit_on_phone(page, marks("28", "18.5", "21", "22.5"))
+        expect(page.locator("[data-field=locked]")).to_have_attribute("data-state", "received")
+        page.click("[data-action=declare-open]")
+        page.fill("#declare-reason", "本人曾在该支部工作")
+        page.click("[data-action=declare-send]")
+        notice = page.locator("[data-field=declaration-pending]")
+        expect(notice).to_contain_text(notice_text)
+        expect(page.locator("#declare-error")).to_have_count(0)
+        expect(page.locator(".alert-bad")).to_have_count(0)
+        expect(page.locator("[data-field=locked] .state-head")).to_contain_text(received)
+        page.screenshot(
+            path=str(artefacts_dir / f"judge-declaration-pending-{language}.png"), full_page=True
+        )
+        page.reload()
+        expect(page.locator("[data-field=declaration-pending]")).to_contain_text(notice_text)
+        expect(page.locator("[data-action=declare-open]")).to_have_count(0)
+        page.context.close()
+    pending = ConflictDeclaration.objects.filter(participant=first, state=DeclarationState.PENDING)
+    assert sorted(d.judge.code for d in pending) == ["J1", "J2"]
+    assert Sheet.objects.filter(participant=first, active=True).count() == 2

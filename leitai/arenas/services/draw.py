@@ -105,9 +105,24 @@ def reveal_seed(*, arena: Arena, by: Any) -> Arena:
     return arena
 
 
+# The files the public results page offers, under the names the printed command uses.
+LIST_FILE = "participants.txt"
+ORDER_FILE = "order.txt"
+
+
+def frozen_list_text(arena: Arena) -> str:
+    """The frozen list as `leitai draw verify` reads it: one code a line (canonical order)."""
+    return "".join(f"{code}\n" for code in arena.draw_list or [])
+
+
+def drawn_order_text(arena: Arena) -> str:
+    """The drawn order, one code a line, withdrawals included: what the draw produced."""
+    return "".join(f"{code}\n" for code in arena.draw_order or [])
+
+
 def verify_command(arena: Arena) -> str:
-    """The command a person runs to check the draw (with the list saved one code a line)."""
+    """The command that checks the draw against the two files the public page offers."""
     return (
         f"leitai draw verify --seed {arena.draw_seed} --public {shlex.quote(arena.draw_public)} "
-        f"--commitment {arena.draw_commitment} participants.txt"
+        f"--commitment {arena.draw_commitment} {LIST_FILE} --order {ORDER_FILE}"
     )

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from leitai.arenas.errors import ArenaRefusal
+from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
 from leitai.arenas.models import (
     Arena,
     ArenaState,
@@ -69,18 +70,46 @@ def _editable(arena: Arena) -> None:
 
 @transaction.atomic
 def update_arena(*, arena: Arena, by: Any, **fields: Any) -> Arena:
-    """Change details, rubric or rule; the rubric and rule only until the arena goes live."""
+    """Change details, rubric or rule; the rubric, rule, programme and reveal setting only until
+    the arena goes live. A change made while live is written to the ledger."""
     arena = lock_arena(arena.pk)
     if {"rubric", "rule"} & set(fields):
         _editable(arena)
         rubric = rubric_from_json(fields.get("rubric", arena.rubric))
         rule_from_json(fields.get("rule", arena.rule))
         tie_breaks_from_json(fields.get("rule", arena.rule), rubric)
+    changed = {
+        name: _ledger_value(value)
+        for name, value in fields.items()
+        if _ledger_value(getattr(arena, name)) != _ledger_value(value)
+    }
+    if arena.is_frozen and set(changed) & set(DETAILS_FROZEN_WHEN_LIVE):
+        raise ArenaRefusal(
+            "frozen",
+            _(
+                "The arena is live: its programme and whether judges' marks are shown stay as "
+                "they were when it went live, the same for every presenter."
+            ),
+        )
     for name, value in fields.items():
         setattr(arena, name, value)
     arena.save()
+    if arena.is_frozen and changed:
+        # The `frozen` entry holds the details as they were at go-live; without this entry a
+        # later change (more presentation time) would be on no record.
+        record(arena, "details_changed", changed, actor_label(by))
     touch(arena)
     return arena
+
+
+def _ledger_value(value: Any) -> Any:
+    """A detail as the ledger writes it: a related row by its key, a moment in ISO form."""
+    if isinstance(value, Programme):
+        return value.pk
+    if isinstance(value, dt.datetime):
+        # In UTC: the form's moment is in the hall's zone, the stored one in UTC.
+        return value.astimezone(dt.UTC).isoformat()
+    return value
 
 
 def automatic_recusal_reason(judge: Judge, unit: Unit, host: Unit) -> str | None:
@@ -198,6 +227,34 @@ def withdraw_participant(*, participant: Participant, by: Any) -> Participant:
         # the ledger keeps both the registration and the withdrawal.
         participant.delete()
     touch(arena)
+    return participant
+
+
+SHORT_NAME_LENGTH = 32
+
+
+@transaction.atomic
+def set_short_name(*, participant: Participant, short_name: str, by: Any) -> Participant:
+    """The name the screens show for the unit (empty: derived from its name, see names.py).
+
+    Display only, so the host may set it until the arena closes, after the draw too."""
+    short_name = short_name.strip()
+    if len(short_name) > SHORT_NAME_LENGTH:
+        raise ArenaRefusal(
+            "short_name_too_long",
+            _("The short name %(name)s is longer than %(n)s characters.")
+            % {"name": short_name, "n": SHORT_NAME_LENGTH},
+        )
+    arena = lock_arena(participant.arena_id)
+    Participant.objects.filter(pk=participant.pk).update(short_name=short_name)
+    record(
+        arena,
+        "participant_short_name",
+        {"participant": participant.unit.code, "short_name": short_name},
+        actor_label(by),
+    )
+    touch(arena)
+    participant.short_name = short_name
     return participant
 
 

@@ -105,13 +105,7 @@ def _submit(
         return _replay(existing, marks)
     arena = lock_arena(judge.arena_id)
     judge = Judge.objects.get(pk=judge.pk)
-    participant = (
-        Participant.objects.select_related("unit")
-        .filter(pk=participant_id, arena_id=arena.pk)
-        .first()
-    )
-    if participant is None:
-        raise ArenaRefusal("other_arena", _("This participant is not in your arena."))
+    participant = participant_in(arena, participant_id)
     if arena.state != ArenaState.LIVE:
         raise ArenaRefusal("not_live", _("The arena is not live."))
     if source == SheetSource.PHONE and judge.token_revoked:

@@ -58,6 +58,11 @@ class OrgImporter:
     ) -> Plan:
         return analyse(path, original_name, actor=actor, prune=prune, progress=progress).plan
 
+    def prepare(
+        self, path: Path, original_name: str, *, actor: Any, prune: bool, progress: Progress
+    ) -> None:
+        """Nothing slow to do outside the write transaction: the tree's work needs the lock."""
+
     def apply(
         self,
         path: Path,
@@ -67,6 +72,7 @@ class OrgImporter:
         prune: bool,
         progress: Progress,
         expected_digest: str | None,
+        prepared: None = None,
     ) -> Plan:
         from leitai.orgs.importing.writing import write
 

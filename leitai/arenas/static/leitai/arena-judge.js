@@ -62,6 +62,9 @@
   var delivered = {}; // participant id → acknowledged sheet, until the state shows it
   var declared = storage.get(PREFIX + "declared", {}); // participant id → reason this phone gave
   var sentMarks = storage.get(PREFIX + "sent", {}); // participant id → marks this phone submitted
+  // participant id → true: a declaration after the sheet went to the host (202), until the state
+  // carries it (current.declaration_pending), which then survives a reload.
+  var declarationSent = {};
 
   function saveOutbox() { storage.set(PREFIX + "outbox", outbox); }
   function saveRejected() { storage.set(PREFIX + "rejected", rejected); }
@@ -293,9 +296,9 @@
           attempts = 0;
           removeFromOutbox(entry.key);
           acknowledge(entry, answer.data);
-        } else if (answer.status === 409 || answer.status === 422) {
-          // Refused for good (scoring closed meanwhile, key used with other marks, …): keep it
-          // visible, with the marks, for the host's paper entry.
+        } else if (isFinalRefusal(answer)) {
+          // Refused for good (scoring closed meanwhile, key used with other marks, a participant
+          // not in this arena, …): keep it visible, with the marks, for the host's paper entry.
           attempts = 0;
           removeFromOutbox(entry.key);
           delete sentMarks[entry.participant];
@@ -320,6 +323,14 @@
         scheduleRetry();
         render();
       });
+  }
+
+  // 409 and 422 are the API's refusals; a 404 too when the API answered it (its JSON names
+  // the code: an id not in this arena). A bare 404 from something in front of the server (a
+  // proxy mid-restart) is no answer about the sheet: it is resent.
+  function isFinalRefusal(answer) {
+    if (answer.status === 409 || answer.status === 422) return true;
+    return answer.status === 404 && !!(answer.data && answer.data.code);
   }
 
   function removeFromOutbox(key) {
@@ -580,6 +591,21 @@
       '<button type="button" class="btn btn-primary" data-action="declare-send">' + esc(S.declare_send) + "</button></div></div>";
   }
 
+  function declarationPending(cur) {
+    return !!(cur.declaration_pending || declarationSent[cur.id]);
+  }
+
+  // After the sheet is in, a conflict can still be declared until the result is confirmed; it
+  // goes to the host, who decides, and the sheet stands meanwhile: a notice, not an error.
+  function lateDeclarationHtml(cur) {
+    if (declarationPending(cur)) {
+      return '<div class="alert alert-info" data-field="declaration-pending" role="status"><strong>' +
+        esc(S.declaration_pending) + "</strong><p class=\"small\">" + esc(S.declaration_pending_hint) + "</p></div>";
+    }
+    if (cur.status === "presenting" || cur.status === "scoring" || cur.status === "scored") return declareHtml(cur);
+    return "";
+  }
+
   function reviewHtml(cur) {
     var sheet = evaluate(drafts[cur.id] || {});
     return '<div class="review card" data-participant="' + esc(cur.id) + '"><h3>' + esc(S.review_title) + "</h3>" +
@@ -609,7 +635,9 @@
     var cur = scoringTarget();
     var mode = scoringMode();
     var key = mode + ":" + (cur ? cur.id : "") + ":" + (mode === "form" || mode === "review" ? ui.declaring + ":" + ui.declareError : "");
-    if (mode === "locked") key += ":" + JSON.stringify(cur.my_sheet);
+    if (mode === "locked") {
+      key += ":" + JSON.stringify(cur.my_sheet) + ":" + cur.status + ":" + declarationPending(cur) + ":" + ui.declaring + ":" + ui.declareError;
+    }
     if (mode === "queued") key += ":" + sending;
     if (mode === "refused") key += ":" + JSON.stringify(rejected[rejectedFor(cur.id)]) + rejectedFor(cur.id);
     if (mode === "form" || mode === "review") {
@@ -622,7 +650,7 @@
     switch (mode) {
       case "form": html = formHtml(cur); break;
       case "review": html = reviewHtml(cur); break;
-      case "locked": html = lockedHtml(cur.my_sheet); break;
+      case "locked": html = lockedHtml(cur.my_sheet) + lateDeclarationHtml(cur); break;
       case "delivered": html = lockedHtml(delivered[cur.id]); break;
       case "queued": html = waitingHtml(outboxFor(cur.id)); break;
       case "refused": html = refusedHtml(rejected[rejectedFor(cur.id)], rejectedFor(cur.id), true); break;
@@ -824,6 +852,11 @@
         ui.declareError = "";
         declared[cur.id] = reason;
         storage.set(PREFIX + "declared", declared);
+      } else if (answer.status === 202) {
+        // The sheet was already in: sent to the host for a decision (not a failure).
+        ui.declaring = false;
+        ui.declareError = "";
+        declarationSent[cur.id] = true;
       } else {
         ui.declareError = (answer.data && answer.data.detail) || fmt(S.server_error, { status: answer.status });
       }
@@ -934,6 +967,7 @@
       if (typeof data.version === "number" && data.version < state.version) return;
       var previous = scoringTarget() ? scoringTarget().id : null;
       state = data;
+      if (state.current && state.current.declaration_pending) delete declarationSent[state.current.id];
       if ((scoringTarget() ? scoringTarget().id : null) !== previous) {
         ui.reviewing = false;
         ui.declaring = false;

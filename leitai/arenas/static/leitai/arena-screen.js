@@ -165,7 +165,7 @@
   function presenterBlock(current, total) {
     var html = '<div class="who">';
     html += '<div class="position">' + esc(fmt(S.position_of, { n: current.position, total: total })) + "</div>";
-    html += '<div class="unit" data-field="unit">' + esc(current.unit) + "</div>";
+    html += '<div class="unit" data-field="unit">' + esc(current.name) + "</div>";
     html += '<div class="presenter"><span data-field="presenter">' + esc(current.presenter) + "</span>";
     if (current.presenter_role) html += '<span class="role">' + esc(current.presenter_role) + "</span>";
     if (current.no_notes) html += '<span class="badge-no-notes">' + esc(S.no_notes) + "</span>";
@@ -195,7 +195,7 @@
   }
 
   function judgesBlock(current) {
-    var judges = current.judges || [];
+    var judges = byCode(current.judges || [], "code");
     var expected = judges.filter(function (j) { return j.status === "waiting" || j.status === "submitted"; });
     var done = judges.filter(function (j) { return j.status === "submitted"; }).length;
     var html = '<section class="judges ' + esc(current.status) + '">';
@@ -214,20 +214,29 @@
     return html;
   }
 
+  // J1, J2, … J10 in the panel's order, not the order of strings (J1, J10, J2).
+  function byCode(items, key) {
+    return items.slice().sort(function (a, b) {
+      return String(a[key]).localeCompare(String(b[key]), undefined, { numeric: true });
+    });
+  }
+
   function resultBlock(current) {
     var result = current.result;
     var html = '<section class="result" data-field="result">';
     html += '<div class="result-label">' + esc(S.panel_score) + "</div>";
-    html += '<div class="result-score" data-field="score">' + esc(result.score) + "</div>";
+    // The rank beside the score, not under it: the judges' totals need the height.
+    html += '<div class="result-line"><div class="result-score" data-field="score">' + esc(result.score) + "</div>";
     if (result.rank != null) {
       html += '<div class="result-rank">' + esc(fmt(S.rank_n, { n: result.rank }));
       if (result.tied) html += ' <span class="tied">' + esc(S.tied) + "</span>";
       html += "</div>";
     }
+    html += "</div>";
     if (result.marks && result.marks.length) {
       html += '<div class="totals-label">' + esc(S.judges_totals) + "</div>";
       html += '<ol class="totals">';
-      result.marks.forEach(function (m) {
+      byCode(result.marks, "judge").forEach(function (m) {
         html += '<li class="total' + (m.dropped ? " dropped" : "") + '" data-judge="' + esc(m.judge) + '">' +
           '<span class="total-code">' + esc(m.judge) + "</span>" +
           '<span class="total-value">' + esc(m.total) + "</span>" +
@@ -249,64 +258,50 @@
   }
 
   function rankingBlock(rows, options) {
-    var html = '<section class="ranking' + (options.final ? " final" : "") + '" data-field="ranking">';
+    var html = '<section class="ranking' + (options.final ? " final" : "") + '" data-field="ranking"' +
+      (MODE === "screen" ? ' data-fit="' + (options.final ? 4 : 1) + '"' : "") + ">";
     html += "<h2>" + esc(options.final ? S.final_ranking : S.ranking) + "</h2>";
     if (!rows.length) {
       html += '<p class="empty">' + esc(S.no_results) + "</p></section>";
       return html;
     }
-    var shown = options.limit ? rows.slice(0, options.limit) : rows;
-    var layout = options.final ? listLayout(shown.length) : { columns: 1, compact: false };
-    html += '<ol class="rank-list' + (layout.compact ? " compact" : "") + '" style="--columns:' + layout.columns +
-      ";--rows:" + Math.ceil(shown.length / layout.columns) + '">';
-    shown.forEach(function (row) {
+    // One column; on the projector fitFrame() then picks the layout that fits the frame.
+    html += '<ol class="rank-list" style="--columns:1;--rows:' + rows.length + '">';
+    rows.forEach(function (row) {
       var classes = "rank-row";
       if (options.highlight === row.id) classes += " current";
       if (row.rank <= 3) classes += " podium podium-" + row.rank;
       html += '<li class="' + classes + '" data-participant="' + esc(row.id) + '">' +
         '<span class="rank-no">' + esc(row.rank) + "</span>" +
-        '<span class="rank-who"><span class="rank-unit">' + esc(row.unit) + "</span>" +
+        '<span class="rank-who"><span class="rank-unit">' + esc(row.name) + "</span>" +
         '<span class="rank-presenter">' + esc(row.presenter) + "</span></span>" +
         (row.tied ? '<span class="tied">' + esc(S.tied) + "</span>" : "") +
         '<span class="rank-score">' + esc(row.score) + "</span></li>";
     });
-    html += "</ol>";
-    if (options.limit && rows.length > options.limit) {
-      html += '<p class="more">' + esc(fmt(S.more, { n: rows.length - options.limit })) + "</p>";
-    }
-    html += "</section>";
+    html += '</ol><p class="more" data-field="more" hidden></p></section>';
     return html;
   }
 
   function orderBlock(order, options) {
-    var html = '<section class="order" data-field="order">';
-    html += "<h2>" + esc(S.order) + "</h2>";
+    var html = '<section class="order" data-field="order"' +
+      (MODE === "screen" ? ' data-fit="' + (options && options.columns ? options.columns : 4) + '"' : "") + ">";
+    html += "<h2>" + esc(options && options.title ? options.title : S.order) + "</h2>";
     if (!order.length) {
       html += '<p class="empty">' + esc(S.order_pending) + "</p></section>";
       return html;
     }
-    var layout = listLayout(order.length);
-    html += '<ol class="order-list' + (layout.compact ? " compact" : "") + '" style="--columns:' + layout.columns +
-      ";--rows:" + Math.ceil(order.length / layout.columns) + '">';
+    html += '<ol class="order-list" style="--columns:1;--rows:' + order.length + '">';
     order.forEach(function (p) {
       var classes = "order-row " + p.status;
       if (options && options.current === p.id) classes += " current";
       html += '<li class="' + esc(classes) + '" data-participant="' + esc(p.id) + '">' +
         '<span class="order-no">' + esc(p.position) + "</span>" +
-        '<span class="order-who"><span class="order-unit">' + esc(p.unit) + "</span>" +
+        '<span class="order-who"><span class="order-unit">' + esc(p.name) + "</span>" +
         '<span class="order-presenter">' + esc(p.presenter) + "</span></span>" +
-        '<span class="order-status">' + esc(orderStatus(p.status)) + "</span></li>";
+        '<span class="order-status">' + esc(p.note || orderStatus(p.status)) + "</span></li>";
     });
-    html += "</ol></section>";
+    html += '</ol><p class="more" data-field="more" hidden></p></section>';
     return html;
-  }
-
-  // The projector fits six full rows a column, three columns side by side; longer lists go
-  // compact (ten rows a column, one line each). The phone scrolls: one column.
-  function listLayout(count) {
-    if (MODE !== "screen") return { columns: 1, compact: false };
-    if (count <= 18) return { columns: Math.max(1, Math.ceil(count / 6)), compact: false };
-    return { columns: Math.max(3, Math.ceil(count / 10)), compact: true };
   }
 
   function orderStatus(status) {
@@ -315,6 +310,10 @@
     if (status === "withdrawn") return S.withdrawn;
     if (status === "presenting" || status === "scoring" || status === "scored") return S.presenting;
     return "";
+  }
+
+  function isGone(current) {
+    return current.status === "absent" || current.status === "withdrawn";
   }
 
   function upNext(order, current) {
@@ -341,23 +340,67 @@
       '<div class="order-banner">' + esc(S.starting_soon) + "</div>" + orderBlock(state.order) + "</div>";
   }
 
+  // The draw's three public steps, as they happen (the seed only once revealed).
+  function hashLines(hash) {
+    return hash.match(/.{1,16}/g).map(function (part) { return "<span>" + esc(part) + "</span>"; }).join("");
+  }
+
+  function drawStep(key, title, value, waiting, kind) {
+    var done = !!value;
+    return '<div class="draw-step ' + (done ? "done" : "waiting") + '" data-step="' + key + '">' +
+      "<h3>" + esc(title) + "</h3>" +
+      (done ? '<div class="draw-value ' + kind + '" data-field="draw-' + key + '">' +
+        (kind === "hash" ? hashLines(value) : esc(value)) + "</div>"
+        : '<div class="draw-waiting">' + esc(waiting) + "</div>") + "</div>";
+  }
+
+  function drawSteps(draw) {
+    return '<section class="draw-steps" data-field="draw-steps"><h2>' + esc(S.draw) + "</h2>" +
+      drawStep("commitment", S.draw_commitment, draw.commitment, "", "hash") +
+      '<p class="draw-help">' + esc(S.draw_commitment_help) + "</p>" +
+      drawStep("public", S.draw_public, draw.public, S.draw_public_waiting, "digits") +
+      drawStep("seed", S.draw_seed, draw.seed, S.draw_seed_waiting, "hash") +
+      (draw.seed ? '<p class="draw-help">' + esc(S.draw_check) + "</p>" : "") + "</section>";
+  }
+
+  function drawList(draw) {
+    if (state.order.length) return orderBlock(state.order, { title: S.draw_order, columns: 3 });
+    var frozen = draw.list.map(function (p, i) {
+      return { id: p.code, position: i + 1, name: p.name, presenter: "", note: p.code, status: "frozen" };
+    });
+    return orderBlock(frozen, { title: S.draw_list, columns: 3 });
+  }
+
+  function drawView() {
+    return '<div class="view view-draw" data-view="draw" data-draw="' + esc(state.draw.state) + '">' +
+      '<div class="col-main">' + drawList(state.draw) + "</div>" +
+      '<div class="col-side">' + drawSteps(state.draw) + "</div></div>";
+  }
+
+  function showsDraw() {
+    var arena = state.arena;
+    return !!state.draw && state.draw.state !== "none" && (arena.state === "setup" || arena.state === "drawn");
+  }
+
   function presenterView(current) {
     var total = state.order.length;
     var html = '<div class="view view-presenter" data-view="presenter" data-participant="' + esc(current.id) + '">';
     html += '<div class="col-main">' + presenterBlock(current, total);
-    if (current.status === "absent" || current.status === "withdrawn") {
+    if (isGone(current)) {
       html += '<div class="absent-word">' + esc(current.status === "absent" ? S.absent : S.withdrawn) + "</div>";
     } else {
       html += timerBlock(state.timer);
     }
     var next = upNext(state.order, current);
     if (next) {
-      html += '<div class="up-next"><span>' + esc(S.up_next) + "</span>" + esc(next.unit) + " · " + esc(next.presenter) + "</div>";
+      html += '<div class="up-next"><span>' + esc(S.up_next) + "</span>" + esc(next.name) + " · " + esc(next.presenter) + "</div>";
     }
     html += "</div>";
-    html += '<div class="col-side">' + judgesBlock(current);
+    html += '<div class="col-side">';
+    // Nobody scores a presenter who is absent or withdrew: no "waiting" chips for them.
+    if (!isGone(current)) html += judgesBlock(current);
     if (MODE === "screen" && state.ranking.length) {
-      html += rankingBlock(state.ranking, { limit: 5, highlight: current.id });
+      html += rankingBlock(state.ranking, { highlight: current.id });
     }
     html += "</div></div>";
     return html;
@@ -366,7 +409,7 @@
   function resultView(current) {
     var html = '<div class="view view-result" data-view="result" data-participant="' + esc(current.id) + '">';
     html += '<div class="col-main">' + presenterBlock(current, state.order.length) + resultBlock(current) + "</div>";
-    html += '<div class="col-side">' + rankingBlock(state.ranking, { limit: config.ranking_top, highlight: current.id }) + "</div>";
+    html += '<div class="col-side">' + rankingBlock(state.ranking, { highlight: current.id }) + "</div>";
     html += "</div>";
     return html;
   }
@@ -374,7 +417,7 @@
   function notRanked() {
     var names = state.order.filter(function (p) { return p.status === "absent" || p.status === "withdrawn"; })
       .map(function (p) {
-        return fmt(S.not_ranked_item, { unit: p.unit, status: p.status === "absent" ? S.absent : S.withdrawn });
+        return fmt(S.not_ranked_item, { unit: p.name, status: p.status === "absent" ? S.absent : S.withdrawn });
       });
     return names.length ? '<p class="not-ranked" data-field="not-ranked">' + esc(S.not_ranked) + " " + esc(names.join(" · ")) + "</p>" : "";
   }
@@ -391,6 +434,7 @@
     if (arena.state === "closed") return closedView();
     if (current && current.result) return resultView(current);
     if (current) return presenterView(current);
+    if (showsDraw()) return drawView();
     if (state.order.length) return orderView();
     return welcomeView();
   }
@@ -425,12 +469,108 @@
     if (state.ranking.length) {
       html += rankingBlock(state.ranking, { highlight: current ? current.id : null });
     }
+    if (!current && showsDraw()) html += drawSteps(state.draw) + (state.order.length ? "" : drawList(state.draw));
     html += orderBlock(state.order, { current: current ? current.id : null });
     return html;
   }
 
+  // -- fitting the projector's 16:9 frame ----------------------------------------------------
+
+  // A list is laid out by measuring, not guessing (names wrap rather than being cut, and their
+  // length depends on the units and the language): the first layout, from the most readable,
+  // in which the list stays in the frame and no name needs a second line wins. Failing that,
+  // the densest layout shows as many rows as fit and says how many more.
+  // Whether the list's rows (or its "more" line) reach below the room it has: its own box when
+  // it is a flex item that takes the rest of its column (the final ranking, above the "not
+  // ranked" line), the main area otherwise. Rows are measured, as they may overflow the box.
+  function leavesFrame(section) {
+    var grows = parseFloat(getComputedStyle(section).flexGrow) > 0;
+    var limit = (grows ? section : main).getBoundingClientRect().bottom;
+    var bottom = 0;
+    var list = section.querySelector("ol");
+    var parts = Array.prototype.slice.call(section.children).concat(
+      Array.prototype.slice.call(list ? list.children : []));
+    parts.forEach(function (part) {
+      bottom = Math.max(bottom, part.getBoundingClientRect().bottom);
+    });
+    return bottom > limit + 0.5;
+  }
+
+  function namesWrap(list) {
+    var names = list.querySelectorAll(".rank-unit, .order-unit");
+    for (var i = 0; i < names.length; i += 1) {
+      var lineHeight = parseFloat(getComputedStyle(names[i]).lineHeight) || 0;
+      if (lineHeight && names[i].getBoundingClientRect().height > lineHeight * 1.5) return true;
+    }
+    return false;
+  }
+
+  function applyLayout(section, list, layout, count) {
+    list.style.setProperty("--columns", String(layout.columns));
+    list.style.setProperty("--rows", String(Math.max(1, Math.ceil(count / layout.columns))));
+    list.classList.toggle("compact", layout.compact);
+    section.classList.toggle("wide", layout.columns > 1);
+  }
+
+  function layouts(maxColumns) {
+    var found = [];
+    [false, true].forEach(function (compact) {
+      for (var columns = 1; columns <= maxColumns; columns += 1) found.push({ columns: columns, compact: compact });
+    });
+    return found;
+  }
+
+  // A list in the main area (the order, the draw, the final ranking) where every row matters
+  // pages through its rows; the live ranking beside a presenter shows the top and "N more".
+  var PAGE_MS = 8000;
+  var page = 0;
+
+  function fitList(section) {
+    var list = section.querySelector("ol");
+    var more = section.querySelector(".more");
+    if (!list || !more) return;
+    var rows = list.children;
+    var maxColumns = Number(section.getAttribute("data-fit")) || 1;
+    var candidates = layouts(maxColumns);
+    var fallback = candidates[0];
+    for (var i = 0; i < candidates.length; i += 1) {
+      applyLayout(section, list, candidates[i], rows.length);
+      if (namesWrap(list)) continue;
+      fallback = candidates[i];
+      if (!leavesFrame(section)) return;
+    }
+    applyLayout(section, list, fallback, rows.length);
+    var shown = rows.length;
+    more.hidden = false;
+    while (shown > 1 && leavesFrame(section)) {
+      shown -= 1;
+      rows[shown].hidden = true;
+      applyLayout(section, list, fallback, shown);
+      more.textContent = maxColumns > 1
+        ? fmt(S.page_of, { page: 1, pages: Math.ceil(rows.length / shown) })
+        : fmt(S.more, { n: rows.length - shown });
+    }
+    if (maxColumns > 1) showPage(section, rows, shown, more);
+  }
+
+  function showPage(section, rows, perPage, more) {
+    var pages = Math.ceil(rows.length / perPage);
+    var current = page % pages;
+    for (var i = 0; i < rows.length; i += 1) {
+      rows[i].hidden = i < current * perPage || i >= (current + 1) * perPage;
+    }
+    section.setAttribute("data-paged", String(current + 1));
+    more.textContent = fmt(S.page_of, { page: current + 1, pages: pages });
+  }
+
+  function fitFrame() {
+    if (MODE !== "screen") return;
+    Array.prototype.forEach.call(main.querySelectorAll("[data-fit]"), fitList);
+  }
+
   function render() {
     main.innerHTML = MODE === "screen" ? screenView() : liveView();
+    fitFrame();
     if (soundHint) soundHint.hidden = !(audioLocked && document.getElementById("timer"));
     stage.setAttribute("data-version", String(state.version));
     stage.setAttribute("data-arena-state", state.arena.state);
@@ -458,6 +598,12 @@
 
   render();
   setInterval(tick, 100);
+  setInterval(function () {
+    if (!main.querySelector("[data-paged]")) return;
+    page += 1;
+    render();
+  }, PAGE_MS);
+  window.addEventListener("resize", render);
 
   window.LeitaiLive.connect(config.topic, {
     onMessage: function (data) {

@@ -2,7 +2,8 @@
 
 Fails when a source string has no entry in the catalogue (needs GNU gettext's xgettext to scan the
 sources; without it that part is skipped with a notice), when an entry is untranslated or fuzzy,
-or when a translation breaks its placeholders.
+or when a translation breaks its placeholders — including a lone "%" in a python-format entry,
+which GNU msgfmt --check refuses but Babel's own placeholder check lets through.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
@@ -30,6 +32,32 @@ def message_ids(path: Path) -> set[tuple[str, str | None]]:
     with path.open("rb") as handle:
         catalog = read_po(handle)
     return {(str(m.id), m.context) for m in catalog if m.id}
+
+
+def format_problems(catalog: Catalog) -> list[str]:
+    """Babel's checks (placeholders match the source), and what msgfmt --check adds: every "%"
+    of a python-format string starts a placeholder. A lone "%" (the translator wrote "95%" for
+    the source's "95%%") passes Babel, then `%` formatting raises at run time, and msgfmt
+    refuses the whole catalogue."""
+    problems = []
+    for message, errors in catalog.check():
+        for error in errors:
+            problems.append(f"broken: {message.id!r}: {error}")
+    for message in catalog:
+        if message.id and "python-format" in message.flags and _has_lone_percent(message):
+            problems.append(
+                f"broken: {message.id!r}: a '%' that starts no placeholder "
+                "(write '%%' for a percent sign)"
+            )
+    return problems
+
+
+def _has_lone_percent(message: Message) -> bool:
+    texts = [
+        *(message.id if isinstance(message.id, (list, tuple)) else (message.id,)),
+        *(message.string if isinstance(message.string, (list, tuple)) else (message.string,)),
+    ]
+    return any("%" in PYTHON_FORMAT.sub("", str(text or "")) for text in texts)
 
 
 class Command(BaseCommand):
@@ -51,9 +79,7 @@ class Command(BaseCommand):
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if not all(strings):
                 problems.append(f"untranslated: {label!r}")
-        for message, errors in catalog.check():
-            for error in errors:
-                problems.append(f"broken: {message.id!r}: {error}")
+        problems += format_problems(catalog)
         write_mo(io.BytesIO(), catalog)
         if problems:
             listing = "\n  ".join(problems[:200])
