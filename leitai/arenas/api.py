@@ -119,7 +119,7 @@ def judge_state(request: HttpRequest) -> dict[str, Any]:
 @judge_router.post(
     "/sheets",
     auth=JudgeToken(),
-    **answers({OK: SheetOut, CREATED: SheetOut}, UNAUTHORIZED, CONFLICT, *INVALID_BODY),
+    **answers({OK: SheetOut, CREATED: SheetOut}, UNAUTHORIZED, NOT_FOUND, CONFLICT, *INVALID_BODY),
 )
 def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
     """Stored exactly once per key: a retry answers 200 with the stored sheet."""
