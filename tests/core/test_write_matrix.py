@@ -45,8 +45,8 @@ SCOPES = ("in", "out", "cross")
 ALLOW = "allow"
 LOGIN = "login"  # a page's answer to the anonymous: to the sign-in page, nothing written
 API_ALLOWED = {200, 201, 409, 422}
-PAGE_ALLOWED = {200, 302}
-REFUSED_IN_SERVICE = {409, 422}
+PAGE_ALLOWED = {200, 302, 400}  # 400: the form names the invalid field
+REFUSED_IN_SERVICE = {400, 409, 422}
 
 Cell = int | str
 
