@@ -140,8 +140,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api:unit": ("get", "api_unit", statuses(200, 200, 404, 200, 404, 404, 401)),
     "api:search": ("get", "api_search", statuses(200, 200, 200, 200, 200, 200, 401)),
     "api:api-root": ("get", "", every(404)),
-    "api:openapi-json": ("get", "", every(200)),
-    "api:openapi-view": ("get", "", every(200)),
+    # The schema and its docs are for signed-in users (unless LEITAI_API_DOCS_PUBLIC).
+    "api:openapi-json": ("get", "", every(200, anonymous=401)),
+    "api:openapi-view": ("get", "", every(200, anonymous=302)),
     "admin:index": ("get", "", every(302)),
     # The main sign-in form; none of the personas is staff, so each sees it.
     "admin_login": ("get", "", every(200)),
