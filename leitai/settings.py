@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # Swagger UI's files for /api/docs, served from the package rather than a CDN
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,9 @@ MEDIA_URL = "/media/"
 # Without collectstatic (the demo), whitenoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The API's schema and Swagger UI (/api/openapi.json, /api/docs): signed-in users only, unless set.
+API_DOCS_PUBLIC = env_bool("LEITAI_API_DOCS_PUBLIC", default=False)
 
 # Browser uploads of organisation and account spreadsheets; the CLI takes any size.
 IMPORT_MAX_UPLOAD_BYTES = env_int("LEITAI_IMPORT_MAX_MB", default=50, minimum=1) * 1024 * 1024

@@ -8,6 +8,16 @@ with {"code", "detail", …} and change nothing. Every write goes through the co
 
 from __future__ import annotations
 
+from http.client import (
+    ACCEPTED,
+    CONFLICT,
+    CREATED,
+    FORBIDDEN,
+    NOT_FOUND,
+    OK,
+    UNAUTHORIZED,
+    UNPROCESSABLE_ENTITY,
+)
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -22,6 +32,11 @@ from leitai.arenas.models import Arena, Judge
 from leitai.arenas.services.declarations import Declared
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_signed_in_by
+from leitai.core.refusals import INVALID_BODY, answers
+
+# The console's endpoints: anonymous 401, outside the arena's scope 404, in scope but not its
+# host 403 (also a signed-in request without its CSRF token).
+HOSTS_ONLY = (UNAUTHORIZED, FORBIDDEN, NOT_FOUND)
 
 router = Router(tags=["arenas"])
 judge_router = Router(tags=["judges"])
@@ -95,13 +110,17 @@ def _language(request: HttpRequest) -> str:
 # -- the judge's phone --------------------------------------------------------------------------
 
 
-@judge_router.get("/state", auth=JudgeToken())
+@judge_router.get("/state", auth=JudgeToken(), **answers(dict[str, Any], UNAUTHORIZED))
 def judge_state(request: HttpRequest) -> dict[str, Any]:
     judge: Judge = request.auth  # type: ignore[attr-defined]
     return ArenaSnapshot(judge.arena_id).judge(judge, _language(request))
 
 
-@judge_router.post("/sheets", auth=JudgeToken(), response={200: SheetOut, 201: SheetOut})
+@judge_router.post(
+    "/sheets",
+    auth=JudgeToken(),
+    **answers({OK: SheetOut, CREATED: SheetOut}, UNAUTHORIZED, NOT_FOUND, CONFLICT, *INVALID_BODY),
+)
 def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
     """Stored exactly once per key: a retry answers 200 with the stored sheet."""
     judge: Judge = request.auth  # type: ignore[attr-defined]
@@ -120,7 +139,11 @@ def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
     return Status(201 if created else 200, body)
 
 
-@judge_router.post("/confirm", auth=JudgeToken())
+@judge_router.post(
+    "/confirm",
+    auth=JudgeToken(),
+    **answers(dict[str, Any], UNAUTHORIZED, NOT_FOUND, CONFLICT, *INVALID_BODY),
+)
 def confirm(request: HttpRequest, payload: ParticipantIn) -> dict[str, Any]:
     judge: Judge = request.auth  # type: ignore[attr-defined]
     participant = run_command(
@@ -133,7 +156,17 @@ def confirm(request: HttpRequest, payload: ParticipantIn) -> dict[str, Any]:
     return {"participant": participant.pk, "result": participant.result}
 
 
-@judge_router.post("/declare", auth=JudgeToken(), response={200: DeclaredOut, 202: DeclaredOut})
+@judge_router.post(
+    "/declare",
+    auth=JudgeToken(),
+    **answers(
+        {OK: DeclaredOut, ACCEPTED: DeclaredOut},
+        UNAUTHORIZED,
+        NOT_FOUND,
+        CONFLICT,
+        *INVALID_BODY,
+    ),
+)
 def declare_conflict(request: HttpRequest, payload: DeclareIn) -> Status[DeclaredOut]:
     """Before the judge's sheet is in: recused at once (200). After it: sent to the host, who
     decides; nothing changes until then (202, with the words to show)."""
@@ -160,7 +193,9 @@ def declare_conflict(request: HttpRequest, payload: DeclareIn) -> Status[Declare
 # -- the screen (public) and the console (hosts) -------------------------------------------------
 
 
-@router.get("/{arena_id}/screen", auth=None)
+@router.get(
+    "/{arena_id}/screen", auth=None, **answers(dict[str, Any], NOT_FOUND, UNPROCESSABLE_ENTITY)
+)
 def screen_state(request: HttpRequest, arena_id: int) -> dict[str, Any]:
     if not Arena.objects.filter(pk=arena_id).exists():
         raise Http404
@@ -178,13 +213,16 @@ def _runnable(request: HttpRequest, arena_id: int) -> Arena:
     return arena
 
 
-@router.get("/{arena_id}/console")
+@router.get("/{arena_id}/console", **answers(dict[str, Any], *HOSTS_ONLY, UNPROCESSABLE_ENTITY))
 def console_state(request: HttpRequest, arena_id: int) -> dict[str, Any]:
     _runnable(request, arena_id)
     return ArenaSnapshot(arena_id).console()
 
 
-@router.post("/{arena_id}/actions/{action}")
+@router.post(
+    "/{arena_id}/actions/{action}",
+    **answers(dict[str, Any], *HOSTS_ONLY, CONFLICT, *INVALID_BODY),
+)
 def run_action(
     request: HttpRequest, arena_id: int, action: str, payload: ActionIn
 ) -> dict[str, Any]:
@@ -194,7 +232,10 @@ def run_action(
     return ArenaSnapshot(arena_id).console()
 
 
-@router.post("/{arena_id}/paper-sheets", response={200: SheetOut, 201: SheetOut})
+@router.post(
+    "/{arena_id}/paper-sheets",
+    **answers({OK: SheetOut, CREATED: SheetOut}, *HOSTS_ONLY, CONFLICT, *INVALID_BODY),
+)
 def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> Status[SheetOut]:
     arena = _runnable(request, arena_id)
     sheet, created = run_command(
@@ -214,7 +255,10 @@ def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> S
     )
 
 
-@router.post("/{arena_id}/reopen")
+@router.post(
+    "/{arena_id}/reopen",
+    **answers(dict[str, Any], *HOSTS_ONLY, CONFLICT, *INVALID_BODY),
+)
 def reopen(request: HttpRequest, arena_id: int, payload: ReopenIn) -> dict[str, Any]:
     arena = _runnable(request, arena_id)
     run_command("reopen", Surface.API, arena=arena, data=payload.model_dump(), by=request.user)

@@ -24,20 +24,27 @@ ATTACHMENT_TYPES = {
 class UnitCodeField(forms.CharField):
     """A unit typed by its code (the search box fills it in)."""
 
+    def __init__(self, *args: Any, unknown: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unknown = unknown or _("No unit has the code “%(code)s”.")
+
     def clean(self, value: Any) -> Unit | None:
         code = super().clean(value)
         if not code:
             return None
         unit = Unit.objects.filter(code=code.strip()).first()
         if unit is None:
-            raise forms.ValidationError(
-                _("No unit has the code “%(code)s”."), params={"code": code}
-            )
+            raise forms.ValidationError(self.unknown, params={"code": code})
         return unit
 
 
+# One answer for a code nobody has and a unit outside the user's scope, so that the form does
+# not tell which codes exist elsewhere in the city.
+NOT_A_HOST_UNIT = _("None of the units you organise or host has the code “%(code)s”.")
+
+
 class ArenaForm(forms.ModelForm):  # type: ignore[type-arg]
-    host = UnitCodeField(label=_("Host unit (code)"))
+    host = UnitCodeField(label=_("Host unit (code)"), unknown=NOT_A_HOST_UNIT)
 
     class Meta:
         model = Arena

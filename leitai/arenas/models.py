@@ -82,6 +82,13 @@ class Arena(models.Model):
     current = models.ForeignKey(
         "Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # An earlier result the host showed again after a correction: the screens put its card up
+    # until the host's next action on the live day. Presentation only (the ledger's "shown"
+    # entry is the record), so the replay has no counterpart; kept here, not in a process,
+    # so every screen and a late joiner see the same.
+    spotlight = models.ForeignKey(
+        "Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     timer_state = models.CharField(
         max_length=16, choices=TimerState.choices, default=TimerState.STOPPED
     )

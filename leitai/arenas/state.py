@@ -249,7 +249,17 @@ class ArenaSnapshot:
                 ],
                 "result": self.shown_result(current),
             }
+        state["spotlight"] = self.spotlight()
         return state
+
+    def spotlight(self) -> dict[str, Any] | None:
+        """An earlier result the host showed again after a correction, as the card the screens
+        show for a result (leitai/arenas/services/console.py show_result)."""
+        shown = self.by_id.get(self.arena.spotlight_id) if self.arena.spotlight_id else None
+        result = self.shown_result(shown) if shown is not None else None
+        if shown is None or result is None:
+            return None
+        return {**_participant(shown, self.names[shown.pk]), "result": result}
 
     # -- the host's console -----------------------------------------------------------------
 

@@ -110,7 +110,10 @@ def arena_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         host = form.cleaned_data["host"]
         if not access.roles_over(request.user, host) & {"organiser", "host"}:
-            form.add_error("host", _("You may host arenas only for units you organise or host."))
+            form.add_error(
+                "host",
+                ValidationError(arena_forms.NOT_A_HOST_UNIT, params={"code": host.code}),
+            )
         else:
             data = form.cleaned_data
             arena = setup.create_arena(

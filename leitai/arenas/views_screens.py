@@ -79,6 +79,8 @@ def screen_strings() -> dict[str, str]:
         "scoring_closed": _("Scoring closed, awaiting confirmation"),
         "confirmed": _("Result confirmed"),
         "panel_score": _("Panel score"),
+        # Over an earlier result the host shows again after a correction.
+        "corrected": _("Corrected result"),
         "judges_totals": _("Judges' totals"),
         "dropped": _("dropped"),
         "note_trimmed": _("%(judges)s judges: the %(trim)s highest and %(trim)s lowest dropped"),

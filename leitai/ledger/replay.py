@@ -545,6 +545,8 @@ class _Replayer:
                 break
 
     def on_shown(self, data: dict[str, Any], actor: str) -> None:
+        # An earlier result shown again also goes up on the screens (Arena.spotlight) until the
+        # host's next action: presentation only, no part of the record, so nothing to replay.
         self.move(self.participant(data["participant"]), {CONFIRMED}, SHOWN)
         self.store_ranking()
 

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from http.client import NOT_FOUND, UNAUTHORIZED, UNPROCESSABLE_ENTITY
+
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from leitai.accounts import permissions
+from leitai.core.refusals import answers
 from leitai.orgs.models import Unit
 from leitai.orgs.queries import ancestors_of, evaluating_unit_of
 from leitai.orgs.scope import search_roots
@@ -43,7 +46,7 @@ def _ref(unit: Unit | None) -> UnitRef | None:
 
 # `path`, not the default `str`: codes older imports allowed may hold a "/", which reaches the
 # server as "/" or as "%2F" (decoded before routing either way); the code is the rest of the path.
-@router.get("/units/{path:code}", response=UnitOut)
+@router.get("/units/{path:code}", **answers(UnitOut, UNAUTHORIZED, NOT_FOUND))
 def unit(request: HttpRequest, code: str) -> UnitOut:
     found = Unit.objects.filter(code=code).first()
     if found is None or not permissions.can_view_unit(request.user, found):
@@ -63,7 +66,7 @@ def unit(request: HttpRequest, code: str) -> UnitOut:
     )
 
 
-@router.get("/search", response=SearchOut)
+@router.get("/search", **answers(SearchOut, UNAUTHORIZED, UNPROCESSABLE_ENTITY))
 def search(request: HttpRequest, q: str, limit: int = 20) -> SearchOut:
     limit = max(1, min(limit, 100))
     result = search_units(q[:100], scope_roots=search_roots(request.user), limit=limit)

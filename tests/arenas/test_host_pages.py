@@ -156,3 +156,30 @@ def test_a_short_name_too_long_is_refused_and_changes_nothing() -> None:
     )
     other.refresh_from_db()
     assert other.short_name == ""
+
+
+def test_creating_an_arena_elsewhere_answers_as_for_a_code_nobody_has() -> None:
+    """A host cannot learn which codes exist outside its subtree from the create form."""
+    from leitai.arenas.models import Arena
+
+    world = make_arena_world(participants=1, judges=0, go_live=False)
+    elsewhere = make_unit(world.host_unit.parent.parent, code="99887766", name="别处街道党工委")
+    client = client_for(world.host_user)
+    url = reverse("arenas:create")
+    form = {
+        "programme": world.arena.programme_id,
+        "title": "别处的擂台",
+        "venue": "会场",
+        "starts_at": "2026-12-05T09:00",
+        "presentation_seconds": 300,
+        "warning_seconds": 60,
+        "reveal_marks": world.arena.reveal_marks,
+    }
+    before = Arena.objects.count()
+    answers = {}
+    for code in (elsewhere.code, "00000000"):
+        response = client.post(url, {**form, "host": code})
+        assert response.status_code == 200
+        answers[code] = response.context["form"].errors["host"][0].replace(code, "CODE")
+    assert answers[elsewhere.code] == answers["00000000"]
+    assert Arena.objects.count() == before

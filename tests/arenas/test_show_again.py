@@ -66,3 +66,47 @@ def test_a_confirmed_result_not_yet_shown_takes_no_place_in_the_live_ranking() -
     assert arena.participants.get(pk=ids[0]).rank == 1
     status, output = run_verify()
     assert status == 0, output
+
+
+def test_a_result_shown_again_is_on_the_screens_until_the_hosts_next_action() -> None:
+    world = make_arena_world(participants=4, judges=3)
+    ids = score_all(world, ["30", "25", "20"])
+    sheets.reopen_sheet(
+        judge=world.judge("J2"), participant_id=ids[0], reason="录入错误", by=world.host_user
+    )
+    sheets.submit_sheet(
+        judge=world.judge("J2"), participant_id=ids[0], marks=marks("22"), key="fix"
+    )
+    sheets.confirm_result(participant_id=ids[0], judge=world.judge("J1"))
+    # The next presenter is on and scoring is open when the host shows the corrected result.
+    arena = world.refresh()
+    following = console.call_next(arena=arena, expected_current=ids[2], by=world.host_user)
+    console.open_scoring(arena=arena, participant_id=following.pk, by=world.host_user)
+    console.show_result(arena=arena, participant_id=ids[0], by=world.host_user)
+
+    screen = ArenaSnapshot(world.arena.pk).screen()
+    spotlight = screen["spotlight"]
+    assert spotlight["id"] == ids[0]
+    corrected = world.arena.participants.get(pk=ids[0]).result["score"]
+    assert spotlight["result"]["score"] == corrected
+    placed = {row["id"]: row["rank"] for row in screen["ranking"]}
+    assert spotlight["result"]["rank"] == placed[ids[0]]
+    assert sorted(placed.values()) == [1, 2, 3]
+    # The current presenter's flow is untouched underneath.
+    assert screen["current"]["id"] == following.pk
+    assert screen["current"]["status"] == ParticipantStatus.SCORING
+
+    for code in ("J1", "J2", "J3"):
+        sheets.submit_sheet(
+            judge=world.judge(code), participant_id=following.pk, marks=marks("10"), key=code
+        )
+    console.close_scoring(arena=world.refresh(), participant_id=following.pk, by=world.host_user)
+    screen = ArenaSnapshot(world.arena.pk).screen()
+    assert screen["spotlight"] is None
+    assert screen["current"]["status"] == ParticipantStatus.SCORED
+
+
+def test_showing_the_current_presenters_result_puts_up_no_spotlight() -> None:
+    world = make_arena_world(participants=2, judges=3)
+    score_all(world, ["30"])
+    assert ArenaSnapshot(world.arena.pk).screen()["spotlight"] is None

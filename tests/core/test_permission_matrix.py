@@ -140,8 +140,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api:unit": ("get", "api_unit", statuses(200, 200, 404, 200, 404, 404, 401)),
     "api:search": ("get", "api_search", statuses(200, 200, 200, 200, 200, 200, 401)),
     "api:api-root": ("get", "", every(404)),
-    "api:openapi-json": ("get", "", every(200)),
-    "api:openapi-view": ("get", "", every(200)),
+    # The schema and its docs are for signed-in users (unless LEITAI_API_DOCS_PUBLIC).
+    "api:openapi-json": ("get", "", every(200, anonymous=401)),
+    "api:openapi-view": ("get", "", every(200, anonymous=302)),
     "admin:index": ("get", "", every(302)),
     # The main sign-in form; none of the personas is staff, so each sees it.
     "admin_login": ("get", "", every(200)),
@@ -160,6 +161,8 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "arenas:results_xlsx": ("get", "arena", IN_SCOPE),
     "arenas:scoresheet_pdf": ("get", "arena", IN_SCOPE),
     "arenas:public_results": ("get", "arena", every(200)),
+    # The frozen list is public from the commitment on (it is on the big screen then).
+    "arenas:public_draw_file": ("get", "draw_file", every(200)),
     # The judge's endpoints take the link's token in X-Judge-Token; a session is not enough.
     "api:judge_state": ("get", "", every(401)),
     "api:submit_sheet": ("post", "", every(401)),
@@ -230,6 +233,7 @@ def world(tmp_path: Path) -> dict[str, Any]:
             "arena": {"arena_id": arena.pk},
             "api_arena": {"arena_id": arena.pk},
             "api_action": {"arena_id": arena.pk, "action": "no-such-action"},
+            "draw_file": {"arena_id": arena.pk, "name": "participants.txt"},
             "token": {"token": token_for(judge)},
         },
         "query": {"api:search": "?q=金湖", "orgs:search": "?q=金湖"},

@@ -300,6 +300,10 @@ def test_a_whole_arena_day_in_the_browser(
     expect(
         ranking.locator(f".rank-row[data-participant='{corrected.pk}'] .rank-score")
     ).to_have_text(corrected_score)
+    # The hall sees the corrected card itself, labelled, until the host's next action.
+    spotlight = screen.page.locator(f"[data-view=spotlight][data-participant='{corrected.pk}']")
+    expect(spotlight.locator("[data-field=corrected]")).to_have_text("更正后成绩")
+    expect(spotlight.locator("[data-field=score]")).to_have_text(corrected_score)
     screen.page.screenshot(path=str(shots / "screen-result-shown-again-zh.png"))
 
     host.once("dialog", lambda dialog: dialog.accept())

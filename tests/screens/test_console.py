@@ -13,6 +13,7 @@ from leitai.arenas.state import ArenaSnapshot
 from tests.arena_factories import make_arena_world, marks
 from tests.screens.hall import Hall
 from tests.screens.test_screen import judged
+from tests.screens.test_screen_layout import LAYOUT_PROBLEMS, READ
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -76,6 +77,21 @@ def test_console_shows_a_corrected_earlier_result_again(
     expect(row(page, first.position)).to_contain_text("已公布")
     expect(show_again).to_have_count(0)
     assert [r["rank"] for r in ArenaSnapshot(hall.world.arena.pk).screen()["ranking"]] == [1, 2, 3]
+    # The hall sees the corrected card large, labelled, with the whole ranking beside it.
+    first.refresh_from_db()
+    for language, label in (("zh-hans", "更正后成绩"), ("en", "Corrected result")):
+        screen = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+        screen.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": served.url}]
+        )
+        screen.goto(f"{served.url}/arenas/{hall.world.arena.pk}/screen")
+        card = screen.locator(f'[data-view="spotlight"][data-participant="{first.pk}"]')
+        expect(card.locator('[data-field="corrected"]')).to_have_text(label)
+        expect(card.locator('[data-field="score"]')).to_have_text(first.result["score"])
+        expect(screen.locator(".rank-row .rank-no")).to_have_text(["1", "2", "3"])
+        assert screen.evaluate(LAYOUT_PROBLEMS, READ) == []
+        screen.screenshot(path=str(artefacts_dir / f"screen-shown-again-{language}-1920.png"))
+        screen.context.close()
 
     phone = open_console(browser, hall, language="en", device=PHONE)
     expect(phone.locator("#current-judges")).to_contain_text("Submitted")

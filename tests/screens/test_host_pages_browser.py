@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from leitai.accounts.models import Role, User
 from leitai.arenas.models import Participant
+from leitai.orgs.models import Unit
 from tests.arena_factories import make_arena_world, marks, score_current
 from tests.factories import make_user
 from tests.support.server import ServerProcess
@@ -90,3 +91,51 @@ def test_setup_and_results_pages_read_in_each_language(
     page.goto(f"{served.url}/arenas/{world.arena.pk}/results")
     expect(page.locator("#headline-w")).to_be_visible()
     page.screenshot(path=str(artefacts_dir / f"results-{language}-1366.png"), full_page=True)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_arena_list_reads_on_a_phone(
+    served: ServerProcess, browser: Browser, artefacts_dir: Path, language: str
+) -> None:
+    world = make_arena_world(participants=2, judges=1, go_live=False)
+    page = signed_in(browser, served, world.host_user, language=language, device=PHONE)
+    page.goto(f"{served.url}/arenas/")
+    title = page.locator("#arenas a", has_text=world.arena.title)
+    expect(title).to_be_visible()
+    # The title reads in lines of words, not one character a line; the page never scrolls sideways.
+    box = title.bounding_box()
+    assert box is not None
+    assert box["width"] >= 150, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artefacts_dir / f"arena-list-{language}-390.png"), full_page=True)
+
+
+def test_the_short_name_field_shows_its_whole_placeholder(
+    served: ServerProcess, browser: Browser, artefacts_dir: Path
+) -> None:
+    world = make_arena_world(participants=2, judges=1, go_live=False)
+    long = "金湖路街道泰州路社区第十六网格第二党支部委员会"
+    Unit.objects.filter(pk=world.participants[0].unit_id).update(name=long)
+    page = signed_in(browser, served, world.host_user, language="zh-hans", device=DESKTOP)
+    page.goto(f"{served.url}/arenas/{world.arena.pk}/")
+    field = page.locator(
+        f'.short-name-form[data-participant="{world.participants[0].pk}"] input[name="short_name"]'
+    )
+    expect(field).to_be_visible()
+    cut = field.evaluate(
+        """(input) => {
+          const probe = document.createElement("span");
+          probe.style.font = getComputedStyle(input).font;
+          probe.style.whiteSpace = "pre";
+          probe.textContent = input.placeholder;
+          document.body.appendChild(probe);
+          const text = probe.getBoundingClientRect().width;
+          probe.remove();
+          const style = getComputedStyle(input);
+          const room = input.clientWidth - parseFloat(style.paddingLeft)
+            - parseFloat(style.paddingRight);
+          return text > room + 0.5 ? `${input.placeholder} needs ${text}px, has ${room}` : "";
+        }"""
+    )
+    assert cut == ""
+    field.screenshot(path=str(artefacts_dir / "setup-short-name-zh.png"))

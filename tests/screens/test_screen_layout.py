@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from leitai.arenas.models import Participant
 from leitai.arenas.services import console, draw, sheets
@@ -29,6 +29,7 @@ READ = ", ".join(
     [
         ".stage-head",
         ".position",
+        ".corrected",
         ".view .unit",
         ".view .presenter",
         ".timer",
@@ -227,3 +228,70 @@ def test_the_draw_fits_the_frame_at_each_step(projector_for: Any, participants: 
     draw.draw(arena=arena, public="3 8 1 5 9 2", by=host)
     draw.reveal_seed(arena=arena, by=host)
     projector.check(f"draw-p{participants}-revealed", view="draw")
+
+
+def visible_ranks(page: Page) -> list[int]:
+    return [int(n) for n in page.locator(".rank-row:not([hidden]) .rank-no").all_inner_texts()]
+
+
+@pytest.mark.parametrize("judges", [3, 9])
+def test_a_result_shown_again_is_on_the_screens_until_the_next_action(
+    projector_for: Any, browser: Browser, served: ServerProcess, shots: Path, judges: int
+) -> None:
+    world = make_arena_world(participants=17, judges=judges)
+    long_names(world)
+    host = world.host_user
+    ids = [score_current(world, sheets_for(world, index)).pk for index in range(6)]
+    corrected = world.arena.participants.get(pk=ids[1])
+    sheets.reopen_sheet(
+        judge=world.judge("J2"), participant_id=corrected.pk, reason="录入错误", by=host
+    )
+    sheets.submit_sheet(
+        judge=world.judge("J2"), participant_id=corrected.pk, marks=marks("5"), key="fix"
+    )
+    sheets.confirm_result(participant_id=corrected.pk, judge=world.judge("J1"))
+    # The next presenter is being scored when the host shows the corrected result again.
+    scoring = console.call_next(arena=world.refresh(), expected_current=ids[-1], by=host)
+    console.open_scoring(arena=world.refresh(), participant_id=scoring.pk, by=host)
+    console.show_result(arena=world.refresh(), participant_id=corrected.pk, by=host)
+    corrected.refresh_from_db()
+    total = corrected.result["score"]
+
+    label = f"shown-again-j{judges}"
+    projector = projector_for(world)
+    projector.check(label, view="spotlight")
+    for (language, _size), page in projector.pages.items():
+        card = page.locator('[data-view="spotlight"]')
+        expect(card.locator('[data-field="corrected"]')).to_have_text(
+            "更正后成绩" if language == "zh-hans" else "Corrected result"
+        )
+        expect(card.locator('[data-field="score"]')).to_have_text(total)
+        ranks = visible_ranks(page)
+        assert ranks == list(range(1, len(ranks) + 1)), (language, ranks)
+    for language in LANGUAGES:
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        )
+        context.add_cookies([{"name": "leitai_language", "value": language, "url": served.url}])
+        phone = context.new_page()
+        phone.goto(f"{served.url}/arenas/{world.arena.pk}/live")
+        card = phone.locator('[data-view="spotlight"]')
+        expect(card.locator(".card-label")).to_have_text(
+            "更正后成绩" if language == "zh-hans" else "Corrected result"
+        )
+        expect(card.locator('[data-field="score"]')).to_have_text(total)
+        # The presenter being scored stays below it, and the ranking has every place.
+        expect(phone.locator('[data-view="presenter"]')).to_have_attribute(
+            "data-participant", str(scoring.pk)
+        )
+        assert visible_ranks(phone) == list(range(1, len(ids) + 1))
+        phone.screenshot(path=str(shots / f"{label}-live-{language}-390.png"), full_page=True)
+        context.close()
+
+    # The host's next action takes it down: the presenter being scored is back.
+    for code in [judge.code for judge in world.judges]:
+        sheets.submit_sheet(
+            judge=world.judge(code), participant_id=scoring.pk, marks=marks("12"), key=code
+        )
+    console.close_scoring(arena=world.refresh(), participant_id=scoring.pk, by=host)
+    projector.check(f"{label}-after", view="presenter", never='[data-view="spotlight"]')

@@ -49,6 +49,12 @@ def _move(participant: Participant, from_states: set[str], to_state: str) -> boo
     )
 
 
+def _spotlight(arena: Arena, participant: Participant | None = None) -> None:
+    """Put an earlier result back on the screens, or (None) take it down: every action of the
+    host's on the live day moves the hall on, so it clears what was shown again."""
+    Arena.objects.filter(pk=arena.pk).update(spotlight=participant)
+
+
 @transaction.atomic
 def go_live(*, arena: Arena, by: Any) -> Arena:
     """Freeze the rubric and rule and write them, the panel and the order to the ledger."""
@@ -131,6 +137,7 @@ def call_next(*, arena: Arena, expected_current: int | None, by: Any) -> Partici
         {"participant": following.unit.code, "position": following.position},
         actor_label(by),
     )
+    _spotlight(arena)
     touch(arena)
     following.status = ParticipantStatus.PRESENTING
     return following
@@ -146,6 +153,7 @@ def open_scoring(*, arena: Arena, participant_id: int, by: Any) -> Participant:
     ):
         raise ArenaRefusal("not_presenting", _("Scoring opens for the current presenter only."))
     record(arena, "scoring_opened", {"participant": participant.unit.code}, actor_label(by))
+    _spotlight(arena)
     touch(arena)
     return participant
 
@@ -189,6 +197,7 @@ def close_scoring(*, arena: Arena, participant_id: int, by: Any, reason: str = "
         {"participant": participant.unit.code, "without": [j.code for j in status.missing]},
         actor_label(by),
     )
+    _spotlight(arena)
     touch(arena)
     return participant
 
@@ -207,6 +216,7 @@ def mark_absent(*, arena: Arena, participant_id: int, by: Any) -> Participant:
             _("Only a participant who has not been scored can be marked absent."),
         )
     record(arena, "participant_absent", {"participant": participant.unit.code}, actor_label(by))
+    _spotlight(arena)
     touch(arena)
     return participant
 
@@ -221,6 +231,9 @@ def show_result(*, arena: Arena, participant_id: int, by: Any) -> Participant:
         raise ArenaRefusal("not_confirmed", _("Only a confirmed result can be shown."))
     record(arena, "shown", {"participant": participant.unit.code}, actor_label(by))
     store_ranking(arena)
+    # The current presenter's result is the screens' own; an earlier one shown again after a
+    # correction is put up until the host's next action.
+    _spotlight(arena, None if participant.pk == arena.current_id else participant)
     touch(arena)
     participant.status = ParticipantStatus.SHOWN
     return participant
@@ -269,6 +282,7 @@ def close_arena(*, arena: Arena, by: Any) -> Arena:
         state=ArenaState.CLOSED,
         closed_at=timezone.now(),
         current=None,
+        spotlight=None,
         timer_state=TimerState.STOPPED,
     ):
         raise ArenaRefusal("not_live", _("The arena is not live."))
@@ -322,6 +336,7 @@ def timer(*, arena: Arena, action: str, by: Any) -> Arena:
         raise ArenaRefusal("unknown_action", _("Unknown timer action."))
     if not changed:
         raise ArenaRefusal("timer_state", _("The timer is already in that state."))
+    _spotlight(arena)
     touch(arena)
     arena.refresh_from_db()
     return arena

@@ -162,9 +162,12 @@
 
   // -- pieces of the page -------------------------------------------------------------------
 
-  function presenterBlock(current, total) {
+  // `corrected`: an earlier result the host showed again after a correction, labelled so the
+  // hall does not take it for the presenter who is on now.
+  function presenterBlock(current, total, corrected) {
     var html = '<div class="who">';
     html += '<div class="position">' + esc(fmt(S.position_of, { n: current.position, total: total })) + "</div>";
+    if (corrected) html += '<div class="corrected" data-field="corrected">' + esc(S.corrected) + "</div>";
     html += '<div class="unit" data-field="unit">' + esc(current.name) + "</div>";
     html += '<div class="presenter"><span data-field="presenter">' + esc(current.presenter) + "</span>";
     if (current.presenter_role) html += '<span class="role">' + esc(current.presenter_role) + "</span>";
@@ -406,9 +409,10 @@
     return html;
   }
 
-  function resultView(current) {
-    var html = '<div class="view view-result" data-view="result" data-participant="' + esc(current.id) + '">';
-    html += '<div class="col-main">' + presenterBlock(current, state.order.length) + resultBlock(current) + "</div>";
+  function resultView(current, corrected) {
+    var html = '<div class="view view-result" data-view="' + (corrected ? "spotlight" : "result") +
+      '" data-participant="' + esc(current.id) + '">';
+    html += '<div class="col-main">' + presenterBlock(current, state.order.length, corrected) + resultBlock(current) + "</div>";
     html += '<div class="col-side">' + rankingBlock(state.ranking, { highlight: current.id }) + "</div>";
     html += "</div>";
     return html;
@@ -432,6 +436,8 @@
     var arena = state.arena;
     var current = state.current;
     if (arena.state === "closed") return closedView();
+    // Until the host's next action, which clears it (the presenter's own view comes back then).
+    if (state.spotlight) return resultView(state.spotlight, true);
     if (current && current.result) return resultView(current);
     if (current) return presenterView(current);
     if (showsDraw()) return drawView();
@@ -448,6 +454,12 @@
       html += '<div class="view view-closed" data-view="closed"><div class="closed-banner">' + esc(S.closed) + "</div>";
       html += rankingBlock(state.ranking, { final: true }) + notRanked() + "</div>";
       return html;
+    }
+    var spot = state.spotlight;
+    if (spot) {
+      html += '<div class="view view-result" data-view="spotlight" data-participant="' + esc(spot.id) + '">' +
+        '<section class="card corrected-card"><div class="card-label">' + esc(S.corrected) + "</div>" +
+        presenterBlock(spot, state.order.length) + "</section>" + resultBlock(spot) + "</div>";
     }
     if (current) {
       html += '<div class="view ' + (current.result ? "view-result" : "view-presenter") + '" data-view="' +
@@ -467,7 +479,7 @@
         '<div class="welcome-sub">' + esc(S.starting_soon) + "</div></div>";
     }
     if (state.ranking.length) {
-      html += rankingBlock(state.ranking, { highlight: current ? current.id : null });
+      html += rankingBlock(state.ranking, { highlight: spot ? spot.id : current ? current.id : null });
     }
     if (!current && showsDraw()) html += drawSteps(state.draw) + (state.order.length ? "" : drawList(state.draw));
     html += orderBlock(state.order, { current: current ? current.id : null });
