@@ -127,6 +127,7 @@ def test_writes_wait_under_a_second_while_2000_accounts_are_written(settings, tm
     assert max(waits) < min(1.0, took / 8), (max(waits), took)
 
 
+@pytest.mark.sqlite_only  # the rendezvous is SQLite's one write lock
 def test_a_name_taken_midway_fails_the_import_cleanly(settings, monkeypatch, tmp_path) -> None:
     """Another organiser creates an account with a name the import is about to stage: the
     import stops as stale and deletes what it staged; the other account stays."""
@@ -147,6 +148,7 @@ def test_a_name_taken_midway_fails_the_import_cleanly(settings, monkeypatch, tmp
     assert not StagedAccountChange.objects.exists()
 
 
+@pytest.mark.sqlite_only  # the rendezvous is SQLite's one write lock
 def test_a_unit_deleted_midway_fails_the_import_cleanly(settings, monkeypatch, tmp_path) -> None:
     """The unit every staged role is for is deleted while the roles are staged: the last
     transaction sees a staged row missing and makes nothing current; all staged rows go."""
