@@ -107,7 +107,9 @@ def judge_strings() -> dict[str, str]:
         "queued": _(
             "Your sheet is saved on this phone and will be sent as soon as the network is back."
         ),
-        "queued_count": _("%(n)s sheet(s) waiting to be sent"),
+        # Two forms for English (one / many); Chinese has one. The script picks by the count.
+        "queued_one": _("1 sheet waiting to be sent"),
+        "queued_count": _("%(n)s sheets waiting to be sent"),
         "retry_now": _("Try again now"),
         "submitted": _("Received by the server and locked"),
         "waiting_title": _("Not sent yet: waiting to send"),

@@ -442,7 +442,7 @@ def test_a_sheet_says_whether_it_waits_was_received_or_was_refused(
         },
         "en": {
             "waiting": "Not sent yet: waiting to send",
-            "count": "1 sheet(s) waiting to be sent",
+            "count": "1 sheet waiting to be sent",
             "received": "Received by the server and locked",
             "refused": "Your sheet was not accepted",
             "reason": "Scoring is not open for this participant.",

@@ -37,6 +37,10 @@
   var esc = window.LeitaiText.esc; // arena-text.js
   var fmt = window.LeitaiText.fmt;
 
+  function queuedText(n) {
+    return n === 1 ? S.queued_one : fmt(S.queued_count, { n: n });
+  }
+
   // localStorage may be missing or throw (private modes, some in-app browsers): keep working
   // from memory then; the sheet still goes out while the page is open.
   var memory = {};
@@ -446,7 +450,7 @@
     if (!online) parts.push('<span class="pill pill-bad">' + esc(S.offline) + "</span>");
     else if (connection === "reconnecting") parts.push('<span class="pill pill-warn">' + esc(S.reconnecting) + "</span>");
     else if (connection === "open") parts.push('<span class="pill pill-ok">' + esc(S.online) + "</span>");
-    if (outbox.length && !signedOut) parts.push('<span class="pill pill-warn" data-field="queued-count">' + esc(fmt(S.queued_count, { n: outbox.length })) + "</span>");
+    if (outbox.length && !signedOut) parts.push('<span class="pill pill-warn" data-field="queued-count">' + esc(queuedText(outbox.length)) + "</span>");
     sections.net.innerHTML = parts.join("");
   }
 
@@ -475,7 +479,7 @@
       });
     } else if (outbox.length) {
       html += '<div class="alert alert-warn" data-field="outbox">';
-      html += "<p><strong>" + esc(sending ? S.sending : fmt(S.queued_count, { n: outbox.length })) + "</strong></p>";
+      html += "<p><strong>" + esc(sending ? S.sending : queuedText(outbox.length)) + "</strong></p>";
       html += "<p>" + esc(S.queued) + "</p>";
       html += '<button type="button" class="btn btn-ghost" data-action="retry">' + esc(S.retry_now) + "</button>";
       html += "</div>";
