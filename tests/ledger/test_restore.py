@@ -4,6 +4,7 @@ refuses while a server runs or another process has the database open."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import sqlite3
@@ -16,7 +17,6 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from leitai.core.holders import no_server
 from leitai.core.management.commands.backup import backup_sqlite
 from tests.arena_factories import make_arena_world
 from tests.support.server import ROOT, ServerProcess, database_url
@@ -153,13 +153,19 @@ def test_restore_refuses_while_a_server_runs(
     make_arena_world(participants=2, judges=3)
     # A copy of the test database itself: were the refusal broken, restoring it changes nothing.
     backup = backup_sqlite(Path(connection.settings_dict["NAME"]), tmp_path, stamp="same")
-    server = server_factory()
+    # A var/ of this test's own: other tests' servers (xdist's other worker) hold the shared one.
+    var = tmp_path / "var"
+    server = server_factory(env={"LEITAI_VAR_DIR": str(var)})
     refused = leitai(server.env, "restore", str(backup))
     assert refused.returncode == 2
     assert "nothing restored: a Leitai server is running" in refused.stderr
     server.stop()
-    with no_server():  # a stopped server holds nothing: the lock is free again
-        pass
+    # A stopped server holds nothing: its lock is free again.
+    fd = os.open(var / "serve.lock", os.O_RDWR)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
 
 
 @pytest.mark.postgres
