@@ -7,6 +7,7 @@ appears on a command line (where `ps` would show it).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -59,9 +60,17 @@ def dump(database: dict[str, Any], target: Path) -> None:
         raise
 
 
+# The table of contents' line for the ledger's chain heads, e.g.
+# "215; 1259 16424 TABLE public ledger_chainhead postgres": every Leitai database has one.
+LEDGER_IN_LISTING = re.compile(r"^\d+; \d+ \d+ TABLE \S+ ledger_chainhead\b", re.MULTILINE)
+
+
 def check_dump(path: Path, database: dict[str, Any]) -> None:
-    """Raises PgToolError unless `path` is a pg_dump archive pg_restore can read."""
-    _run("pg_restore", ["--list", str(path)], database)
+    """Raises PgToolError unless `path` is a pg_dump archive of a Leitai database that
+    pg_restore can read (a dump of another database would restore nothing, "successfully")."""
+    listing = _run("pg_restore", ["--list", str(path)], database)
+    if LEDGER_IN_LISTING.search(listing) is None:
+        raise PgToolError(f"{path} is not a Leitai backup: it holds no ledger_chainhead table")
 
 
 def dump_chain_heads(path: Path, database: dict[str, Any]) -> list[tuple[str, int, str]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from leitai.core import pgdump
 from leitai.core.management.commands.backup import backup_sqlite
 from tests.arena_factories import make_arena_world
 from tests.support.server import ROOT, ServerProcess, database_url
@@ -145,6 +146,70 @@ def test_restore_after_a_crash_brings_back_the_backup_not_the_wal(
     assert verified.returncode == 0, verified.stdout
 
 
+def _text(path: Path, live: Path) -> Path:
+    path.write_text("not a database\n")
+    return path
+
+
+def _empty(path: Path, live: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def _truncated(path: Path, live: Path) -> Path:
+    whole = backup_sqlite(live, path.parent / "whole", stamp="whole")
+    path.write_bytes(whole.read_bytes()[:8192])
+    return path
+
+
+def _not_leitai(path: Path, live: Path) -> Path:
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE t (x)")
+    other.commit()
+    other.close()
+    return path
+
+
+def _postgresql_dump(path: Path, live: Path) -> Path:
+    # pg_dump's custom format begins so; the file is refused on its first bytes.
+    path.write_bytes(b"PGDMP\x01\x0e\x00\x04\x08\x01\x01" + bytes(500))
+    return path
+
+
+BAD_BACKUPS: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
+    "missing": (lambda path, live: path, "no backup file at"),
+    "a directory": (lambda path, live: path.parent, "no backup file at"),
+    "text": (_text, "is not a Leitai SQLite backup: file is not a database"),
+    "empty": (_empty, "is not a Leitai SQLite backup"),
+    "truncated": (_truncated, "is not a Leitai SQLite backup: database disk image is malformed"),
+    "another database": (_not_leitai, "is not a Leitai SQLite backup: no such table"),
+    "a PostgreSQL dump": (_postgresql_dump, "is a PostgreSQL dump (pg_dump custom format), but"),
+}
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("bad", BAD_BACKUPS, ids=list(BAD_BACKUPS))
+def test_restore_refuses_what_is_not_a_backup_of_this_database(
+    bad: str, tmp_path: Path, live_database: tuple[Path, dict[str, str]]
+) -> None:
+    live, env = live_database
+    make, message = BAD_BACKUPS[bad]
+    (tmp_path / "bad").mkdir()
+    backup = make(tmp_path / "bad" / "leitai-bad.sqlite3", live)
+    before = state(live)
+
+    refused = leitai(env, "restore", str(backup))
+
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1, refused.stderr  # one line, never a traceback
+    assert message in lines[0]
+    assert str(backup) in lines[0]
+    assert state(live) == before
+    assert not (live.parent / "backups").exists()  # nothing was set aside
+
+
 @pytest.mark.sqlite_only
 @pytest.mark.server
 def test_restore_refuses_while_a_server_runs(
@@ -200,6 +265,27 @@ def test_backup_and_restore_on_postgresql(tmp_path: Path) -> None:
         server.execute(f'CREATE DATABASE "{own}"')
     try:
         env_own = {**env, "DATABASE_URL": database_url({**settings, "NAME": own})}
+        # What is not a dump of a Leitai database is refused, the database left as it was: a
+        # dump of another (here: the empty) database would otherwise "restore" nothing, ok.
+        other = tmp_path / "other.dump"
+        pgdump.dump({**settings, "NAME": own}, other)
+        truncated = tmp_path / "truncated.dump"
+        truncated.write_bytes(dump.read_bytes()[:3000])
+        sqlite_backup = tmp_path / "leitai.sqlite3"
+        sqlite_backup.write_bytes(b"SQLite format 3\x00" + bytes(4080))
+        for bad, message in (
+            (other, "is not a Leitai backup: it holds no ledger_chainhead table"),
+            (truncated, "pg_restore failed"),
+            (sqlite_backup, "is an SQLite backup, but this installation's database"),
+        ):
+            refused = leitai(env_own, "restore", str(bad))
+            assert refused.returncode == 2, refused.stdout + refused.stderr
+            assert message in refused.stderr
+            assert "Traceback" not in refused.stderr
+        with psycopg.connect(dbname=own, **admin) as db:
+            assert db.execute(
+                "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchone() == (0,)
         restored = leitai(env_own, "restore", str(dump))
         assert restored.returncode == 0, restored.stdout + restored.stderr
         assert "arenas in the restored database: 1" in restored.stdout

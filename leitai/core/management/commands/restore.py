@@ -48,6 +48,26 @@ class Refused(Exception):
     pass
 
 
+# What a file starts with tells a `leitai backup` of either database apart, whatever its name.
+BACKUP_HEADERS = {
+    "sqlite": (b"SQLite format 3\x00", "an SQLite backup"),
+    "postgresql": (b"PGDMP", "a PostgreSQL dump (pg_dump custom format)"),
+}
+
+
+def check_made_for(backup: Path, vendor: str) -> None:
+    """Refuses a backup of the other kind of database, naming both: restoring a PostgreSQL dump
+    into SQLite, or the other way round, is a mix-up of installations, not a damaged file."""
+    with backup.open("rb") as handle:
+        head = handle.read(16)
+    for made_for, (header, kind) in BACKUP_HEADERS.items():
+        if made_for != vendor and head.startswith(header):
+            raise Refused(
+                f"{backup} is {kind}, but this installation's database (DATABASE_URL) is "
+                f"{vendor}: restore it where it was taken"
+            )
+
+
 def check_sqlite_backup(path: Path) -> None:
     try:
         copy = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -111,6 +131,7 @@ class Command(BaseCommand):
         database = connections[DEFAULT_DB_ALIAS].settings_dict
         sqlite = connections[DEFAULT_DB_ALIAS].vendor == "sqlite"
         try:
+            check_made_for(backup, connections[DEFAULT_DB_ALIAS].vendor)
             with no_server():
                 if sqlite:
                     self._restore_sqlite(backup, Path(str(database["NAME"])))
