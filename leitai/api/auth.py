@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 
-from leitai.core.refusals import ApiRefusal, RefusalCode, sign_in_first
+from leitai.core.refusals import ApiRefusal, RefusalCode, refusal_body, sign_in_first
 
 
 class SessionAuth(NinjaSessionAuth):
@@ -49,7 +49,7 @@ def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if settings.API_DOCS_PUBLIC or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if request.resolver_match is not None and request.resolver_match.url_name == "openapi-json":
-            body = {"code": RefusalCode.NOT_SIGNED_IN, "detail": sign_in_first()}
+            body = refusal_body(RefusalCode.NOT_SIGNED_IN, sign_in_first())
             return JsonResponse(body, status=401)
         return redirect_to_login(request.get_full_path())
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from leitai.core.refusals import refusal_body
+
 
 class ArenaRefusal(Exception):
     """An action that cannot be done now; nothing was changed."""
@@ -17,7 +19,7 @@ class ArenaRefusal(Exception):
         self.details = details
 
     def as_json(self) -> dict[str, Any]:
-        return {"code": self.code, "detail": self.message, **self.details}
+        return refusal_body(self.code, self.message, **self.details)
 
 
 class InvalidSheet(ArenaRefusal):

@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from leitai.core.refusals import RefusalCode, refusal_body
+
 RETRY_AFTER_SECONDS = 2
 
 
@@ -42,7 +44,7 @@ class BusyDatabaseMiddleware:
         response: HttpResponse
         if request.path.startswith("/api/"):
             detail = _("The server is busy. Nothing was changed; try again.")
-            response = JsonResponse({"code": "busy", "detail": detail}, status=503)
+            response = JsonResponse(refusal_body(RefusalCode.BUSY, detail), status=503)
         else:
             response = render(request, "503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -39,6 +39,7 @@ class RefusalCode(StrEnum):
     NOT_FOUND = "not_found"
     INVALID_REQUEST = "invalid_request"
     REFUSED = "refused"
+    BUSY = "busy"  # the database is too busy to answer now (leitai.core.busy)
 
 
 # What each refusal means, shown with its body in the OpenAPI schema.
@@ -76,10 +77,16 @@ def sign_in_first() -> str:
     return _("Sign in first: this needs a signed-in account.")
 
 
+def refusal_body(code: str, detail: str, **more: Any) -> dict[str, Any]:
+    """The body of every refusal (the Refusal schema), whoever answers it: ninja's handlers,
+    ArenaRefusal, the busy middleware, the docs' guard."""
+    return {"code": code, "detail": detail, **more}
+
+
 def refusal_response(
     api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, **more: Any
 ) -> HttpResponse:
-    return api.create_response(request, {"code": code, "detail": detail, **more}, status=status)
+    return api.create_response(request, refusal_body(code, detail, **more), status=status)
 
 
 def _invalid_fields(errors: list[dict[str, Any]]) -> str:
