@@ -18,18 +18,37 @@ class PgToolError(Exception):
     pass
 
 
+# libpq's connection parameter, its environment variable, and Django's setting for each.
+_PARAMETERS = (
+    ("dbname", "PGDATABASE", "NAME"),
+    ("host", "PGHOST", "HOST"),
+    ("port", "PGPORT", "PORT"),
+    ("user", "PGUSER", "USER"),
+    ("password", "PGPASSWORD", "PASSWORD"),
+)
+
+
 def pg_env(database: dict[str, Any]) -> dict[str, str]:
+    """The environment of pg_dump and pg_restore: the database's connection in PG* variables."""
     env = dict(os.environ)
-    for variable, key in (
-        ("PGHOST", "HOST"),
-        ("PGPORT", "PORT"),
-        ("PGUSER", "USER"),
-        ("PGPASSWORD", "PASSWORD"),
-    ):
+    for _parameter, variable, key in _PARAMETERS:
         if database.get(key):
             env[variable] = str(database[key])
-    env["PGDATABASE"] = str(database["NAME"])
     return env
+
+
+def other_sessions(database: dict[str, Any]) -> list[str]:
+    """Other sessions on the database, asked over a connection of our own (Django's pool would
+    open several, and count itself)."""
+    import psycopg
+
+    parameters = {p: str(database[key]) for p, _v, key in _PARAMETERS if database.get(key)}
+    with psycopg.connect(**parameters) as connection:
+        rows = connection.execute(
+            "SELECT pid, COALESCE(application_name, ''), COALESCE(client_addr::text, 'local') "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [f"pid {pid} {name or '-'} from {address}" for pid, name, address in rows]
 
 
 def _run(tool: str, arguments: list[str], database: dict[str, Any]) -> str:

@@ -104,13 +104,11 @@ def in_chain_order(heads: Iterable[tuple[str, int, str]]) -> list[tuple[str, int
     return sorted(heads, key=order)
 
 
-def print_chain_heads(
-    out: Any, heads: list[tuple[str, int, str]], title: str = "ledger chain heads in the copy:"
-) -> None:
+def print_chain_heads(out: Any, heads: list[tuple[str, int, str]]) -> None:
     if not heads:
         out.write("  no ledger entries yet")
         return
-    out.write(title)
+    out.write("ledger chain heads in the copy:")
     width = max(len(chain) for chain, _seq, _hash in heads)
     for chain, seq, digest in heads:
         out.write(f"  {chain:<{width}}  #{seq:<6} {digest}")

@@ -13,8 +13,8 @@ top of whatever file it finds — a mid-day backup then comes back as the later 
    transaction, all or nothing);
 4. moves the database it replaces, with its -wal, into var/backups/replaced-<stamp>/ (nothing is
    lost, a wrong restore can be undone), removes the -shm, and renames the copy into place;
-5. runs `ledger verify` on the restored database and prints what it restored: the arenas, the
-   last ledger entry and the chain heads, to hold against the heads noted at backup time.
+5. prints what it restored, the arenas and the last ledger entry, and runs `ledger verify` on
+   it, which prints each chain's head, to hold against the heads noted at backup time.
 
 Exit status: 0 restored and verified, 1 restored but the ledger does not verify, 2 refused
 (nothing changed).
@@ -36,12 +36,7 @@ from django.utils import timezone
 
 from leitai.core import pgdump
 from leitai.core.holders import DatabaseInUse, no_server, sqlite_open_elsewhere
-from leitai.core.management.commands.backup import (
-    BackupError,
-    backup_sqlite,
-    in_chain_order,
-    print_chain_heads,
-)
+from leitai.core.management.commands.backup import BackupError, backup_sqlite
 
 
 class Refused(Exception):
@@ -80,25 +75,6 @@ def check_sqlite_backup(path: Path) -> None:
         raise Refused(f"{path} is not a Leitai SQLite backup: {error}") from None
     if status != [("ok",)]:
         raise Refused(f"{path} fails PRAGMA integrity_check: {status[0][0]}")
-
-
-def other_sessions(database: dict[str, Any]) -> list[str]:
-    """Other sessions on the PostgreSQL database, asked over a connection of our own (Django's
-    pool would open several, and count itself)."""
-    import psycopg
-
-    with psycopg.connect(
-        dbname=database["NAME"],
-        host=database.get("HOST") or None,
-        port=database.get("PORT") or None,
-        user=database.get("USER") or None,
-        password=database.get("PASSWORD") or None,
-    ) as connection:
-        rows = connection.execute(
-            "SELECT pid, COALESCE(application_name, ''), COALESCE(client_addr::text, 'local') "
-            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return [f"pid {pid} {name or '-'} from {address}" for pid, name, address in rows]
 
 
 def set_aside(database: Path, folder: Path) -> list[Path]:
@@ -162,7 +138,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  the database it replaced is in {folder}")
 
     def _restore_postgresql(self, backup: Path, database: dict[str, Any]) -> None:
-        others = other_sessions(database)
+        others = pgdump.other_sessions(database)
         if others:
             raise DatabaseInUse(
                 f"{len(others)} other connection(s) to database {database['NAME']} "
@@ -175,7 +151,7 @@ class Command(BaseCommand):
     def _report(self) -> None:
         from leitai.arenas.models import Arena
         from leitai.ledger.exporting import print_reports
-        from leitai.ledger.models import ChainHead, LedgerEntry
+        from leitai.ledger.models import LedgerEntry
         from leitai.ledger.verify import verify_database
 
         arenas = list(Arena.objects.order_by("pk").values_list("pk", "title", "state"))
@@ -188,11 +164,8 @@ class Command(BaseCommand):
         else:
             at = json.loads(last.body).get("at", "")
             self.stdout.write(f"last ledger entry: {last.chain} #{last.seq} {last.kind} at {at}")
-        print_chain_heads(
-            self.stdout,
-            in_chain_order(ChainHead.objects.values_list("chain", "seq", "hash")),
-            title="ledger chain heads restored:",
-        )
+        # `ledger verify` prints every chain's head (checked against the chain-head table):
+        # the figures to hold against those `leitai backup` printed.
         started = time.perf_counter()
         status = print_reports(verify_database(), started=started, show_all=False, out=self.stdout)
         if status:
