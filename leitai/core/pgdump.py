@@ -41,9 +41,10 @@ def other_sessions(database: dict[str, Any]) -> list[str]:
     """Other sessions on the database, asked over a connection of our own (Django's pool would
     open several, and count itself)."""
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
     parameters = {p: str(database[key]) for p, _v, key in _PARAMETERS if database.get(key)}
-    with psycopg.connect(**parameters) as connection:
+    with psycopg.connect(make_conninfo(**parameters)) as connection:
         rows = connection.execute(
             "SELECT pid, COALESCE(application_name, ''), COALESCE(client_addr::text, 'local') "
             "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
