@@ -13,6 +13,7 @@ from playwright.sync_api import Page, Request, expect
 
 from leitai.accounts.models import Role
 from tests.factories import PASSWORD, make_user, small_city
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 LINKS = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
@@ -85,5 +86,5 @@ def test_swagger_ui_renders_without_leaving_the_server(
     page.locator(".opblock-summary-path", has_text="/api/orgs/units/{code}").click()
     expect(page.locator(".swagger-ui .responses-table").first).to_contain_text("503")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=str(artefacts_dir / "api-docs.png"), full_page=False)
+    screenshot(page, path=str(artefacts_dir / "api-docs.png"), full_page=False)
     assert elsewhere == []

@@ -14,6 +14,7 @@ from leitai.arenas.models import Recusal, RecusalSource
 from leitai.arenas.services import console, declarations, sheets
 from tests.arena_factories import make_arena_world, make_closed_arena_world, marks
 from tests.results.test_results_browser import DESKTOP, PHONE, no_sideways_scroll, sign_in
+from tests.support.screenshots import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,7 @@ def test_the_host_accepts_a_late_declaration_on_the_set_up_page(
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("亲属在该单位工作")
         no_sideways_scroll(page)
-        page.screenshot(path=str(shots / f"declaration-{size_name}-{language}.png"))
+        screenshot(page, path=str(shots / f"declaration-{size_name}-{language}.png"))
         context.close()
     context = browser.new_context(viewport=DESKTOP)
     context.add_cookies([{"name": "leitai_language", "value": language, "url": base}])
@@ -81,5 +82,5 @@ def test_a_closed_arenas_set_up_page_shows_its_forms_disabled(
         expect(page.locator("#details-form button[type=submit]")).to_be_disabled()
         expect(page.locator("#judge-table button").first).to_be_disabled()
         no_sideways_scroll(page)
-        page.screenshot(path=str(shots / f"closed-{size_name}-{language}.png"), full_page=True)
+        screenshot(page, path=str(shots / f"closed-{size_name}-{language}.png"), full_page=True)
         context.close()

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from leitai.accounts.models import Role
 from tests.factories import PASSWORD, make_user, small_city
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -64,7 +65,7 @@ def test_sign_in_import_with_errors_fix_preview_import_and_find(
     expect(rows.nth(0)).to_contain_text("名称")
     expect(page.locator("#problems")).to_contain_text("999999")
     expect(page.locator("#problems")).to_contain_text("农业")
-    page.screenshot(path=str(artefacts_dir / "import-errors-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "import-errors-zh.png"), full_page=True)
 
     # Fixed: a preview, then the import.
     good = tmp_path / "新建街道-修正.csv"
@@ -83,7 +84,7 @@ def test_sign_in_import_with_errors_fix_preview_import_and_find(
     page.click("#results a:has-text('新建第二网格党支部')")
     expect(page.locator("#unit-path")).to_contain_text("中共青岛市市南区委")
     expect(page.locator("#evaluating-unit")).to_contain_text("中共青岛市市南区委")
-    page.screenshot(path=str(artefacts_dir / "unit-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "unit-zh.png"), full_page=True)
 
 
 def small_root():

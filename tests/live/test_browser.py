@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD, make_user
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -44,8 +45,8 @@ def test_check_page_shows_messages_and_reconnects_after_a_restart_without_reload
     seq = int(check.get_attribute("data-seq") or 0)
     assert seq >= 1
     expect(phone.locator('[data-field="latency"]')).to_have_text(re.compile(r"^\d+$"))
-    phone.screenshot(path=str(artefacts_dir / "live-check-phone.png"))
-    page.screenshot(path=str(artefacts_dir / "live-status.png"), full_page=True)
+    screenshot(phone, path=str(artefacts_dir / "live-check-phone.png"))
+    screenshot(page, path=str(artefacts_dir / "live-status.png"), full_page=True)
 
     served.stop()
     expect(check).to_have_attribute("data-state", "reconnecting")

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from leitai.ledger.chain import arena_chain, head_of
 from tests.factories import PASSWORD
 from tests.results.days import full_day
+from tests.support.screenshots import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +61,7 @@ def test_results_and_public_pages_on_a_phone_and_a_desktop(
         expect(page.locator("#chain-hash")).to_have_text(chain_hash)
         expect(page.locator("#verify-command")).to_contain_text("leitai draw verify")
         no_sideways_scroll(page)
-        page.screenshot(path=str(shots / f"public-{size_name}-{language}.png"), full_page=True)
+        screenshot(page, path=str(shots / f"public-{size_name}-{language}.png"), full_page=True)
 
         sign_in(page, base, day.world.host_user.username)
         page.goto(f"{base}/arenas/{arena.pk}/results")
@@ -75,5 +76,5 @@ def test_results_and_public_pages_on_a_phone_and_a_desktop(
         expect(page.locator(f"#sheet-{day.fourth.pk} .tag.corrected")).to_have_count(1)
         expect(page.locator(f"#sheet-{day.second.pk} .tag.paper")).to_have_count(1)
         no_sideways_scroll(page)
-        page.screenshot(path=str(shots / f"results-{size_name}-{language}.png"), full_page=True)
+        screenshot(page, path=str(shots / f"results-{size_name}-{language}.png"), full_page=True)
         context.close()

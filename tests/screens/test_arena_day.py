@@ -33,6 +33,7 @@ from tests.arena_factories import make_programme
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.screens.hall import LAN_HOST
 from tests.screens.test_screen import PHONE, PROJECTOR, Watch, carries_marks
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -136,7 +137,7 @@ def test_a_whole_arena_day_in_the_browser(
     expect(host.locator("#recusal-table")).to_contain_text(branches[1].name)
     links = host.locator(".judge-link").all_inner_texts()
     assert len(links) == 5
-    host.screenshot(path=str(shots / "setup-zh.png"), full_page=True)
+    screenshot(host, path=str(shots / "setup-zh.png"), full_page=True)
 
     # The screens are up before the draw, as in a hall.
     url = f"{server.url}/arenas/{arena.pk}"
@@ -199,7 +200,7 @@ def test_a_whole_arena_day_in_the_browser(
                 "该评委链接已重新发放到另一部手机，在本机已失效。请向主办方索取您当前的链接。"
             )
             expect(lost.locator("#scoring form.sheet")).to_have_count(0)
-            lost.screenshot(path=str(shots / "judge-lost-phone-signed-out-zh.png"), full_page=True)
+            screenshot(lost, path=str(shots / "judge-lost-phone-signed-out-zh.png"), full_page=True)
             phones["J4"] = browser.new_context(**PHONE, locale="zh-CN").new_page()
             phones["J4"].goto(new_link)
             expect(phones["J4"].locator(".pill-ok")).to_be_visible()
@@ -263,7 +264,7 @@ def test_a_whole_arena_day_in_the_browser(
         ]
         assert early
         assert not any(carries_marks(frame.get("data")) for frame in early)
-        screen.page.screenshot(path=str(shots / f"screen-result-{participant.position}.png"))
+        screenshot(screen.page, path=str(shots / f"screen-result-{participant.position}.png"))
 
     # A correction: J2's sheet for a presenter already shown (not the last one called, who is
     # still on stage) is reopened and corrected.
@@ -293,7 +294,7 @@ def test_a_whole_arena_day_in_the_browser(
         f"#order-table tbody tr:nth-child({corrected.position}) button[data-action=show]"
     )
     expect(show_again).to_have_text("再次展示")
-    host.screenshot(path=str(shots / "console-show-again-zh.png"), full_page=True)
+    screenshot(host, path=str(shots / "console-show-again-zh.png"), full_page=True)
     show_again.click()
     expect(show_again).to_have_count(0)
     expect(ranking.locator(".rank-no")).to_have_text(["1", "2"])
@@ -304,14 +305,14 @@ def test_a_whole_arena_day_in_the_browser(
     spotlight = screen.page.locator(f"[data-view=spotlight][data-participant='{corrected.pk}']")
     expect(spotlight.locator("[data-field=corrected]")).to_have_text("更正后成绩")
     expect(spotlight.locator("[data-field=score]")).to_have_text(corrected_score)
-    screen.page.screenshot(path=str(shots / "screen-result-shown-again-zh.png"))
+    screenshot(screen.page, path=str(shots / "screen-result-shown-again-zh.png"))
 
     host.once("dialog", lambda dialog: dialog.accept())
     console_click(host, "close-arena")
     expect(screen.page.locator("[data-view=closed] .rank-row")).to_have_count(2)
     expect(public.page.locator("[data-view=closed]")).to_be_visible()
-    screen.page.screenshot(path=str(shots / "screen-final.png"))
-    public.page.screenshot(path=str(shots / "public-final.png"), full_page=True)
+    screenshot(screen.page, path=str(shots / "screen-final.png"))
+    screenshot(public.page, path=str(shots / "public-final.png"), full_page=True)
     # The screens followed every step by push: no request after they loaded.
     assert screen.requests == []
     assert public.requests == []
@@ -326,7 +327,7 @@ def test_a_whole_arena_day_in_the_browser(
     assert ranked[branches[2].pk][0] is None
     host.goto(f"{url}/results")
     expect(host.locator("main")).to_contain_text("泰州路居民区党支部")
-    host.screenshot(path=str(shots / "results-zh.png"), full_page=True)
+    screenshot(host, path=str(shots / "results-zh.png"), full_page=True)
     chain = f"arena:{arena.pk}"
     assert check_chain(chain, entries_of(chain)) == []
 
@@ -339,7 +340,7 @@ def test_a_whole_arena_day_in_the_browser(
     )
     expect(setup_tab.locator("#arena-locked")).to_be_visible()
     expect(judge_row(setup_tab, "J2").locator("button").first).to_be_disabled()
-    setup_tab.screenshot(path=str(shots / "setup-closed-edit-refused-zh.png"), full_page=True)
+    screenshot(setup_tab, path=str(shots / "setup-closed-edit-refused-zh.png"), full_page=True)
     assert ChainHead.objects.get(chain=chain).hash == head.hash
     assert Judge.objects.get(arena=arena, is_head=True).code == "J1"
     status, out = run_leitai("ledger", "verify", cwd=tmp_path, env=server.env)
@@ -353,7 +354,7 @@ def test_a_whole_arena_day_in_the_browser(
         with checker.expect_download() as download:
             checker.click(link)
         download.value.save_as(tmp_path / download.value.suggested_filename)
-    checker.screenshot(path=str(shots / "public-draw-check-zh.png"), full_page=True)
+    screenshot(checker, path=str(shots / "public-draw-check-zh.png"), full_page=True)
     command = shlex.split(checker.locator("#verify-command").inner_text())
     assert command[:3] == ["leitai", "draw", "verify"]
     status, out = run_leitai(*command[1:], cwd=tmp_path)

@@ -21,6 +21,7 @@ from tests.arena_factories import in_order, make_arena_world, marks
 from tests.screens.hall import Hall
 from tests.screens.test_screen import PROJECTOR, Watch
 from tests.screens.test_screen_layout import LAYOUT_PROBLEMS, READ, long_names
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -62,7 +63,7 @@ class Hall16x9:
                 )
             except PlaywrightTimeout:
                 problems[language] = page.evaluate(LAYOUT_PROBLEMS, READ)
-            page.screenshot(path=str(self.shots / f"full-hall-{label}-{language}-1920.png"))
+            screenshot(page, path=str(self.shots / f"full-hall-{label}-{language}-1920.png"))
         assert problems == {}, label
 
     def close(self) -> None:

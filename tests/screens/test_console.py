@@ -14,6 +14,7 @@ from tests.arena_factories import make_arena_world, marks
 from tests.screens.hall import Hall
 from tests.screens.test_screen import judged
 from tests.screens.test_screen_layout import LAYOUT_PROBLEMS, READ
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -72,7 +73,7 @@ def test_console_shows_a_corrected_earlier_result_again(
     assert hall.judge("J1", "confirm", {"participant": ids[0]}).status == 200
     show_again = row(page, first.position).locator("button[data-action=show]")
     expect(show_again).to_have_text("再次展示")
-    page.screenshot(path=str(artefacts_dir / "console-show-again-zh-1366.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "console-show-again-zh-1366.png"), full_page=True)
     show_again.click()
     expect(row(page, first.position)).to_contain_text("已公布")
     expect(show_again).to_have_count(0)
@@ -90,19 +91,19 @@ def test_console_shows_a_corrected_earlier_result_again(
         expect(card.locator('[data-field="score"]')).to_have_text(first.result["score"])
         expect(screen.locator(".rank-row .rank-no")).to_have_text(["1", "2", "3"])
         assert screen.evaluate(LAYOUT_PROBLEMS, READ) == []
-        screen.screenshot(path=str(artefacts_dir / f"screen-shown-again-{language}-1920.png"))
+        screenshot(screen, path=str(artefacts_dir / f"screen-shown-again-{language}-1920.png"))
         screen.context.close()
 
     phone = open_console(browser, hall, language="en", device=PHONE)
     expect(phone.locator("#current-judges")).to_contain_text("Submitted")
     expect(phone.locator("#current-presenter")).to_contain_text("No notes")
     expect(phone.locator("#paper-form")).to_contain_text("Achievements")
-    phone.screenshot(path=str(artefacts_dir / "console-en-390.png"), full_page=True)
+    screenshot(phone, path=str(artefacts_dir / "console-en-390.png"), full_page=True)
     desktop = open_console(browser, hall, language="en", device=DESKTOP)
-    desktop.screenshot(path=str(artefacts_dir / "console-en-1366.png"))
+    screenshot(desktop, path=str(artefacts_dir / "console-en-1366.png"))
     zh_phone = open_console(browser, hall, language="zh-hans", device=PHONE)
     expect(zh_phone.locator("#current-presenter")).to_contain_text("脱稿")
-    zh_phone.screenshot(path=str(artefacts_dir / "console-zh-390.png"), full_page=True)
+    screenshot(zh_phone, path=str(artefacts_dir / "console-zh-390.png"), full_page=True)
 
 
 def test_console_disables_its_buttons_under_a_banner_during_an_outage(
@@ -119,7 +120,7 @@ def test_console_disables_its_buttons_under_a_banner_during_an_outage(
     expect(page.locator("#call-next")).to_be_disabled()
     expect(page.locator("#paper-form button[type=submit]")).to_be_disabled()
     expect(page.locator("#close-arena")).to_be_disabled()
-    page.screenshot(path=str(artefacts_dir / "console-offline-zh-1366.png"))
+    screenshot(page, path=str(artefacts_dir / "console-offline-zh-1366.png"))
 
     served.restart()
     expect(page.locator("#console-offline")).to_be_hidden(timeout=30_000)

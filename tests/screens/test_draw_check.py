@@ -18,6 +18,7 @@ from leitai.arenas.services import draw, setup
 from tests.arena_factories import in_order, make_arena_world
 from tests.screens.hall import Hall
 from tests.screens.test_screen import PHONE, PROJECTOR, UPDATE_WITHIN_S, Watch
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -100,8 +101,8 @@ def test_big_screen_shows_each_step_of_the_draw_and_never_a_secret(
     step("reveal")
     expect(page.locator("[data-field=draw-seed]")).to_have_text(arena.draw_seed)
     expect(phone.page.locator("[data-field=draw-seed]")).to_have_text(arena.draw_seed)
-    page.screenshot(path=str(artefacts_dir / "screen-draw-revealed-zh-1920.png"))
-    phone.page.screenshot(path=str(artefacts_dir / "live-draw-revealed-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "screen-draw-revealed-zh-1920.png"))
+    screenshot(phone.page, path=str(artefacts_dir / "live-draw-revealed-zh.png"), full_page=True)
 
     frames = [payload for _, payload in screen.frames + phone.frames]
     assert frames

@@ -16,6 +16,7 @@ from leitai.arenas.models import Participant
 from leitai.orgs.models import Unit
 from tests.arena_factories import make_arena_world, marks, score_current
 from tests.factories import make_user
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -57,7 +58,7 @@ def test_organisers_navigation_shows_every_item_on_a_phone(
         assert box["x"] >= 0, link.inner_text()
         assert box["x"] + box["width"] <= 390, link.inner_text()
         expect(link).to_be_in_viewport(ratio=1)
-    page.screenshot(path=str(artefacts_dir / f"nav-organiser-390-{language}.png"))
+    screenshot(page, path=str(artefacts_dir / f"nav-organiser-390-{language}.png"))
 
 
 def test_judge_links_sheet_is_styled_on_screen_and_leads_back(
@@ -70,7 +71,7 @@ def test_judge_links_sheet_is_styled_on_screen_and_leads_back(
     assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"
     back = page.locator("#back-to-setup")
     expect(back).to_be_visible()
-    page.screenshot(path=str(artefacts_dir / "judge-links-zh-1366.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-links-zh-1366.png"), full_page=True)
     back.click()
     expect(page.locator("h1")).to_have_text(world.arena.title)
     expect(page).to_have_url(f"{served.url}/arenas/{world.arena.pk}/#panel")
@@ -87,10 +88,10 @@ def test_setup_and_results_pages_read_in_each_language(
     page.goto(f"{served.url}/arenas/{world.arena.pk}/")
     rule = page.locator("#rule-summary")
     expect(rule).to_contain_text("规则：" if language == "zh-hans" else "Rule: ")
-    page.screenshot(path=str(artefacts_dir / f"setup-{language}-1366.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / f"setup-{language}-1366.png"), full_page=True)
     page.goto(f"{served.url}/arenas/{world.arena.pk}/results")
     expect(page.locator("#headline-w")).to_be_visible()
-    page.screenshot(path=str(artefacts_dir / f"results-{language}-1366.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / f"results-{language}-1366.png"), full_page=True)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -107,7 +108,7 @@ def test_arena_list_reads_on_a_phone(
     assert box is not None
     assert box["width"] >= 150, box
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=str(artefacts_dir / f"arena-list-{language}-390.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / f"arena-list-{language}-390.png"), full_page=True)
 
 
 def test_the_short_name_field_shows_its_whole_placeholder(
@@ -138,4 +139,4 @@ def test_the_short_name_field_shows_its_whole_placeholder(
         }"""
     )
     assert cut == ""
-    field.screenshot(path=str(artefacts_dir / "setup-short-name-zh.png"))
+    screenshot(field, path=str(artefacts_dir / "setup-short-name-zh.png"))

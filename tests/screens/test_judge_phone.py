@@ -19,6 +19,7 @@ from leitai.arenas.services import console, draw, setup
 from leitai.ledger.models import LedgerEntry
 from tests.arena_factories import ArenaWorld, in_order, make_arena_world, marks
 from tests.screens.hall import LAN_HOST, Hall, lan_url
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -78,7 +79,7 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
     assert page.evaluate("window.isSecureContext") is False
     assert page.evaluate("typeof crypto.randomUUID") == "undefined"
     expect(page.locator("[data-field=no-current]")).to_be_visible()
-    page.screenshot(path=str(artefacts_dir / "judge-waiting-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-waiting-zh.png"), full_page=True)
 
     hall.next()
     expect(page.locator("#current [data-field=unit]")).to_have_text(first.unit.name)
@@ -107,11 +108,11 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
         box = page.locator(selector).first.bounding_box()
         assert box is not None
         assert box["height"] >= 48, selector
-    page.screenshot(path=str(artefacts_dir / "judge-form-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-form-zh.png"), full_page=True)
 
     page.click("#review-btn")
     expect(page.locator(".review [data-field=my-total]")).to_have_text("71.6")
-    page.screenshot(path=str(artefacts_dir / "judge-review-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-review-zh.png"), full_page=True)
     page.click("#submit-btn")
     expect(page.locator("[data-field=locked] [data-field=my-total]")).to_have_text("71.6")
     expect(page.locator("#app")).to_have_attribute("data-mode", "locked")
@@ -124,7 +125,7 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
         "effects": Decimal("0.7"),
     }
     expect(page.locator(".history-total")).to_have_text(["71.6"])
-    page.screenshot(path=str(artefacts_dir / "judge-locked-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-locked-zh.png"), full_page=True)
 
     # The host reopens the sheet for a correction: the phone starts from what it sent.
     hall.reopen("J2", first.pk, "评委要求更正比成绩")
@@ -135,7 +136,7 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
     expect(page.locator("#mark-spirit")).to_have_value("19.5")
     page.fill("#mark-achievements", "28")
     expect(page.locator("#live-total")).to_have_text("72.1")
-    page.screenshot(path=str(artefacts_dir / "judge-reopened-zh.png"))
+    screenshot(page, path=str(artefacts_dir / "judge-reopened-zh.png"))
     page.click("#review-btn")
     page.click("#submit-btn")
     expect(page.locator("[data-field=locked] [data-field=my-total]")).to_have_text("72.1")
@@ -153,7 +154,7 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
     # Totals 75 × 4 and 72.1: 72.1 and one 75 dropped, the mean of three 75s.
     expect(head.locator("[data-field=pending-score]")).to_have_text("75.00")
     expect(head.locator(".totals-table tr.dropped")).to_have_count(2)
-    head.screenshot(path=str(artefacts_dir / "judge-head-confirm-zh.png"), full_page=True)
+    screenshot(head, path=str(artefacts_dir / "judge-head-confirm-zh.png"), full_page=True)
     head.click("[data-action=confirm]")
     expect(head.locator("[data-field=pending]")).to_have_count(0)
     first.refresh_from_db()
@@ -173,7 +174,7 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
     expect(page.locator("[data-field=reason]")).to_contain_text("本人曾在该支部工作")
     recusal = Recusal.objects.get(judge__code="J2", judge__arena=world.arena, participant=second)
     assert (recusal.source, recusal.reason) == ("declared", "本人曾在该支部工作")
-    page.screenshot(path=str(artefacts_dir / "judge-recused-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-recused-zh.png"), full_page=True)
 
     # The same phone in English: labels from the rubric's English names.
     page.context.add_cookies(
@@ -186,7 +187,7 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#current [data-field=unit]")).to_have_text(third.unit.name)
     expect(page.locator(".criterion-label").first).to_have_text("Achievements")
-    page.screenshot(path=str(artefacts_dir / "judge-form-en.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-form-en.png"), full_page=True)
     page.locator(".history-list summary").first.click()
     expect(page.locator(".history-list dt").first).to_have_text("Achievements")
 
@@ -196,7 +197,7 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
         assert response is not None
         assert response.status == 403
         expect(phone.locator("[data-field=signed-out]")).to_be_visible()
-        phone.screenshot(path=str(artefacts_dir / f"judge-signed-out-{language}.png"))
+        screenshot(phone, path=str(artefacts_dir / f"judge-signed-out-{language}.png"))
 
 
 def start_scoring(world: ArenaWorld, hall: Hall) -> Participant:
@@ -240,7 +241,7 @@ def test_sheets_survive_a_network_that_goes_away_or_loses_the_answer(
     outbox = f"leitai.judge.{world.judge('J3').pk}.outbox"
     queued = json.loads(page.evaluate(f"localStorage.getItem('{outbox}')"))
     assert [entry["marks"] for entry in queued] == [marks("28", "18.5", "21", "22.5")]
-    page.screenshot(path=str(artefacts_dir / "judge-offline-queued-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-offline-queued-zh.png"), full_page=True)
     page.context.set_offline(False)
     expect(page.locator("[data-field=outbox]")).to_have_count(0)
     expect(page.locator("#app")).to_have_attribute("data-mode", re.compile("locked|delivered"))
@@ -311,7 +312,7 @@ def test_sheets_survive_a_network_that_goes_away_or_loses_the_answer(
     expect(refused.locator("[data-field=my-total]")).to_have_text("84")
     expect(page.locator("#app")).to_have_attribute("data-mode", "locked")
     expect(page.locator("[data-field=locked] [data-field=my-total]")).to_have_text("75")
-    page.screenshot(path=str(artefacts_dir / "judge-key-reused-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-key-reused-zh.png"), full_page=True)
     assert [s.total for s in sheets_of(world, "J1")] == [Decimal("75")]
 
     # -- J4: a sheet waits on the phone (the venue's network drops it) when the host revokes
@@ -328,7 +329,7 @@ def test_sheets_survive_a_network_that_goes_away_or_loses_the_answer(
     expect(page.locator("#scoring form.sheet")).to_have_count(0)
     page.unroute("**/api/judge/sheets")
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.screenshot(path=str(artefacts_dir / "judge-link-revoked-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-link-revoked-zh.png"), full_page=True)
     assert sheets_of(world, "J4") == []
     assert LedgerEntry.objects.filter(chain=f"arena:{world.arena.pk}", kind="sheet").count() == 3
 
@@ -379,8 +380,8 @@ def test_a_new_link_or_revoking_signs_the_old_phone_out_at_once(
         expect(page.locator("#scoring form.sheet")).to_have_count(0)
         expect(page.locator("#current [data-field=unit]")).to_have_count(0)
         expect(page.locator("#app")).to_have_attribute("data-mode", "signed-out")
-    phones["J2"].screenshot(path=str(artefacts_dir / "judge-link-reissued-zh.png"), full_page=True)
-    phones["J3"].screenshot(path=str(artefacts_dir / "judge-link-revoked-en.png"), full_page=True)
+    screenshot(phones["J2"], path=str(artefacts_dir / "judge-link-reissued-zh.png"), full_page=True)
+    screenshot(phones["J3"], path=str(artefacts_dir / "judge-link-revoked-en.png"), full_page=True)
     seen = {code: len(received) for code, received in frames.items()}
 
     # The arena goes on: sheets, scoring closed, the result confirmed.
@@ -410,7 +411,7 @@ def expect_sheet_state(page: Page, card: Any, state: str, heading: str, shot: Pa
     """The sheet's card is in `state`, under its heading; the phone is photographed so."""
     expect(card).to_have_attribute("data-state", state)
     expect(card.locator(".state-head")).to_have_text(re.compile(re.escape(heading)))
-    page.screenshot(path=str(shot), full_page=True)
+    screenshot(page, path=str(shot), full_page=True)
 
 
 def block_sheets(page: Page) -> None:
@@ -532,7 +533,7 @@ def test_the_language_switch_works_signed_in_and_signed_out(
         "This judge link is no longer valid"
     )
     assert page.url == bad_link
-    page.screenshot(path=str(artefacts_dir / "judge-signed-out-switched-en.png"))
+    screenshot(page, path=str(artefacts_dir / "judge-signed-out-switched-en.png"))
     page.click(".lang button[value=zh-hans]")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.locator("[data-field=signed-out]")).to_be_visible()
@@ -564,7 +565,7 @@ def test_the_head_judge_sees_a_likely_slip_before_confirming(
         "⚠ J5 的总分 69 比其他评委的平均分 89.5 低 20.5（超过 10），可能有误。"
         "请先与该评委核对，再确认结果。"
     )
-    head.screenshot(path=str(artefacts_dir / "judge-head-slip-zh.png"), full_page=True)
+    screenshot(head, path=str(artefacts_dir / "judge-head-slip-zh.png"), full_page=True)
     head.context.add_cookies(
         [{"name": "leitai_language", "value": "en", "url": lan_url(lan_server)}]
     )
@@ -572,7 +573,7 @@ def test_the_head_judge_sees_a_likely_slip_before_confirming(
     expect(head.locator("[data-field=outlier]")).to_contain_text(
         "J5's total 69 is 20.5 below the other judges' mean 89.5 (more than 10)"
     )
-    head.screenshot(path=str(artefacts_dir / "judge-head-slip-en.png"), full_page=True)
+    screenshot(head, path=str(artefacts_dir / "judge-head-slip-en.png"), full_page=True)
 
 
 @pytest.mark.redis
@@ -645,7 +646,7 @@ def test_a_sheet_for_a_participant_not_in_the_arena_is_refused_once_not_resent(
     expect(refused.locator("[data-field=refused-reason]")).to_have_text("本场比武没有该参赛单位。")
     expect(refused.locator("[data-field=my-total]")).to_have_text("80")
     expect(page.locator("[data-field=queued-count]")).to_have_count(0)
-    page.screenshot(path=str(artefacts_dir / "judge-sheet-not-in-arena-zh.png"), full_page=True)
+    screenshot(page, path=str(artefacts_dir / "judge-sheet-not-in-arena-zh.png"), full_page=True)
     # The first retry would come after about a second: none comes.
     page.wait_for_timeout(2500)
     assert posts == [404]
@@ -681,8 +682,10 @@ def test_a_conflict_declared_after_the_sheet_is_shown_as_sent_to_the_host(
         expect(page.locator("#declare-error")).to_have_count(0)
         expect(page.locator(".alert-bad")).to_have_count(0)
         expect(page.locator("[data-field=locked] .state-head")).to_contain_text(received)
-        page.screenshot(
-            path=str(artefacts_dir / f"judge-declaration-pending-{language}.png"), full_page=True
+        screenshot(
+            page,
+            path=str(artefacts_dir / f"judge-declaration-pending-{language}.png"),
+            full_page=True,
         )
         page.reload()
         expect(page.locator("[data-field=declaration-pending]")).to_contain_text(notice_text)

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.arena_factories import in_order, make_arena_world, marks
 from tests.screens.hall import Hall
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -90,7 +91,7 @@ def test_big_screen_follows_the_arena_by_push_and_recovers_from_a_restart(
     screen = Watch(lan_browser.new_context(**PROJECTOR).new_page(), f"{url}/screen")
     phone = Watch(lan_browser.new_context(**PHONE, locale="zh-CN").new_page(), f"{url}/live")
     expect(screen.page.locator("[data-view=order]")).to_be_visible()
-    screen.page.screenshot(path=str(artefacts_dir / "screen-order-zh-1920.png"))
+    screenshot(screen.page, path=str(artefacts_dir / "screen-order-zh-1920.png"))
     latencies: list[float] = []
 
     def step(action: str, **payload: Any) -> None:
@@ -135,8 +136,8 @@ def test_big_screen_follows_the_arena_by_push_and_recovers_from_a_restart(
         latencies.append(time.monotonic() - acknowledged)
         expect(chip).to_have_attribute("data-status", "submitted")
         expect(screen.page.locator(".chip.submitted")).to_have_count(number)
-    screen.page.screenshot(path=str(artefacts_dir / "screen-presenter-zh-1920.png"))
-    phone.page.screenshot(path=str(artefacts_dir / "live-presenter-zh-390.png"), full_page=True)
+    screenshot(screen.page, path=str(artefacts_dir / "screen-presenter-zh-1920.png"))
+    screenshot(phone.page, path=str(artefacts_dir / "live-presenter-zh-390.png"), full_page=True)
     assert hall.judge("J1", "confirm", {"participant": first.pk}).status == 200
     expect(screen.page.locator("[data-field=phase]")).not_to_be_empty()
     before_show = time.monotonic()
@@ -156,10 +157,10 @@ def test_big_screen_follows_the_arena_by_push_and_recovers_from_a_restart(
     expect(result.locator(".total.dropped[data-judge=J5]")).to_be_visible()
     expect(result.locator("[data-field=note]")).not_to_be_empty()
     expect(screen.page.locator(".rank-row")).to_have_count(1)
-    screen.page.screenshot(path=str(artefacts_dir / "screen-result-zh-1920.png"))
+    screenshot(screen.page, path=str(artefacts_dir / "screen-result-zh-1920.png"))
     screen.page.set_viewport_size({"width": 1280, "height": 720})
-    screen.page.screenshot(path=str(artefacts_dir / "screen-result-zh-1280.png"))
-    phone.page.screenshot(path=str(artefacts_dir / "live-result-zh-390.png"), full_page=True)
+    screenshot(screen.page, path=str(artefacts_dir / "screen-result-zh-1280.png"))
+    screenshot(phone.page, path=str(artefacts_dir / "live-result-zh-390.png"), full_page=True)
     english = {"name": "leitai_language", "value": "en", "url": served.url}
     for size, options in (("1920", PROJECTOR), ("390", PHONE)):
         context = lan_browser.new_context(**options)
@@ -168,7 +169,8 @@ def test_big_screen_follows_the_arena_by_push_and_recovers_from_a_restart(
         page.goto(f"{url}/{'screen' if size == '1920' else 'live'}")
         expect(page.locator("html")).to_have_attribute("lang", "en")
         expect(page.locator("[data-view=result] [data-field=score]")).to_have_text("78.00")
-        page.screenshot(
+        screenshot(
+            page,
             path=str(
                 artefacts_dir / f"{'screen' if size == '1920' else 'live'}-result-en-{size}.png"
             ),
@@ -180,7 +182,7 @@ def test_big_screen_follows_the_arena_by_push_and_recovers_from_a_restart(
     served.stop()
     expect(screen.page.locator("#conn")).to_be_visible()
     expect(screen.page.locator("#stage")).to_have_attribute("data-connection", "reconnecting")
-    screen.page.screenshot(path=str(artefacts_dir / "screen-reconnecting-zh-1280.png"))
+    screenshot(screen.page, path=str(artefacts_dir / "screen-reconnecting-zh-1280.png"))
     stopped = time.monotonic()
     restarted = served.restart()
     try:
@@ -204,8 +206,8 @@ def test_big_screen_follows_the_arena_by_push_and_recovers_from_a_restart(
         expect(screen.page.locator("[data-view=closed] .rank-row")).to_have_count(2)
         expect(phone.page.locator("[data-view=closed]")).to_be_visible()
         screen.page.set_viewport_size({"width": 1920, "height": 1080})
-        screen.page.screenshot(path=str(artefacts_dir / "screen-final-zh-1920.png"))
-        phone.page.screenshot(path=str(artefacts_dir / "live-final-zh-390.png"), full_page=True)
+        screenshot(screen.page, path=str(artefacts_dir / "screen-final-zh-1920.png"))
+        screenshot(phone.page, path=str(artefacts_dir / "live-final-zh-390.png"), full_page=True)
     finally:
         restarted.stop()
 

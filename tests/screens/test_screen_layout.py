@@ -17,6 +17,7 @@ from leitai.arenas.models import Participant
 from leitai.arenas.services import console, draw, sheets
 from leitai.orgs.models import Unit
 from tests.arena_factories import ArenaWorld, make_arena_world, marks, score_current
+from tests.support.screenshots import screenshot
 from tests.support.server import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -144,7 +145,7 @@ class Projector:
                 "() => { const c = document.getElementById('conn'); c.hidden = false;"
                 " c.className = 'conn reconnecting'; c.textContent = 'Connection lost…'; }"
             )
-            page.screenshot(path=str(self.shots / f"{label}-{language}-{size_name}.png"))
+            screenshot(page, path=str(self.shots / f"{label}-{language}-{size_name}.png"))
             found = page.evaluate(LAYOUT_PROBLEMS, READ)
             if never and page.locator(never).count():
                 found.append(f"{never} is shown")
@@ -285,7 +286,7 @@ def test_a_result_shown_again_is_on_the_screens_until_the_next_action(
             "data-participant", str(scoring.pk)
         )
         assert visible_ranks(phone) == list(range(1, len(ids) + 1))
-        phone.screenshot(path=str(shots / f"{label}-live-{language}-390.png"), full_page=True)
+        screenshot(phone, path=str(shots / f"{label}-live-{language}-390.png"), full_page=True)
         context.close()
 
     # The host's next action takes it down: the presenter being scored is back.
