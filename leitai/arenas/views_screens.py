@@ -6,39 +6,20 @@ request; after that they only listen to the hub (`arena:<id>:screen`), never pol
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from leitai.arenas.models import Arena
 from leitai.arenas.publish import screen_topic
 from leitai.arenas.state import ArenaSnapshot
+from leitai.core.qr import qr_svg
 from leitai.programs.rubrics import DEFAULT_RULE, criterion_label
-
-
-@lru_cache(maxsize=256)
-def qr_svg(url: str) -> SafeString:
-    """An inline SVG QR code (no image request after load, sharp at any projector size)."""
-    image = qrcode.make(
-        url,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        box_size=10,
-        border=2,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-    )
-    svg = image.to_string(encoding="unicode")
-    # Keep only the <svg> element (the XML declaration is not valid inside HTML). Safe to mark:
-    # the qrcode package wrote every character of it; the URL is encoded in the modules.
-    return mark_safe(svg[svg.index("<svg") :])
 
 
 def live_url(arena_id: int) -> str:
@@ -150,7 +131,7 @@ def _render(request: HttpRequest, arena_id: int, *, template: str, mode: str) ->
             "state": snapshot.screen(),
             "config": page_config(snapshot.arena, mode),
             "live_url": url,
-            "qr": qr_svg(url),
+            "qr": qr_svg(url, css_size="100%"),
         },
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import qrcode
 import qrcode.image.svg
@@ -11,7 +12,9 @@ from django.utils.safestring import SafeString, mark_safe
 _SIZE_ATTRIBUTES = re.compile(r'\s(width|height)="[^"]*"')
 
 
+@lru_cache(maxsize=512)
 def qr_svg(text: str, *, css_size: str = "40mm") -> SafeString:
+    """An inline SVG QR code of `text`, `css_size` wide and high (cached: screens redraw often)."""
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
     svg = image.to_string(encoding="unicode")
     head, rest = svg.split(">", 1)
