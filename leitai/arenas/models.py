@@ -116,6 +116,14 @@ class Arena(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def marks_are_public(self) -> bool:
+        """The public may see each judge's total of a shown result now (the arena's setting)."""
+        if self.reveal_marks == RevealMarks.NEVER:
+            return False
+        if self.reveal_marks == RevealMarks.AT_END:
+            return self.state == ArenaState.CLOSED
+        return True
+
     @property
     def is_frozen(self) -> bool:
         """Rubric and rule are frozen once the arena goes live (written to the ledger then)."""

@@ -34,7 +34,6 @@ from leitai.arenas.models import (
     Recusal,
     RecusalSource,
     Reopening,
-    RevealMarks,
     Sheet,
     SheetSource,
 )
@@ -343,15 +342,6 @@ def _standing(participant: Participant, audience: Audience) -> Standing:
     return Standing.NOT_YET
 
 
-def reveals_marks(arena: Arena) -> bool:
-    """The public may see judges' totals of shown results (as the big screen did)."""
-    if arena.reveal_marks == RevealMarks.NEVER:
-        return False
-    if arena.reveal_marks == RevealMarks.AT_END:
-        return arena.state == ArenaState.CLOSED
-    return True
-
-
 def _dropped_text(result: dict[str, Any], criteria: dict[str, Criterion]) -> list[str]:
     texts = []
     for drop in result.get("dropped", []):
@@ -508,7 +498,7 @@ def build_results(arena: Arena, *, audience: Audience = Audience.STAFF) -> Arena
     ]
     by_key = {c.key: c for c in criteria}
     index = _Sheets(rows) if audience is Audience.STAFF else None
-    public_marks = audience is Audience.PUBLIC and reveals_marks(arena)
+    public_marks = audience is Audience.PUBLIC and arena.marks_are_public()
 
     results: dict[int, ParticipantResult] = {}
     for participant in rows.participants:

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from leitai.arenas.models import (
     Arena,
-    ArenaState,
     ConflictDeclaration,
     DeclarationState,
     DrawState,
@@ -26,7 +25,6 @@ from leitai.arenas.models import (
     ParticipantStatus,
     Recusal,
     Reopening,
-    RevealMarks,
     Sheet,
     TimerState,
 )
@@ -133,11 +131,7 @@ class ArenaSnapshot:
     def reveals_marks(self, participant: Participant) -> bool:
         if participant.status != ParticipantStatus.SHOWN or not participant.result:
             return False
-        if self.arena.reveal_marks == RevealMarks.NEVER:
-            return False
-        if self.arena.reveal_marks == RevealMarks.AT_END:
-            return self.arena.state == ArenaState.CLOSED
-        return True
+        return self.arena.marks_are_public()
 
     def shown_result(self, participant: Participant) -> dict[str, Any] | None:
         if participant.status != ParticipantStatus.SHOWN or not participant.result:
