@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from leitai.accounts import permissions as access
 from leitai.arenas import forms as arena_forms
 from leitai.arenas.commands import Surface, run_command
 from leitai.arenas.errors import ArenaRefusal, NotInArena
@@ -27,13 +26,19 @@ from leitai.arenas.models import (
     ConflictDeclaration,
     DeclarationState,
     DrawState,
+    ParticipantStatus,
     Recusal,
 )
 from leitai.arenas.permissions import (
     can_create_arenas,
+    can_host_at,
+    can_list_arenas,
     can_register,
     can_run_arena,
     can_view_arena,
+    host_grants,
+    secretary_grants,
+    visible_arenas_q,
 )
 from leitai.arenas.services import setup
 from leitai.arenas.services.common import closed_reason
@@ -61,18 +66,13 @@ def _runnable(request: HttpRequest, arena_id: int) -> Arena:
 
 @login_required
 def arena_list(request: HttpRequest) -> HttpResponse:
-    scope = access.unit_scope_q(
-        request.user, prefix="host__", roles=["organiser", "reviewer", "host"]
-    )
-    if not (
-        access.is_superuser(request.user)
-        or access.has_role(request.user, "organiser", "reviewer", "host", "secretary")
-    ):
+    if not can_list_arenas(request.user):
         raise PermissionDenied
+    withdrawn = Q(participants__status=ParticipantStatus.WITHDRAWN)
     arenas = (
-        Arena.objects.filter(scope)
+        Arena.objects.filter(visible_arenas_q(request.user))
         .select_related("host", "programme")
-        .annotate(entrants=Count("participants", filter=~Q(participants__status="withdrawn")))
+        .annotate(entrants=Count("participants", filter=~withdrawn))
         .order_by("-starts_at")
     )
     return render(
@@ -91,7 +91,7 @@ def _open_for_registration(request: HttpRequest) -> list[Arena]:
     from leitai.orgs.models import Unit
     from leitai.orgs.paths import path_ids
 
-    grants = access.scope_grants(request.user, roles=["secretary"])
+    grants = secretary_grants(request.user)
     if not grants:
         return []
     host_ids = {i for g in grants for i in path_ids(g.path)[:-1]}
@@ -109,7 +109,7 @@ def arena_create(request: HttpRequest) -> HttpResponse:
     form = arena_forms.ArenaForm(request.POST or None, hosts=_host_units(request))
     if request.method == "POST" and form.is_valid():
         host = form.cleaned_data["host"]
-        if not access.roles_over(request.user, host) & {"organiser", "host"}:
+        if not can_host_at(request.user, host):
             form.add_error(
                 "host",
                 ValidationError(arena_forms.NOT_A_HOST_UNIT, params={"code": host.code}),
@@ -136,7 +136,7 @@ def _host_units(request: HttpRequest) -> list[Any]:
     """The units the user holds an organiser's or host's membership at."""
     from leitai.orgs.models import Unit
 
-    grants = access.scope_grants(request.user, roles=["organiser", "host"])
+    grants = host_grants(request.user)
     return list(Unit.objects.filter(pk__in={g.unit_id for g in grants}))
 
 
@@ -323,7 +323,7 @@ def _registrable_units(request: HttpRequest, arena: Arena) -> list[Any]:
     it for those who run the arena)."""
     from leitai.orgs.models import Unit
 
-    grants = access.scope_grants(request.user, roles=["secretary"])
+    grants = secretary_grants(request.user)
     units = Unit.objects.filter(pk__in=[g.unit_id for g in grants])
     return [u for u in units if can_register(request.user, arena, u)]
 
@@ -439,8 +439,6 @@ def rule_summary(rule: dict[str, Any]) -> str:
 
 def console_labels() -> dict[str, str]:
     """Words the console's script shows, in the page's language."""
-    from leitai.arenas.models import ParticipantStatus
-
     return {
         **{f"status.{s.value}": str(s.label) for s in ParticipantStatus},
         "judge.submitted": _("Submitted"),
