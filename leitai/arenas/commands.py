@@ -113,12 +113,12 @@ DRAW = _on(Surface.CONSOLE, Surface.SETUP)
 COMMANDS: dict[str, Command] = {
     # -- set-up: details, rubric, participants, panel, recusals
     "details": Command(
-        lambda c: setup.update_arena(arena=c.arena, by=c.by, **c.data),
+        lambda c: setup.update_details(arena=c.arena, by=c.by, **c.data),
         _on(Surface.SETUP),
         inputs=tuple(ArenaForm.Meta.fields),
     ),
     "rubric": Command(
-        lambda c: setup.update_arena(
+        lambda c: setup.update_rubric(
             arena=c.arena, by=c.by, rubric=c.data["rubric"], rule=c.data["rule"]
         ),
         _on(Surface.SETUP),

@@ -92,7 +92,7 @@ def test_the_programme_or_reveal_setting_cannot_change_once_live() -> None:
     before = everything()
     for change in ({"programme": other}, {"reveal_marks": reveal}):
         with pytest.raises(ArenaRefusal) as refused:
-            setup.update_arena(arena=arena, by=world.host_user, **change)
+            setup.update_details(arena=arena, by=world.host_user, **change)
         assert refused.value.code == "frozen"
         assert "the same for every presenter" in refused.value.message
     assert everything() == before

@@ -66,7 +66,7 @@ def test_judge_scores_from_the_link_to_a_locked_sheet_and_the_head_judge_confirm
     # 2.0999999999999996; the phone's total must still read exactly what the server stores.
     rubric = [dict(c) for c in world.arena.rubric]
     rubric[3] = {**rubric[3], "maximum": "10", "step": "0.1", "weight": "3"}
-    setup.update_arena(arena=world.arena, by=world.host_user, rubric=rubric)
+    setup.update_rubric(arena=world.arena, by=world.host_user, rubric=rubric)
     draw.freeze_list(arena=world.arena, by=world.host_user)
     draw.draw(arena=world.arena, public="8 3 1", by=world.host_user)
     draw.reveal_seed(arena=world.arena, by=world.host_user)

@@ -68,10 +68,54 @@ def _editable(arena: Arena) -> None:
         raise ArenaRefusal("frozen", _("The arena is live: its rubric and rule are frozen."))
 
 
+class _Keep:
+    """A detail the caller leaves as it is."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()
+
+
+def update_details(
+    *,
+    arena: Arena,
+    by: Any,
+    programme: Programme = KEEP,
+    title: str = KEEP,
+    venue: str = KEEP,
+    starts_at: dt.datetime = KEEP,
+    presentation_seconds: int = KEEP,
+    warning_seconds: int = KEEP,
+    reveal_marks: str = KEEP,
+    registration_open: bool = KEEP,
+) -> Arena:
+    """Change the arena's details; the programme and the reveal setting only until it goes live.
+    A change made while live is written to the ledger."""
+    given = {
+        "programme": programme,
+        "title": title,
+        "venue": venue,
+        "starts_at": starts_at,
+        "presentation_seconds": presentation_seconds,
+        "warning_seconds": warning_seconds,
+        "reveal_marks": reveal_marks,
+        "registration_open": registration_open,
+    }
+    return _update(arena, by, {name: value for name, value in given.items() if value is not KEEP})
+
+
+def update_rubric(
+    *, arena: Arena, by: Any, rubric: list[dict[str, Any]] = KEEP, rule: dict[str, Any] = KEEP
+) -> Arena:
+    """Change the rubric or the aggregation rule, until the arena goes live."""
+    given = {"rubric": rubric, "rule": rule}
+    return _update(arena, by, {name: value for name, value in given.items() if value is not KEEP})
+
+
 @transaction.atomic
-def update_arena(*, arena: Arena, by: Any, **fields: Any) -> Arena:
-    """Change details, rubric or rule; the rubric, rule, programme and reveal setting only until
-    the arena goes live. A change made while live is written to the ledger."""
+def _update(arena: Arena, by: Any, fields: dict[str, Any]) -> Arena:
     arena = lock_arena(arena.pk)
     if {"rubric", "rule"} & set(fields):
         _editable(arena)
