@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,27 +17,21 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from leitai.arenas import forms as arena_forms
+from leitai.arenas import queries
 from leitai.arenas.commands import Surface, run_command
 from leitai.arenas.errors import ArenaRefusal, NotInArena
 from leitai.arenas.models import (
     Arena,
     ArenaState,
-    ConflictDeclaration,
-    DeclarationState,
     DrawState,
     ParticipantStatus,
-    Recusal,
 )
 from leitai.arenas.permissions import (
     can_create_arenas,
     can_host_at,
     can_list_arenas,
-    can_register,
     can_run_arena,
     can_view_arena,
-    host_grants,
-    secretary_grants,
-    visible_arenas_q,
 )
 from leitai.arenas.services import setup
 from leitai.arenas.services.common import closed_reason
@@ -51,7 +44,7 @@ from leitai.scoring.panel import Method, Mode
 
 
 def _arena(request: HttpRequest, arena_id: int) -> Arena:
-    arena = Arena.objects.select_related("host", "programme").filter(pk=arena_id).first()
+    arena = queries.arena_or_none(arena_id)
     if arena is None or not can_view_arena(request.user, arena):
         raise Http404
     return arena
@@ -68,45 +61,23 @@ def _runnable(request: HttpRequest, arena_id: int) -> Arena:
 def arena_list(request: HttpRequest) -> HttpResponse:
     if not can_list_arenas(request.user):
         raise PermissionDenied
-    withdrawn = Q(participants__status=ParticipantStatus.WITHDRAWN)
-    arenas = (
-        Arena.objects.filter(visible_arenas_q(request.user))
-        .select_related("host", "programme")
-        .annotate(entrants=Count("participants", filter=~withdrawn))
-        .order_by("-starts_at")
-    )
+    arenas = queries.arenas_listed_for(request.user)
     return render(
         request,
         "arenas/list.html",
         {
             "arenas": arenas,
             "can_create": can_create_arenas(request.user),
-            "open_for_me": _open_for_registration(request),
+            "open_for_me": queries.open_for_registration(request.user),
         },
     )
-
-
-def _open_for_registration(request: HttpRequest) -> list[Arena]:
-    """Arenas a secretary may enter: hosted above one of their units, registration open."""
-    from leitai.orgs.models import Unit
-    from leitai.orgs.paths import path_ids
-
-    grants = secretary_grants(request.user)
-    if not grants:
-        return []
-    host_ids = {i for g in grants for i in path_ids(g.path)[:-1]}
-    candidates = Arena.objects.filter(
-        host_id__in=host_ids, registration_open=True, draw_state=DrawState.NONE
-    ).select_related("host")
-    units = list(Unit.objects.filter(pk__in=[g.unit_id for g in grants]))
-    return [a for a in candidates if any(can_register(request.user, a, u) for u in units)]
 
 
 @login_required
 def arena_create(request: HttpRequest) -> HttpResponse:
     if not can_create_arenas(request.user):
         raise PermissionDenied
-    form = arena_forms.ArenaForm(request.POST or None, hosts=_host_units(request))
+    form = arena_forms.ArenaForm(request.POST or None, hosts=queries.host_units(request.user))
     if request.method == "POST" and form.is_valid():
         host = form.cleaned_data["host"]
         if not can_host_at(request.user, host):
@@ -130,14 +101,6 @@ def arena_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Arena created. Add participants and judges next."))
             return redirect("arenas:detail", arena_id=arena.pk)
     return render(request, "arenas/create.html", {"form": form})
-
-
-def _host_units(request: HttpRequest) -> list[Any]:
-    """The units the user holds an organiser's or host's membership at."""
-    from leitai.orgs.models import Unit
-
-    grants = host_grants(request.user)
-    return list(Unit.objects.filter(pk__in={g.unit_id for g in grants}))
 
 
 class FormInvalid(ValidationError):
@@ -271,16 +234,8 @@ def _render_detail(
         # What the screens call it, shown beside the short-name field.
         participant.screen_name = snapshot.names[participant.pk]  # type: ignore[attr-defined]
     judges = snapshot.judges
-    recusals = list(
-        Recusal.objects.filter(judge__arena=arena)
-        .select_related("judge", "participant__unit")
-        .order_by("participant__position", "judge__code")
-    )
-    declarations = list(
-        ConflictDeclaration.objects.filter(judge__arena=arena, state=DeclarationState.PENDING)
-        .select_related("judge", "participant__unit")
-        .order_by("created_at")
-    )
+    recusals = queries.recusals_of(arena)
+    declarations = queries.pending_declarations(arena)
     details_form = arena_forms.ArenaForm(instance=arena)
     locked = closed_reason() if arena.state == ArenaState.CLOSED else ""
     if locked:
@@ -318,23 +273,13 @@ def _render_detail(
     )
 
 
-def _registrable_units(request: HttpRequest, arena: Arena) -> list[Any]:
-    """The units the user may register: their secretary units below the host (or any unit below
-    it for those who run the arena)."""
-    from leitai.orgs.models import Unit
-
-    grants = secretary_grants(request.user)
-    units = Unit.objects.filter(pk__in=[g.unit_id for g in grants])
-    return [u for u in units if can_register(request.user, arena, u)]
-
-
 @login_required
 def register(request: HttpRequest, arena_id: int) -> HttpResponse:
     """A branch secretary registers their unit, with the presenter, for an open arena."""
-    arena = Arena.objects.select_related("host", "programme").filter(pk=arena_id).first()
+    arena = queries.arena_or_none(arena_id)
     if arena is None:
         raise Http404
-    units = _registrable_units(request, arena)
+    units = queries.registrable_units(request.user, arena)
     if not units:
         if can_view_arena(request.user, arena):
             raise PermissionDenied
@@ -357,7 +302,7 @@ def register(request: HttpRequest, arena_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Registered. The host will see your entry."))
             return redirect("arenas:register", arena_id=arena.pk)
-    registered = list(arena.participants.filter(unit__in=units).select_related("unit"))
+    registered = queries.registered_entries(arena, units)
     return render(
         request,
         "arenas/register.html",

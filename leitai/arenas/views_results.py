@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from leitai.arenas import exporting
+from leitai.arenas import exporting, queries
 from leitai.arenas.models import Arena, DrawState
 from leitai.arenas.permissions import can_view_arena
 from leitai.arenas.results import Audience, build_results
@@ -23,7 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _arena(arena_id: int) -> Arena:
-    arena = Arena.objects.select_related("host", "programme").filter(pk=arena_id).first()
+    arena = queries.arena_or_none(arena_id)
     if arena is None:
         raise Http404
     return arena
