@@ -11,8 +11,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from leitai.scoring.analysis.longtable import (
+    MAX_EXPONENT,
+    OPTIONAL,
+    REQUIRED,
+    LongTable,
+    finish_table,
+)
 from leitai.scoring.arrays import sorted_distinct
-from leitai.scoring.longtable import MAX_EXPONENT, OPTIONAL, REQUIRED, LongTable, finish_table
 
 MAX_CODE_BYTES = 32
 MAX_SCORE_BYTES = 16
