@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from leitai.scoring.batch import MarkTable
+from leitai.scoring.analysis.batch import MarkTable
 
 
 def panel_marks(participants: int, judges: int, seed: int = 0) -> np.ndarray:

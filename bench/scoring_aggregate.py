@@ -3,7 +3,7 @@
 1. The batch path (`aggregate_batch` + `rank_batch`: exact integers, half-up rounding, dropped
    judges named, competition ranks) against the floor: bare numpy on floats, sort each row,
    slice off the extremes, mean, argsort. Target: within 3×.
-2. The CLI end to end (`python -m leitai.scoring.cli stats aggregate FILE > out`, a fresh
+2. The CLI end to end (`python -m leitai.scoring.analysis.cli stats aggregate FILE > out`, a fresh
    interpreter) on the same marks as a 9,000,000-row CSV, against polars (also in a fresh
    interpreter) reading the file and writing the first rows of it as a file of the same size as
    our output. Target: within 3×.
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bench._scoring_data import load, machine, mark_table, panel_marks, timed
-from leitai.scoring.batch import aggregate_batch, rank_batch
+from leitai.scoring.analysis.batch import aggregate_batch, rank_batch
 
 JUDGES = 9
 POLARS_PEER = """
@@ -93,7 +93,14 @@ def main(argv: list[str] | None = None) -> int:
         rows = write_csv(marks, csv_path)
         size = csv_path.stat().st_size
         print(f"CLI end to end on a {rows:,}-row CSV ({size / 1e6:.0f} MB)")
-        cli = [sys.executable, "-m", "leitai.scoring.cli", "stats", "aggregate", str(csv_path)]
+        cli = [
+            sys.executable,
+            "-m",
+            "leitai.scoring.analysis.cli",
+            "stats",
+            "aggregate",
+            str(csv_path),
+        ]
         ours_out = Path(folder) / "ours.txt"
         peer_out = Path(folder) / "polars.txt"
         cli_repeat = 1 if args.smoke else 3

@@ -15,8 +15,8 @@ from decimal import Decimal
 import numpy as np
 
 from bench._scoring_data import load, machine, timed
-from leitai.scoring.batch import MarkTable, aggregate_batch
-from leitai.scoring.robustness import bootstrap_cut
+from leitai.scoring.analysis.batch import MarkTable, aggregate_batch
+from leitai.scoring.analysis.robustness import bootstrap_cut
 
 
 def panels_table(participants: int, panels: int, seed: int = 2) -> tuple[MarkTable, np.ndarray]:

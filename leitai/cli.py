@@ -16,7 +16,7 @@ SCORING_COMMANDS = {"stats", "draw"}
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SCORING_COMMANDS:
-        from leitai.scoring.cli import main as scoring_main
+        from leitai.scoring.analysis.cli import main as scoring_main
 
         return scoring_main(args)
 

@@ -4,6 +4,11 @@ No Django here (a test imports this package in a fresh interpreter and checks). 
 figures are `Decimal`s computed exactly; statistics are floats, None when undefined.
 See docs/scoring.md for every method and rule.
 
+These are the rules the product publishes by. The tools that run them over an analyst's whole
+file (`leitai stats …`, `leitai draw …`, the long-format readers, the columnar batch path and
+the bootstrap of a cut built on it) are in the sub-package `leitai.scoring.analysis`, which
+builds on this package and never the other way.
+
 Names are loaded on first use: `leitai draw …` and `leitai stats aggregate` should not pay for
 importing scipy.stats, which takes longer than aggregating a thousand participants.
 """
@@ -14,7 +19,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "batch": ("MarkTable", "aggregate_batch", "rank_batch"),
     "draw": ("canonical_codes", "commitment", "draw_order", "new_seed", "verify"),
     "panel": (
         "DroppedMark",
@@ -28,7 +32,6 @@ _EXPORTS = {
     ),
     "ranking": ("Placing", "TieBreak", "rank_panel_scores"),
     "reliability": ("CorridorRule", "Reliability", "assess_panel"),
-    "robustness": ("CutRobustness", "Verdict", "bootstrap_cut"),
     "rubric": ("Criterion", "Rubric", "SheetError", "SheetProblem"),
     "severity": ("Cells", "SeverityReport", "analyse_severity"),
 }
@@ -37,9 +40,7 @@ __all__ = [
     "Cells",
     "CorridorRule",
     "Criterion",
-    "CutRobustness",
     "DroppedMark",
-    "MarkTable",
     "Method",
     "Mode",
     "PanelRule",
@@ -53,23 +54,18 @@ __all__ = [
     "TieBreak",
     "TrimNote",
     "TrimOutcome",
-    "Verdict",
-    "aggregate_batch",
     "analyse_severity",
     "assess_panel",
-    "bootstrap_cut",
     "canonical_codes",
     "commitment",
     "draw_order",
     "new_seed",
-    "rank_batch",
     "rank_panel_scores",
     "score_panel",
     "verify",
 ]
 
 if TYPE_CHECKING:
-    from leitai.scoring.batch import MarkTable, aggregate_batch, rank_batch
     from leitai.scoring.draw import canonical_codes, commitment, draw_order, new_seed, verify
     from leitai.scoring.panel import (
         DroppedMark,
@@ -83,7 +79,6 @@ if TYPE_CHECKING:
     )
     from leitai.scoring.ranking import Placing, TieBreak, rank_panel_scores
     from leitai.scoring.reliability import CorridorRule, Reliability, assess_panel
-    from leitai.scoring.robustness import CutRobustness, Verdict, bootstrap_cut
     from leitai.scoring.rubric import Criterion, Rubric, SheetError, SheetProblem
     from leitai.scoring.severity import Cells, SeverityReport, analyse_severity
 

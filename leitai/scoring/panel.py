@@ -9,7 +9,8 @@ Two orders are used in practice:
   weighted values (already on the grid, so not rounded again).
 
 Aggregates are exact fractions; rounding is half away from zero and happens only where the order
-says. The batch path (`leitai.scoring.batch`) must agree with this module to the last digit.
+says. The batch path (`leitai.scoring.analysis.batch`) must agree with this module to the last
+digit.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def test_public_page_files_verify_with_the_printed_command(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["order.txt", "participants.txt"]
     # `leitai draw …` is the scoring core's CLI; run it as a separate program in that folder.
     checked = subprocess.run(
-        [sys.executable, "-m", "leitai.scoring.cli", *command[1:]],
+        [sys.executable, "-m", "leitai.scoring.analysis.cli", *command[1:]],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -69,7 +69,7 @@ def read_long_table(path: str) -> LongTable:
     if file.suffix.lower() == ".xlsx" or data[:4] == b"PK\x03\x04":
         return build_table(path, _xlsx_rows(path, data))
     if len(data) >= FAST_PATH_BYTES:
-        from leitai.scoring.longtable_fast import read_plain_csv
+        from leitai.scoring.analysis.longtable_fast import read_plain_csv
 
         # It decodes every code it keeps as UTF-8 and accepts only ASCII digits elsewhere, so a
         # table from it is one the general reader would also have read as UTF-8.
@@ -103,10 +103,9 @@ def _xlsx_rows(path: str, data: bytes) -> Iterator[tuple[int, list[Any]]]:
     # Imported here: only .xlsx input needs it, and it is slow to import.
     import zipfile
 
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs installed
-    from openpyxl.utils.exceptions import (  # type: ignore[import-untyped]
-        InvalidFileException,
-    )
+    # openpyxl has no stubs; pyproject.toml's mypy overrides let it in untyped.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

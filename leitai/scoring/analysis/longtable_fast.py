@@ -11,8 +11,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from leitai.scoring.analysis.longtable import (
+    MAX_EXPONENT,
+    OPTIONAL,
+    REQUIRED,
+    LongTable,
+    finish_table,
+)
 from leitai.scoring.arrays import sorted_distinct
-from leitai.scoring.longtable import MAX_EXPONENT, OPTIONAL, REQUIRED, LongTable, finish_table
 
 MAX_CODE_BYTES = 32
 MAX_SCORE_BYTES = 16
@@ -236,8 +242,6 @@ def _parse_scores(
     if width > MAX_SCORE_BYTES:
         return None
     block = _field_bytes(buf, starts, lengths, 8 * ((width + 7) // 8))
-    if width <= 8:
-        return _parse_short_scores(block, lengths)
     negative = block[:, 0] == MINUS
     value = np.zeros(starts.size, dtype=np.int64)
     digits = np.zeros(starts.size, dtype=np.int8)
@@ -263,59 +267,4 @@ def _parse_scores(
     if exponent > MAX_EXPONENT or (value >= 10 ** (9 + decimals)).any():
         return None  # the general reader names the offending line
     units = value * 10 ** (exponent - decimals)
-    return np.where(negative, -units, units), exponent
-
-
-_ZEROS_TEXT = np.uint64(0x3030303030303030)  # "00000000"
-_HIGH_NIBBLES = np.uint64(0xF0F0F0F0F0F0F0F0)
-_SIXES = np.uint64(0x0606060606060606)
-_PAIR_LANES = np.uint64(0x0F0F0F0F0F0F0F0F)
-_EVEN_BYTES = np.uint64(0x00FF00FF00FF00FF)
-_EVEN_SHORTS = np.uint64(0x0000FFFF0000FFFF)
-
-
-def _parse_short_scores(
-    block: NDArray[np.uint8], lengths: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], int] | None:
-    """Scores of at most 8 bytes, each read as one 64-bit word (SWAR: several digits per
-    arithmetic operation) instead of byte by byte.
-
-    The minus sign and the point are removed from the word, the remaining digits are checked to
-    be 0–9 and right-aligned, and three multiply-and-shift steps combine 8 digits into a number
-    (the well-known 8-digit SWAR parse; uint64 arithmetic wraps, which the steps rely on).
-    """
-    word = block.view("<u8")[:, 0].copy()  # first character in the lowest byte
-    negative = block[:, 0] == MINUS
-    is_dot = block == DOT
-    dots = is_dot.sum(axis=1)
-    if (dots > 1).any():
-        return None
-    has_dot = dots == 1
-    dot_at = np.where(has_dot, is_dot.argmax(axis=1), -1)
-    digits = lengths - negative - has_dot
-    if (digits < 1).any():
-        return None
-    # Drop the sign byte, then the point's byte, shifting the bytes above each down by one.
-    eight = np.uint64(8)
-    word = np.where(negative, word >> eight, word)
-    dot_in_word = (dot_at - negative).clip(0, 7)
-    below = _KEEP_BYTES[dot_in_word]
-    word = np.where(has_dot, (word & below) | ((word >> eight) & ~below), word)
-    # Digits to values 0–9 (anything else now has a high nibble or a value above 9).
-    keep = _KEEP_BYTES[digits]
-    values = (word ^ _ZEROS_TEXT) & keep
-    if ((values & _HIGH_NIBBLES) != 0).any() or (((values + _SIXES) & _HIGH_NIBBLES) != 0).any():
-        return None
-    # Right-align: leading zero digits fill the low bytes; the last digit ends in the top byte.
-    values = values << (eight * (8 - digits).astype(np.uint64))
-    # Pairs of digits, then fours, then all eight (each step: lane × (scale·2^k + 1) >> k).
-    values = ((values & _PAIR_LANES) * np.uint64(2561)) >> eight
-    values = ((values & _EVEN_BYTES) * np.uint64(6553601)) >> np.uint64(16)
-    values = ((values & _EVEN_SHORTS) * np.uint64(42949672960001)) >> np.uint64(32)
-    number = (values & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    decimals = np.where(has_dot, lengths - dot_at - 1, 0)
-    exponent = int(decimals.max())
-    if exponent > MAX_EXPONENT or (number >= 10 ** (9 + decimals)).any():
-        return None  # the general reader names the offending line
-    units = number * 10 ** (exponent - decimals)
     return np.where(negative, -units, units), exponent

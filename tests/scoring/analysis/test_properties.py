@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leitai.scoring.batch import NO_JUDGE, MarkTable, aggregate_batch, rank_batch
+from leitai.scoring.analysis.batch import NO_JUDGE, MarkTable, aggregate_batch, rank_batch
 from leitai.scoring.exact import round_half_up
 from leitai.scoring.panel import Method, Mode, PanelRule, aggregate_marks, score_panel
 from leitai.scoring.ranking import TieBreak, rank_panel_scores

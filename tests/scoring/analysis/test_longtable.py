@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leitai.scoring.longtable import (
+from leitai.scoring.analysis.longtable import (
     FAST_PATH_BYTES,
     InputError,
     _csv_rows,
     build_table,
     read_long_table,
 )
-from leitai.scoring.longtable_fast import read_plain_csv
+from leitai.scoring.analysis.longtable_fast import read_plain_csv
 
 
 def big_csv(criteria=False, grouped=True, seed=0, count=2500):

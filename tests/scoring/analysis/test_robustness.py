@@ -6,15 +6,15 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from leitai.scoring.batch import MarkTable
-from leitai.scoring.panel import Method, PanelRule
-from leitai.scoring.robustness import (
+from leitai.scoring.analysis.batch import MarkTable
+from leitai.scoring.analysis.robustness import (
     Verdict,
     _rescore_by_counts,
     _rescore_by_sorting,
     bootstrap_cut,
     competition_ranks,
 )
+from leitai.scoring.panel import Method, PanelRule
 
 
 def table(values, present=None, exponent=0):

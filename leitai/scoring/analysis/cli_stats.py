@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from leitai.scoring.batch import NO_JUDGE, MarkTable, aggregate_batch, rank_batch
-from leitai.scoring.cli_aggregate import AggregateOutput
-from leitai.scoring.longtable import InputError, LongTable, UsageError, read_long_table
+from leitai.scoring.analysis.batch import NO_JUDGE, MarkTable, aggregate_batch, rank_batch
+from leitai.scoring.analysis.cli_aggregate import AggregateOutput
+from leitai.scoring.analysis.longtable import InputError, LongTable, UsageError, read_long_table
 from leitai.scoring.panel import Method, Mode, PanelRule
 from leitai.scoring.ranking import TieBreak, TieBreakKind
 
@@ -349,7 +349,7 @@ def _severity(table: LongTable, args: argparse.Namespace) -> str:
 def _robustness(table: LongTable, args: argparse.Namespace, rule: PanelRule) -> str:
     weights = _weights(table, args.weights)
     cells = _totals_cells(table, weights)
-    from leitai.scoring.robustness import bootstrap_cut
+    from leitai.scoring.analysis.robustness import bootstrap_cut
     from leitai.scoring.severity import connected_components
 
     participant_panel, judge_panel, _ = connected_components(cells)

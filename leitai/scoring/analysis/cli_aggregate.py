@@ -15,8 +15,8 @@ from operator import itemgetter
 import numpy as np
 from numpy.typing import NDArray
 
+from leitai.scoring.analysis.batch import NO_JUDGE, BatchScores, MarkTable
 from leitai.scoring.arrays import distinct_with_inverse
-from leitai.scoring.batch import NO_JUDGE, BatchScores, MarkTable
 from leitai.scoring.exact import IntArray
 from leitai.scoring.panel import Mode, PanelRule
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from leitai.scoring.cli import main
+from leitai.scoring.analysis.cli import main
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 def run(capsys, *argv):
@@ -388,7 +388,8 @@ def test_help_exits_zero(capsys):
 
 def test_scoring_and_its_cli_import_without_django():
     probe = (
-        "import sys, leitai.scoring, leitai.scoring.cli, leitai.scoring.cli_stats;"
+        "import sys, leitai.scoring, leitai.scoring.analysis.cli,"
+        " leitai.scoring.analysis.cli_stats;"
         "print('django' in sys.modules)"
     )
     result = subprocess.run(
@@ -400,7 +401,7 @@ def test_scoring_and_its_cli_import_without_django():
 def test_module_entry_point_runs(tmp_path):
     path = write(tmp_path, SIX_JUDGES)
     result = subprocess.run(
-        [sys.executable, "-m", "leitai.scoring.cli", "stats", "aggregate", path, "--json"],
+        [sys.executable, "-m", "leitai.scoring.analysis.cli", "stats", "aggregate", path, "--json"],
         capture_output=True,
         text=True,
         check=False,

@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NoReturn
 
+from leitai.scoring.analysis.longtable import InputError, UsageError, decode_text
 from leitai.scoring.draw import (
     DrawError,
     canonical_code,
@@ -34,7 +35,6 @@ from leitai.scoring.draw import (
     normalise_seed,
     verify,
 )
-from leitai.scoring.longtable import InputError, UsageError, decode_text
 from leitai.scoring.panel import Method, Mode
 
 PROG = "leitai"
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(args_list)
         if args.group == "draw":
             return _run_draw(args)
-        from leitai.scoring.cli_stats import run_stats
+        from leitai.scoring.analysis.cli_stats import run_stats
 
         if _size(args.file) >= BIG_INPUT_BYTES:
             _keep_freed_memory()

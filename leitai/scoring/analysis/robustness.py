@@ -21,7 +21,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from leitai.scoring.batch import (
+from leitai.scoring.analysis.batch import (
     MarkTable,
     RowAggregate,
     aggregate_batch,
