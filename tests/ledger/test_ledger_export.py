@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from leitai.ledger.replay import entry_hash
+from leitai.ledger.hashing import entry_hash
 from tests.arena_factories import ArenaWorld
 from tests.ledger.helpers import first_problem, run_verify
 
@@ -83,8 +83,8 @@ def test_verifying_a_file_needs_no_database_nor_settings(
     export(full_day, path)
     script = (
         "import sys\n"
-        "from leitai.ledger.exporting import main\n"
-        f"status = main([{str(path)!r}])\n"
+        "from leitai.cli import main\n"
+        f"status = main(['ledger', 'verify', {str(path)!r}])\n"
         "assert 'leitai.settings' not in sys.modules, 'project settings were loaded'\n"
         "assert 'leitai.ledger.models' not in sys.modules, 'models were imported'\n"
         "sys.exit(status)\n"

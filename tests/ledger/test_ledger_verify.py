@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 
 from leitai.arenas.models import Arena, Mark, Participant, Sheet
 from leitai.arenas.panel import compute, panel_status, result_json
+from leitai.arenas.result_layout import result_figures
 from leitai.arenas.services import console, setup, sheets
 from leitai.ledger.chain import canonical
 from leitai.ledger.hashing import entry_hash
 from leitai.ledger.models import ChainHead, LedgerEntry
-from leitai.ledger.replay import result_figures
 from leitai.ledger.verify import verify_database
 from tests.arena_factories import ArenaWorld, make_arena_world, marks, score_current
 from tests.ledger.helpers import first_problem, run_verify, triggers_lifted
