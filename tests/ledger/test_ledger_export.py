@@ -87,6 +87,8 @@ def test_verifying_a_file_needs_no_database_nor_settings(
         f"status = main(['ledger', 'verify', {str(path)!r}])\n"
         "assert 'leitai.settings' not in sys.modules, 'project settings were loaded'\n"
         "assert 'leitai.ledger.models' not in sys.modules, 'models were imported'\n"
+        "conf = sys.modules.get('django.conf')\n"
+        "assert conf is None or not conf.settings.configured, 'Django settings were configured'\n"
         "sys.exit(status)\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}

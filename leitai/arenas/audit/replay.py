@@ -23,14 +23,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
 from leitai.arenas.presence import present_for
 from leitai.arenas.result_layout import result_figures
 from leitai.ledger.checks import Problem, parse_body
 from leitai.ledger.hashing import GENESIS
-from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
+from leitai.programs.rubrics import RubricError, parse_rubric, parse_rule, parse_tie_breaks
 from leitai.scoring import PanelScore, Rubric, SheetError, score_panel
 from leitai.scoring.draw import DrawError, commitment, draw_order
 from leitai.scoring.panel import PanelRule
@@ -356,11 +354,11 @@ class _Replayer:
 
     def on_frozen(self, data: dict[str, Any], actor: str) -> None:
         try:
-            self.rubric = rubric_from_json(data["rubric"])
-            self.rule = rule_from_json(data["rule"])
-            self.tie_breaks = tie_breaks_from_json(data["rule"], self.rubric)
-        except ValidationError as error:
-            raise _Refused(f"the frozen rubric or rule is not valid: {error.messages}") from None
+            self.rubric = parse_rubric(data["rubric"])
+            self.rule = parse_rule(data["rule"])
+            self.tie_breaks = parse_tie_breaks(data["rule"], self.rubric)
+        except RubricError as error:  # worded as a list, as the ValidationError's messages were
+            raise _Refused(f"the frozen rubric or rule is not valid: {[str(error)]}") from None
         self.state.live_seq = self.seq
         self.state.rubric, self.state.rule = data["rubric"], data["rule"]
         self.state.presentation_seconds = data.get("presentation_seconds")
