@@ -21,7 +21,7 @@ from tests.ledger.helpers import first_problem, run_verify
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def export(world: ArenaWorld, path: Path) -> dict[str, Any]:
