@@ -22,8 +22,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args[:2] == ["ledger", "verify"] and any(not a.startswith("-") for a in args[2:]):
         # Checking an exported ledger file needs no database and no settings: anyone can run it.
+        # Each app whose chains an export may hold registers its kind, as its AppConfig.ready()
+        # does when Django runs.
+        from leitai.arenas import audit
         from leitai.ledger.exporting import main as verify_export
 
+        audit.register()
         return verify_export(args[2:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leitai.settings")

@@ -8,6 +8,8 @@ class ArenasConfig(AppConfig):
     verbose_name = _("Arena contests")
 
     def ready(self) -> None:
+        from leitai.arenas import audit
         from leitai.arenas.topics import register
 
         register()
+        audit.register()

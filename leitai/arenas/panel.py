@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from leitai.arenas.models import Arena, Judge, Mark, Participant, Recusal, Sheet
-from leitai.ledger.replay import result_figures
+from leitai.arenas.result_layout import result_figures
 from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
 from leitai.scoring import PanelScore, Placing, score_panel
 from leitai.scoring.ranking import TieBreakKind, rank_keys

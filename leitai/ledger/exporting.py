@@ -1,10 +1,11 @@
-"""The export file of one arena's chain, both ways: `leitai ledger export ARENA` writes it,
-`leitai ledger verify FILE` checks it — anywhere, with no database and no project settings
-(`python -m leitai.ledger.exporting FILE` needs only Leitai installed).
+"""The export file of one chain, both ways: `leitai ledger export ARENA` writes it (through the
+chain's kind, leitai.ledger.registry), `leitai ledger verify FILE` checks it — anywhere, with no
+database and no project settings (`python -m leitai.cli ledger verify FILE` needs only Leitai
+installed; leitai.cli registers the kinds an export may hold).
 
-The file holds the arena chain's entries verbatim (the body text exactly as it was hashed) and
-the global chain's anchors of that chain; see docs/ledger.md. Importing this module loads no
-Django model: the export itself imports the ORM when it runs.
+The file holds the chain's entries verbatim (the body text exactly as it was hashed) and the
+global chain's anchors of that chain; see docs/ledger.md. Importing this module loads no Django
+model: the export itself imports the ORM when it runs.
 """
 
 from __future__ import annotations
@@ -14,48 +15,33 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from leitai.ledger import registry
+from leitai.ledger.checks import Problem, anchors_for, check_anchors, check_chain, short
 from leitai.ledger.hashing import ANCHOR_KINDS, GLOBAL_CHAIN
-from leitai.ledger.replay import (
-    ArenaReplay,
-    Problem,
-    anchors_for,
-    check_anchors,
-    check_chain,
-    first_problem,
-    replay_arena,
-    short,
-)
+from leitai.ledger.reports import ChainReport, print_reports
 
 EXPORT_FORMAT = "leitai-ledger-export"
 EXPORT_VERSION = 1
 
 
-class UnknownArena(LookupError):
-    pass
+class EmptyChain(LookupError):
+    """No entry was ever written to the chain asked for."""
 
 
-def parse_arena(text: str) -> int:
-    """ "12" or "arena:12" → 12."""
-    number = text.strip().removeprefix("arena:")
-    if not number.isdigit():
-        raise ValueError(f"{text!r} is not an arena number (12, or arena:12)")
-    return int(number)
-
-
-def export_arena(arena_id: int) -> dict[str, Any]:
-    from leitai.ledger.chain import arena_chain, entries_of
+def export_chain(chain: str, header: dict[str, Any]) -> dict[str, Any]:
+    """The file's content: the chain's entries and anchors; `header` names the record (the
+    kind's own fields, such as "arena": 12)."""
+    from leitai.ledger.chain import entries_of
     from leitai.ledger.models import LedgerEntry
 
-    chain = arena_chain(arena_id)
     entries = entries_of(chain)
     if not entries:
-        raise UnknownArena(f"no ledger chain {chain}: no arena {arena_id} was ever created")
-    # The global chain holds two anchors per arena: small enough to filter after reading.
+        raise EmptyChain(f"no ledger chain {chain}")
+    # The global chain holds two anchors per record: small enough to filter after reading.
     anchors = list(
         LedgerEntry.objects.filter(chain=GLOBAL_CHAIN, kind__in=ANCHOR_KINDS)
         .order_by("seq")
@@ -66,82 +52,12 @@ def export_arena(arena_id: int) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "arena": arena_id,
+        **header,
         "chain": chain,
         "head": {"seq": last["seq"], "hash": last["hash"]},
         "entries": entries,
         "anchors": anchors_for(chain, anchors),
     }
-
-
-# -- reports ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class ChainReport:
-    chain: str
-    entries: int
-    head: tuple[int, str]
-    problems: list[Problem] = field(default_factory=list)
-    detail: str = ""  # what was replayed, for the summary line
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def line(self) -> str:
-        described = f"{self.chain}  #{self.head[0]} {self.head[1]}  {self.entries} entries"
-        if self.detail:
-            described += f", {self.detail}"
-        if self.ok:
-            return f"ok    {described}"
-        first = first_problem(self.problems)
-        more = len(self.problems) - 1
-        return f"FAIL  {described}\n      {first}" + (
-            f"  (and {more} more problem{'s' if more > 1 else ''}; --all lists them)"
-            if more
-            else ""
-        )
-
-
-def describe(replay: ArenaReplay) -> str:
-    sheets = len(replay.sheets)
-    return (
-        f"{len(replay.participants)} participants, {sheets} sheets, "
-        f"{replay.results} results recomputed"
-        + (", closed" if replay.closed_seq else (", live" if replay.live_seq else ""))
-    )
-
-
-def print_reports(
-    reports: Sequence[ChainReport], *, started: float, show_all: bool, out: Any
-) -> int:
-    """One line per chain, then the summary; returns the exit status (0 all good, 1 not)."""
-    for report in reports:
-        out.write(report.line() + "\n")
-        if show_all and len(report.problems) > 1:
-            for problem in sorted(report.problems, key=lambda p: p.order)[1:]:
-                out.write(f"      {problem}\n")
-    failed = [r for r in reports if not r.ok]
-    entries = sum(r.entries for r in reports)
-    seconds = time.perf_counter() - started
-    if failed:
-        first = first_problem(failed[0].problems)
-        out.write(
-            f"ledger verify: FAILED — {len(failed)} of {len(reports)} "
-            f"chain{'s' if len(reports) != 1 else ''} with problems; "
-            f"first: {first} ({seconds:.2f} s)\n"
-        )
-        return 1
-    chains = f"{len(reports)} chain{'s' if len(reports) != 1 else ''}"
-    out.write(
-        f"ledger verify: all {chains} and {entries} entries verified, "
-        f"every result recomputed and matching ({seconds:.2f} s)\n"
-    )
-    return 0
-
-
-# -- an exported file, offline -------------------------------------------------------------------
 
 
 class ExportError(ValueError):
@@ -163,6 +79,9 @@ def verify_export(data: Any) -> list[ChainReport]:
     for number, entry in enumerate([*entries, *anchors], start=1):
         if not isinstance(entry, dict) or any(name not in entry for name in fields):
             raise ExportError(f"item {number} of the entries and anchors lacks one of {fields}")
+    kind = registry.kind_of(chain)
+    if kind is None:
+        raise ExportError(f"the export holds chain {chain}, of no kind this Leitai knows")
     problems = check_chain(chain, entries)
     for anchor in anchors:
         if anchor.get("chain", GLOBAL_CHAIN) != GLOBAL_CHAIN or anchor["kind"] not in ANCHOR_KINDS:
@@ -174,9 +93,11 @@ def verify_export(data: Any) -> list[ChainReport]:
                     "is not an anchor of the global chain",
                 )
             )
-    replay = replay_arena(chain, entries)
+    replay = kind.replay(chain, entries)
     problems += replay.problems
-    problems += check_anchors(replay, entries, anchors_for(chain, anchors), check_own_hash=True)
+    problems += check_anchors(
+        chain, replay.anchored_at(), entries, anchors_for(chain, anchors), check_own_hash=True
+    )
     head = data.get("head")
     if isinstance(head, dict) and (head.get("seq"), head.get("hash")) != (
         replay.head[0],
@@ -191,7 +112,7 @@ def verify_export(data: Any) -> list[ChainReport]:
                 f"{short(str(head.get('hash')))}… is not its last entry",
             )
         )
-    return [ChainReport(chain, replay.entries, replay.head, problems, describe(replay))]
+    return [ChainReport(chain, replay.entries, replay.head, problems, replay.describe())]
 
 
 def verify_file(path: Path, *, show_all: bool = False, out: Any = None) -> int:
@@ -215,25 +136,11 @@ def verify_file(path: Path, *, show_all: bool = False, out: Any = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m leitai.ledger.exporting FILE`: verify an export without a database."""
+    """`leitai ledger verify FILE` without a database (leitai.cli registers the chain kinds)."""
     parser = argparse.ArgumentParser(
         prog="leitai ledger verify", description="Verify an exported arena ledger offline."
     )
     parser.add_argument("file", type=Path)
     parser.add_argument("--all", action="store_true", help="list every problem, not the first")
     args = parser.parse_args(argv)
-    _settings_for_messages()
     return verify_file(args.file, show_all=args.all)
-
-
-def _settings_for_messages() -> None:
-    """The rubric checks word their refusals with gettext, which reads Django's settings; with
-    no project settings at hand, plain English will do."""
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(USE_I18N=False)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

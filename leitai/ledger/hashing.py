@@ -1,5 +1,5 @@
 """How a ledger entry is hashed, without Django: the chain writes with it (leitai.ledger.chain)
-and the offline verifier checks with it (leitai.ledger.replay, `leitai ledger verify FILE`)."""
+and the offline verifier checks with it (leitai.ledger.checks, `leitai ledger verify FILE`)."""
 
 from __future__ import annotations
 

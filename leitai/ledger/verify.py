@@ -1,37 +1,22 @@
-"""`leitai ledger verify` against the database: every chain, every arena replayed from its
-entries alone (leitai.ledger.replay), then the database held against the ledger — each sheet row
-and its marks against its entry, each participant's stored status, result, score and rank
-against the entries that set them, each chain head row against the chain's last entry.
+"""`leitai ledger verify` against the database: every chain linked and hashed, every chain head
+row against its chain's last entry, and each chain of a registered kind (leitai.ledger.registry)
+replayed from its entries alone, its anchors checked, and the kind's rows in the database held
+against what the replay found.
 
-Everything is read in a fixed number of queries (entries, heads, arenas, sheets, marks,
-participants) and compared in memory, so a city's day of thousands of sheets takes seconds.
+The entries and the head rows are read in two queries, each kind's rows once, and everything is
+compared in memory, so a city's day of thousands of sheets takes seconds.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from leitai.arenas.models import Arena, Mark, Participant, Sheet
-from leitai.ledger.exporting import ChainReport, describe
-from leitai.ledger.hashing import ANCHOR_KINDS, GENESIS, GLOBAL_CHAIN
+from leitai.ledger import registry
+from leitai.ledger.checks import anchors_for, check_anchors, check_chain, check_head, last_of
+from leitai.ledger.hashing import ANCHOR_KINDS, GLOBAL_CHAIN
 from leitai.ledger.models import ChainHead, LedgerEntry
-from leitai.ledger.replay import (
-    ArenaReplay,
-    Problem,
-    anchors_for,
-    check_anchors,
-    check_chain,
-    plain,
-    replay_arena,
-    short,
-)
-
-ARENA_PREFIX = "arena:"
+from leitai.ledger.reports import ChainReport
 
 
 def _load_entries() -> dict[str, list[dict[str, Any]]]:
@@ -55,292 +40,13 @@ def _load_entries() -> dict[str, list[dict[str, Any]]]:
     return chains
 
 
-def _head_problems(
-    chain: str, entries: list[dict[str, Any]], head: tuple[int, str] | None
-) -> list[Problem]:
-    last = (int(entries[-1]["seq"]), str(entries[-1]["hash"])) if entries else (0, GENESIS)
-    if head is None:
-        return [Problem(chain, None, "head", "no chain head row")] if entries else []
-    if (int(head[0]), str(head[1])) != last:
-        return [
-            Problem(
-                chain,
-                None,
-                "head",
-                f"the chain head row says #{head[0]} {short(head[1])}…, "
-                f"the last entry is #{last[0]} {short(last[1])}…",
-            )
-        ]
-    return []
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    id: int
-    seq: int
-    judge: str
-    participant: str
-    total: Decimal
-    source: str
-    key: str
-    active: bool
-
-
-def _sheet_rows() -> dict[int, list[SheetRow]]:
-    by_arena: dict[int, list[SheetRow]] = defaultdict(list)
-    rows = Sheet.objects.values_list(
-        "id",
-        "ledger_seq",
-        "participant__arena_id",
-        "judge__code",
-        "participant__unit__code",
-        "total",
-        "source",
-        "idempotency_key",
-        "active",
-    ).iterator(chunk_size=5000)
-    for pk, seq, arena_id, judge, participant, total, source, key, active in rows:
-        by_arena[arena_id].append(SheetRow(pk, seq, judge, participant, total, source, key, active))
-    return by_arena
-
-
-def _mark_rows() -> dict[int, dict[str, Decimal]]:
-    marks: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    rows = Mark.objects.values_list("sheet_id", "criterion", "value").iterator(chunk_size=20000)
-    for sheet_id, criterion, value in rows:
-        marks[sheet_id][criterion] = value.normalize()
-    return marks
-
-
-def _json(value: Any) -> str:
-    if value is None:
-        return "none"
-    return (
-        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    )
-
-
-def _shown(value: Decimal | None) -> str:
-    return "none" if value is None else plain(value)
-
-
-def compare_sheets(
-    replay: ArenaReplay,
-    rows: list[SheetRow],
-    marks: dict[int, dict[str, Decimal]],
-    kinds: dict[int, str],
-) -> list[Problem]:
-    chain = replay.chain
-    problems: list[Problem] = []
-    seen: set[int] = set()
-    for row in rows:
-        record = replay.sheets.get(row.seq)
-        label = f"sheet row {row.id} ({row.judge} → {row.participant})"
-        if record is None:
-            kind = kinds.get(row.seq)
-            problems.append(
-                Problem(
-                    chain,
-                    row.seq if kind else None,
-                    kind or "",
-                    f"{label} points to #{row.seq}, "
-                    + (f"a {kind} entry" if kind else "which the chain does not hold")
-                    + ", not a sheet the ledger accepted",
-                )
-            )
-            continue
-        if row.seq in seen:
-            problems.append(Problem(chain, row.seq, "sheet", f"{label}: a second row for it"))
-            continue
-        seen.add(row.seq)
-
-        def differs(what: str, database: Any, ledger: Any, *, seq: int = row.seq) -> None:
-            problems.append(
-                Problem(
-                    chain,
-                    seq,
-                    "sheet",
-                    f"{what} {database} in the database, {ledger} in the ledger",
-                )
-            )
-
-        if row.judge != record.judge:
-            differs(f"{label}: judge", row.judge, record.judge)
-        if row.participant != record.participant:
-            differs(f"{label}: participant", row.participant, record.participant)
-        stored = marks.get(row.id, {})
-        for criterion in sorted(set(stored) | set(record.marks)):
-            database, ledger = stored.get(criterion), record.marks.get(criterion)
-            if database != ledger:
-                problems.append(
-                    Problem(
-                        chain,
-                        row.seq,
-                        "sheet",
-                        f"mark row {criterion}={_shown(database)} in the database, "
-                        + (
-                            f"{_shown(ledger)} in the ledger"
-                            if ledger is not None
-                            else "none in the ledger"
-                        ),
-                    )
-                )
-        if row.total != record.total:
-            differs("total", plain(row.total), plain(record.total))
-        if row.source != record.source:
-            differs("source", row.source, record.source)
-        if row.key != record.key:
-            differs("idempotency key", row.key, record.key)
-        if row.active != record.active:
-            differs(
-                "in force",
-                "yes" if row.active else "no",
-                "yes" if record.active else "no (superseded by a correction)",
-            )
-    for seq in sorted(set(replay.sheets) - seen):
-        record = replay.sheets[seq]
-        problems.append(
-            Problem(
-                chain,
-                seq,
-                "sheet",
-                f"no sheet row in the database for {record.judge} → {record.participant}",
-            )
-        )
-    return problems
-
-
-def compare_participants(
-    replay: ArenaReplay, rows: list[dict[str, Any]], kinds: dict[int, str]
-) -> list[Problem]:
-    chain = replay.chain
-    problems: list[Problem] = []
-
-    def differs(seq: int, what: str, database: Any, ledger: Any) -> None:
-        problems.append(
-            Problem(
-                chain,
-                seq or None,
-                kinds.get(seq, ""),
-                f"{what} {database} in the database, {ledger} in the ledger",
-            )
-        )
-
-    codes = set()
-    for row in rows:
-        code = row["unit__code"]
-        codes.add(code)
-        state = replay.participants.get(code)
-        if state is None:
-            problems.append(
-                Problem(chain, None, "", f"participant {code} in the database was never added")
-            )
-            continue
-        who = f"participant {state.label}"
-        if row["status"] != state.status:
-            differs(state.status_seq, f"{who} status", row["status"], state.status)
-        if row["position"] != state.position:
-            differs(state.position_seq, f"{who} position", row["position"], state.position)
-        ledger_score = Decimal(state.result["score"]) if state.result else None
-        if row["score"] != ledger_score:
-            differs(state.result_seq, f"{who} score", _shown(row["score"]), _shown(ledger_score))
-        elif row["result"] != state.result:
-            stored, recorded = row["result"] or {}, state.result or {}
-            key = next(
-                (
-                    k
-                    for k in sorted(set(stored) | set(recorded))
-                    if stored.get(k) != recorded.get(k)
-                ),
-                "",
-            )
-            differs(
-                state.result_seq,
-                f"{who} result {key}".rstrip(),
-                _json(stored.get(key) if row["result"] is not None else None),
-                _json(recorded.get(key) if state.result is not None else None),
-            )
-        if row["rank"] != state.rank or row["tied"] != state.tied:
-            differs(
-                state.rank_seq,
-                f"{who} rank",
-                f"{row['rank']}{' (tied)' if row['tied'] else ''}",
-                f"{state.rank}{' (tied)' if state.tied else ''}",
-            )
-    for code, state in replay.participants.items():
-        # A participant withdrawn before the draw is deleted from the database (no entry says
-        # so); anyone drawn must still be there.
-        if code not in codes and state.position is not None:
-            problems.append(
-                Problem(
-                    chain,
-                    state.added_seq,
-                    "participant_added",
-                    f"participant {state.label} has no row in the database",
-                )
-            )
-    return problems
-
-
-def compare_arena(replay: ArenaReplay, arena: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    chain = replay.chain
-    if replay.live_seq is not None:
-        if arena["rubric"] != replay.rubric:
-            problems.append(
-                Problem(
-                    chain,
-                    replay.live_seq,
-                    "frozen",
-                    "the arena's rubric differs from the frozen one",
-                )
-            )
-        if arena["rule"] != replay.rule:
-            problems.append(
-                Problem(
-                    chain, replay.live_seq, "frozen", "the arena's rule differs from the frozen one"
-                )
-            )
-        problems += _details_problems(replay, arena)
-    expected = "closed" if replay.closed_seq else ("live" if replay.live_seq else None)
-    if expected is not None and arena["state"] != expected:
-        seq = replay.closed_seq or replay.live_seq
-        problems.append(
-            Problem(
-                chain,
-                seq,
-                "closed" if replay.closed_seq else "frozen",
-                f"the arena is {arena['state']} in the database, {expected} in the ledger",
-            )
-        )
-    return problems
-
-
-def _details_problems(replay: ArenaReplay, arena: Mapping[str, Any]) -> list[Problem]:
-    """Details recorded at go-live (and changed on the ledger since) against the database: a
-    change made without its entry shows here."""
-    problems = []
-    for name, words in (
-        ("presentation_seconds", "presentation time"),
-        ("reveal_marks", "reveal setting"),
-    ):
-        recorded = getattr(replay, name)
-        if recorded is not None and arena[name] != recorded:
-            problems.append(
-                Problem(
-                    replay.chain,
-                    replay.live_seq,
-                    "frozen",
-                    f"the arena's {words} is {arena[name]} in the database, "
-                    f"{recorded} in the ledger",
-                )
-            )
-    return problems
-
-
-def _arena_id(chain: str) -> int | None:
-    number = chain.removeprefix(ARENA_PREFIX)
-    return int(number) if chain.startswith(ARENA_PREFIX) and number.isdigit() else None
+def _order(chain: str) -> tuple[bool, int, int, str]:
+    """Chains of a registered kind first, by kind then number; any other after, by name."""
+    kinds = [kind.prefix for kind in registry.kinds()]
+    kind = registry.kind_of(chain)
+    if kind is None:
+        return (True, 0, 0, chain)
+    return (False, kinds.index(kind.prefix), kind.number(chain) or 0, chain)
 
 
 def verify_database() -> list[ChainReport]:
@@ -349,65 +55,40 @@ def verify_database() -> list[ChainReport]:
         chain: (seq, digest)
         for chain, seq, digest in ChainHead.objects.values_list("chain", "seq", "hash")
     }
-    arenas = {
-        row["id"]: row
-        for row in Arena.objects.values(
-            "id", "state", "rubric", "rule", "presentation_seconds", "reveal_marks"
-        )
-    }
-    sheet_rows = _sheet_rows()
-    marks = _mark_rows()
-    participants: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in Participant.objects.values(
-        "arena_id", "unit__code", "status", "position", "score", "result", "rank", "tied"
-    ).iterator(chunk_size=5000):
-        participants[row["arena_id"]].append(row)
+    kinds = registry.kinds()
+    records = {kind.prefix: kind.compare() for kind in kinds}
 
     global_entries = chains.get(GLOBAL_CHAIN, [])
-    names = set(chains) | set(heads) | {f"{ARENA_PREFIX}{pk}" for pk in arenas}
-    ordered = sorted(
-        names - {GLOBAL_CHAIN},
-        key=lambda c: (_arena_id(c) is None, _arena_id(c) or 0, c),
-    )
+    names = set(chains) | set(heads)
+    for each in kinds:
+        names |= {each.chain(number) for number in records[each.prefix].numbers()}
     reports = [
         ChainReport(
             GLOBAL_CHAIN,
             len(global_entries),
-            (int(global_entries[-1]["seq"]), str(global_entries[-1]["hash"]))
-            if global_entries
-            else (0, GENESIS),
+            last_of(global_entries),
             check_chain(GLOBAL_CHAIN, global_entries)
-            + _head_problems(GLOBAL_CHAIN, global_entries, heads.get(GLOBAL_CHAIN)),
+            + check_head(GLOBAL_CHAIN, global_entries, heads.get(GLOBAL_CHAIN)),
             f"{sum(1 for e in global_entries if e['kind'] in ANCHOR_KINDS)} anchors",
         )
     ]
-    for chain in ordered:
+    for chain in sorted(names - {GLOBAL_CHAIN}, key=_order):
         entries = chains.get(chain, [])
-        problems = check_chain(chain, entries) + _head_problems(chain, entries, heads.get(chain))
-        arena_id = _arena_id(chain)
-        if arena_id is None:
+        problems = check_chain(chain, entries) + check_head(chain, entries, heads.get(chain))
+        kind = registry.kind_of(chain)
+        number = kind.number(chain) if kind is not None else None
+        if kind is None or number is None:
             reports.append(
-                ChainReport(chain, len(entries), _last(entries), problems, "not an arena chain")
+                ChainReport(
+                    chain, len(entries), last_of(entries), problems, registry.unknown_detail()
+                )
             )
             continue
-        replay = replay_arena(chain, entries)
+        replay = kind.replay(chain, entries)
         problems += replay.problems
-        problems += check_anchors(replay, entries, anchors_for(chain, global_entries))
-        arena = arenas.get(arena_id)
-        if arena is None:
-            problems.append(
-                Problem(chain, None, "", f"arena {arena_id} has no row in the database")
-            )
-        elif not entries:
-            problems.append(Problem(chain, None, "", f"arena {arena_id} has no ledger entries"))
-        else:
-            kinds = {int(e["seq"]): str(e["kind"]) for e in entries}
-            problems += compare_arena(replay, arena)
-            problems += compare_sheets(replay, sheet_rows.get(arena_id, []), marks, kinds)
-            problems += compare_participants(replay, participants.get(arena_id, []), kinds)
-        reports.append(ChainReport(chain, replay.entries, replay.head, problems, describe(replay)))
+        problems += check_anchors(
+            chain, replay.anchored_at(), entries, anchors_for(chain, global_entries)
+        )
+        problems += records[kind.prefix].compare(chain, number, replay, entries)
+        reports.append(ChainReport(chain, replay.entries, replay.head, problems, replay.describe()))
     return reports
-
-
-def _last(entries: list[dict[str, Any]]) -> tuple[int, str]:
-    return (int(entries[-1]["seq"]), str(entries[-1]["hash"])) if entries else (0, GENESIS)

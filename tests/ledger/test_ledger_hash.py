@@ -7,9 +7,9 @@ import hashlib
 import subprocess
 import sys
 
+from leitai.arenas.audit import ARENA_PREFIX
 from leitai.ledger import chain
 from leitai.ledger.hashing import GENESIS, entry_hash
-from leitai.ledger.verify import ARENA_PREFIX
 
 
 def test_the_hash_is_sha256_over_the_fields_a_line_each() -> None:
@@ -20,7 +20,7 @@ def test_the_hash_is_sha256_over_the_fields_a_line_each() -> None:
 
 def test_the_offline_verifier_hashes_without_django() -> None:
     probe = (
-        "import sys, leitai.ledger.hashing, leitai.ledger.replay; "
+        "import sys, leitai.ledger.hashing, leitai.arenas.audit.replay; "
         "print('django.db' in sys.modules, 'django.conf' in sys.modules and "
         "sys.modules['django.conf'].settings.configured)"
     )

@@ -26,8 +26,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from leitai.accounts.models import Role
 from leitai.arenas.models import Arena, Judge, Participant, Sheet, SheetSource
 from leitai.ledger.chain import entries_of
+from leitai.ledger.checks import check_chain
 from leitai.ledger.models import ChainHead
-from leitai.ledger.replay import check_chain
 from leitai.orgs.models import Sector, UnitKind
 from tests.arena_factories import make_programme
 from tests.factories import PASSWORD, make_unit, make_user

@@ -17,7 +17,7 @@ import pytest
 from leitai.arenas.models import ArenaState, Judge, ParticipantStatus, Sheet, SheetSource
 from leitai.arenas.services import console, setup
 from leitai.ledger.chain import entries_of
-from leitai.ledger.replay import check_chain
+from leitai.ledger.checks import check_chain
 from tests.arena_factories import make_arena_world
 from tests.factories import PASSWORD
 from tests.support.server import ROOT, ServerProcess, free_port

@@ -150,8 +150,8 @@ class Command(BaseCommand):
 
     def _report(self) -> None:
         from leitai.arenas.models import Arena
-        from leitai.ledger.exporting import print_reports
         from leitai.ledger.models import LedgerEntry
+        from leitai.ledger.reports import print_reports
         from leitai.ledger.verify import verify_database
 
         arenas = list(Arena.objects.order_by("pk").values_list("pk", "title", "state"))

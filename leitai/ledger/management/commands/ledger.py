@@ -2,8 +2,9 @@
 
 Without FILE, verify reads the database: every chain, every arena recomputed from its entries
 alone, and the database held against the ledger. With FILE it checks an export offline, through
-the same replay code and without touching the database (`python -m leitai.ledger.exporting FILE`
-does the same without Django's settings). Exit status: 0 verified, 1 a problem found (the first
+the same replay code and without touching the database (leitai.cli runs it without Django's
+settings). Each chain's meaning is its kind's (leitai.ledger.registry: the arena's is
+leitai.arenas.audit). Exit status: 0 verified, 1 a problem found (the first
 differing entry is named), 2 a file that is not a ledger export.
 """
 
@@ -18,7 +19,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from leitai.ledger.exporting import print_reports, verify_file
+from leitai.ledger import registry
+from leitai.ledger.exporting import verify_file
+from leitai.ledger.reports import print_reports
 
 
 class Command(BaseCommand):
@@ -60,18 +63,15 @@ class Command(BaseCommand):
             )
 
     def export(self, arena: str, out: str | None) -> None:
-        from leitai.ledger.exporting import UnknownArena, export_arena, parse_arena
-
         try:
-            arena_id = parse_arena(arena)
-            data = export_arena(arena_id)
-        except (ValueError, UnknownArena) as error:
+            data = registry.for_export(arena).export(arena)
+        except (ValueError, LookupError) as error:
             raise CommandError(str(error)) from None
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
         if out == "-":
             self.stdout.write(text, ending="")
             return
-        path = Path(out or f"leitai-arena-{arena_id}-ledger.json")
+        path = Path(out or f"leitai-{data['chain'].replace(':', '-')}-ledger.json")
         # Written beside the target and renamed, so a reader never sees half a file.
         fd, temporary = tempfile.mkstemp(dir=path.parent or Path(), prefix=f".{path.name}.")
         try:

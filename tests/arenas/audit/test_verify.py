@@ -11,13 +11,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from leitai.arenas.audit.replay import replay_arena
 from leitai.arenas.models import Arena, Mark, Participant, Sheet
-from leitai.arenas.panel import compute, panel_status, result_json
+from leitai.arenas.result_layout import result_figures
 from leitai.arenas.services import console, setup, sheets
-from leitai.ledger.chain import canonical
+from leitai.ledger.chain import canonical, entries_of
 from leitai.ledger.hashing import entry_hash
 from leitai.ledger.models import ChainHead, LedgerEntry
-from leitai.ledger.replay import result_figures
 from leitai.ledger.verify import verify_database
 from tests.arena_factories import ArenaWorld, make_arena_world, marks, score_current
 from tests.ledger.helpers import first_problem, run_verify, triggers_lifted
@@ -66,16 +66,105 @@ def test_a_revoked_judge_on_paper_and_a_reissued_link_verify() -> None:
     assert status == 0, output
 
 
-def test_every_field_of_the_recorded_result_is_recomputed(full_day: ArenaWorld) -> None:
-    """What was stored when the result was confirmed is what the replay recomputes, field by
-    field (result_json is the replay's figures plus the sheets they came from)."""
-    participant = Participant.objects.exclude(result=None).first()
-    status = panel_status(participant)
-    score = compute(full_day.arena, status)
-    stored = participant.result
-    assert stored == result_json(score, status)
-    assert set(stored) == {*result_figures(score), "sheets"}
-    assert {k: v for k, v in stored.items() if k != "sheets"} == result_figures(score)
+# A known panel, computed by hand. Five judges, the demo rubric (four criteria, weight 1), the
+# default rule: each judge's total, the highest and the lowest total dropped, the mean of the
+# other three rounded half up to 2 decimals; ties broken by the untrimmed mean.
+#
+#            achievements spirit ideas effects   total
+# first  J1      20         15     20    15       70    (lowest, dropped)
+#        J2      25.5       15     20    20       80.5
+#        J3      26         15     20    20       81
+#        J4      27         15     20    20       82
+#        J5      30         20     20    20       90    (highest, dropped)
+#   score (80.5 + 81 + 82) / 3 = 81.1666… → 81.17; untrimmed mean 403.5 / 5 = 80.7 = 807/10
+#   per criterion, the middle three: achievements (25.5 + 26 + 27) / 3 = 26.1666… → 26.17,
+#   spirit 15.00, ideas 20.00, effects 20.00
+# second J1      17         15     20    20       72    (lowest, dropped)
+#        J2..J4 as above                          80.5, 81, 82
+#        J5      30         15     20    20       85    (highest, dropped)
+#   score 81.17 as well; untrimmed mean 400.5 / 5 = 80.1 = 801/10
+#   achievements (25.5 + 26 + 27) / 3 → 26.17, spirit 15.00, ideas 20.00, effects 20.00
+# Rank: equal at 81.17, the untrimmed mean puts the first (80.7) before the second (80.1).
+FIRST_SHEETS = {
+    "J1": marks("20", effects="15"),
+    "J2": marks("25.5"),
+    "J3": marks("26"),
+    "J4": marks("27"),
+    "J5": marks("30", spirit="20"),
+}
+SECOND_SHEETS = {**FIRST_SHEETS, "J1": marks("17"), "J5": marks("30")}
+TRIMMED = {
+    "outcome": "trimmed",
+    "text": "5 judges (at least 5): the 1 highest and 1 lowest dropped",
+}
+CRITERION_MARKS = {"achievements": "26.17", "spirit": "15.00", "ideas": "20.00", "effects": "20.00"}
+FIRST_FIGURES = {
+    "score": "81.17",
+    "judges": 5,
+    "note": TRIMMED,
+    "dropped": [
+        {"judge": "J1", "criterion": None, "mark": "70", "side": "low"},
+        {"judge": "J5", "criterion": None, "mark": "90", "side": "high"},
+    ],
+    "totals": {"J1": "70", "J2": "80.5", "J3": "81", "J4": "82", "J5": "90"},
+    "criteria": None,
+    "criterion_marks": CRITERION_MARKS,
+    "untrimmed_mean": "807/10",
+}
+SECOND_FIGURES = {
+    **FIRST_FIGURES,
+    "dropped": [
+        {"judge": "J1", "criterion": None, "mark": "72", "side": "low"},
+        {"judge": "J5", "criterion": None, "mark": "85", "side": "high"},
+    ],
+    "totals": {"J1": "72", "J2": "80.5", "J3": "81", "J4": "82", "J5": "85"},
+    "untrimmed_mean": "801/10",
+}
+
+
+def test_the_recorded_and_recomputed_result_is_the_panel_computed_by_hand() -> None:
+    """The figures stored, recorded in the ledger and recomputed by the replay, against a panel
+    worked out by hand (above): none of them comes from the code under test."""
+    world = make_arena_world(participants=2, judges=5)
+    first = score_current(world, FIRST_SHEETS)
+    second = score_current(world, SECOND_SHEETS)
+    console.close_arena(arena=world.refresh(), by=world.host_user)
+    chain = chain_of(world)
+    entries = entries_of(chain)
+    bodies = [(e["kind"], json.loads(e["body"])["data"]) for e in entries]
+
+    replay = replay_arena(chain, entries)
+    assert replay.problems == []
+    for participant, figures in ((first, FIRST_FIGURES), (second, SECOND_FIGURES)):
+        code = participant.unit.code
+        sheet_seqs = sorted(
+            e["seq"]
+            for e, (kind, data) in zip(entries, bodies, strict=True)
+            if kind == "sheet" and data["participant"] == code
+        )
+        expected = {**figures, "sheets": sheet_seqs}
+        participant.refresh_from_db()
+        assert participant.result == expected  # stored and published
+        assert participant.score == Decimal(figures["score"])
+        recorded = next(
+            d["result"] for k, d in bodies if k == "confirmed" and d["participant"] == code
+        )
+        assert recorded == expected  # in the ledger
+        recomputed = replay.participants[code].score
+        assert recomputed is not None
+        assert result_figures(recomputed) == figures  # by the replay, from the sheets alone
+    ranking = [(p.unit.code, p.rank, p.tied) for p in (first, second)]
+    assert ranking == [(first.unit.code, 1, False), (second.unit.code, 2, False)]
+    replayed = [(code, replay.participants[code].rank) for code, _, _ in ranking]
+    assert replayed == [(first.unit.code, 1), (second.unit.code, 2)]
+    closed = next(d["ranking"] for k, d in bodies if k == "closed")
+    assert [
+        (row["participant"], row["rank"], row["score"], row["decided_by"]) for row in closed
+    ] == [
+        (first.unit.code, 1, "81.17", "untrimmed_mean"),
+        (second.unit.code, 2, "81.17", "untrimmed_mean"),
+    ]
+    assert run_verify()[0] == 0
 
 
 def test_a_ledger_row_altered_in_the_database_is_named(full_day: ArenaWorld) -> None:

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from leitai.arenas.audit.export import export_arena
 from leitai.arenas.services import console, declarations, sheets
 from leitai.ledger.chain import append, arena_chain, entries_of
-from leitai.ledger.exporting import export_arena, verify_export
+from leitai.ledger.exporting import verify_export
 from tests.arena_factories import ArenaWorld, in_order, make_arena_world, marks
 from tests.ledger.helpers import first_problem, run_verify
 

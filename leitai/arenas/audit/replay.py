@@ -1,17 +1,16 @@
 """Recomputing an arena from its ledger entries alone: no database, no Django settings.
 
-`leitai ledger verify` runs this on the entries it reads from the database (leitai.ledger.verify)
-and on an exported file (leitai.ledger.exporting), so both go through the same code:
-
-1. the chain: every entry links to the one before it and its hash is recomputed;
-2. the replay: the entries are applied in order as the arena services applied them — panel,
-   recusals and presence, the draw (commitment and order checked once the seed is revealed), the
-   frozen rubric and rule, every sheet (validated against the rubric, its total recomputed),
-   reopenings superseding sheets — and each confirmed result is recomputed with the scoring core
-   (`score_panel`) from the sheets in force and compared to the result recorded; every ranking
-   (after each result shown and at the close) is recomputed with the tie-break chain;
-3. the anchors: the global chain's `arena_live` / `arena_closed` entries must name the arena
-   chain's entries at those sequence numbers by their hashes.
+`leitai ledger verify` runs this on the entries it reads from the database (the arena's chain
+kind, registered with the ledger by leitai.arenas.audit) and on an exported file
+(leitai.ledger.exporting), so both go through the same code. The ledger has already checked the
+chain's links and hashes (leitai.ledger.checks); the replay applies the entries in order as the
+arena services applied them — panel, recusals and presence, the draw (commitment and order
+checked once the seed is revealed), the frozen rubric and rule, every sheet (validated against
+the rubric, its total recomputed), reopenings superseding sheets — and recomputes each confirmed
+result with the scoring core (`score_panel`) from the sheets in force, comparing it with the
+result recorded; every ranking (after each result shown and at the close) is recomputed with the
+tie-break chain. It says where the global chain must anchor the arena's chain (`arena_live` at
+its `frozen` entry, `arena_closed` at its `closed` entry), which the ledger then checks.
 
 Each problem names its entry (`arena:12 #37 sheet: …`); the first one is what a person reads.
 """
@@ -24,12 +23,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
 from leitai.arenas.presence import present_for
-from leitai.ledger.hashing import ANCHOR_KINDS, GENESIS, GLOBAL_CHAIN, entry_hash
-from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
+from leitai.arenas.result_layout import result_figures
+from leitai.ledger.checks import Problem, parse_body
+from leitai.ledger.hashing import GENESIS
+from leitai.programs.rubrics import RubricError, parse_rubric, parse_rule, parse_tie_breaks
 from leitai.scoring import PanelScore, Rubric, SheetError, score_panel
 from leitai.scoring.draw import DrawError, commitment, draw_order
 from leitai.scoring.panel import PanelRule
@@ -45,64 +44,6 @@ DONE = {CONFIRMED, SHOWN, ABSENT, WITHDRAWN}
 def plain(value: Decimal) -> str:
     """20.0000 → "20", 7.5000 → "7.5", as the arena pages write them."""
     return format(value.normalize(), "f")
-
-
-def short(digest: str) -> str:
-    return digest[:16]
-
-
-@dataclass(frozen=True)
-class Problem:
-    chain: str
-    seq: int | None  # the entry it concerns; None for a problem outside the entries (a head row)
-    kind: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.chain if self.seq is None else f"{self.chain} #{self.seq}"
-        if self.kind:
-            where += f" {self.kind}"
-        return f"{where}: {self.message}"
-
-    @property
-    def order(self) -> tuple[bool, int]:
-        return (self.seq is None, self.seq or 0)
-
-
-def first_problem(problems: Sequence[Problem]) -> Problem | None:
-    return min(problems, key=lambda p: p.order) if problems else None
-
-
-# -- 1. the chain ------------------------------------------------------------------------------
-
-
-def check_chain(chain: str, entries: Sequence[Mapping[str, Any]]) -> list[Problem]:
-    """Every link and hash; after a break, checking goes on from the stored hash, so an entry
-    altered in place is named alone and not every entry after it."""
-    problems = []
-    previous = GENESIS
-    expected_seq = 1
-    for entry in entries:
-        seq, kind = int(entry["seq"]), str(entry["kind"])
-        if entry.get("chain", chain) != chain:
-            problems.append(Problem(chain, seq, kind, f"belongs to chain {entry['chain']}"))
-        if seq != expected_seq:
-            problems.append(Problem(chain, seq, kind, f"sequence gap: expected #{expected_seq}"))
-        if entry["prev_hash"] != previous:
-            problems.append(Problem(chain, seq, kind, "does not link to the entry before it"))
-        recomputed = entry_hash(str(entry["prev_hash"]), chain, seq, kind, str(entry["body"]))
-        if recomputed != entry["hash"]:
-            problems.append(Problem(chain, seq, kind, "its content does not match its hash"))
-        previous = str(entry["hash"])
-        expected_seq = seq + 1
-    return problems
-
-
-def parse_body(entry: Mapping[str, Any]) -> dict[str, Any]:
-    body = json.loads(entry["body"])
-    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-        raise ValueError("the body is not an object with a data object")
-    return body
 
 
 # -- 2. the replay -------------------------------------------------------------------------------
@@ -175,6 +116,17 @@ class ArenaReplay:
     sheets: dict[int, SheetRecord] = field(default_factory=dict)  # by ledger seq
     results: int = 0  # confirmations recomputed
     problems: list[Problem] = field(default_factory=list)
+
+    def anchored_at(self) -> dict[str, int | None]:
+        """The global chain anchors an arena's chain when it goes live and when it closes."""
+        return {"arena_live": self.live_seq, "arena_closed": self.closed_seq}
+
+    def describe(self) -> str:
+        return (
+            f"{len(self.participants)} participants, {len(self.sheets)} sheets, "
+            f"{self.results} results recomputed"
+            + (", closed" if self.closed_seq else (", live" if self.live_seq else ""))
+        )
 
 
 class _Refused(Exception):
@@ -402,11 +354,11 @@ class _Replayer:
 
     def on_frozen(self, data: dict[str, Any], actor: str) -> None:
         try:
-            self.rubric = rubric_from_json(data["rubric"])
-            self.rule = rule_from_json(data["rule"])
-            self.tie_breaks = tie_breaks_from_json(data["rule"], self.rubric)
-        except ValidationError as error:
-            raise _Refused(f"the frozen rubric or rule is not valid: {error.messages}") from None
+            self.rubric = parse_rubric(data["rubric"])
+            self.rule = parse_rule(data["rule"])
+            self.tie_breaks = parse_tie_breaks(data["rule"], self.rubric)
+        except RubricError as error:  # worded as a list, as the ValidationError's messages were
+            raise _Refused(f"the frozen rubric or rule is not valid: {[str(error)]}") from None
         self.state.live_seq = self.seq
         self.state.rubric, self.state.rule = data["rubric"], data["rule"]
         self.state.presentation_seconds = data.get("presentation_seconds")
@@ -596,32 +548,6 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def result_figures(score: PanelScore) -> dict[str, Any]:
-    """The figures of a confirmed result as stored and published (decimal strings, never
-    floats); `leitai.arenas.panel.result_json` adds the sheets they came from."""
-    return {
-        "score": str(score.score),
-        "judges": score.judges,
-        "note": {"outcome": score.note.outcome.value, "text": score.note.text},
-        "dropped": [
-            {"judge": d.judge, "criterion": d.criterion, "mark": str(d.mark), "side": d.side.value}
-            for d in score.dropped
-        ],
-        "totals": {code: str(total) for code, total in sorted(score.judge_totals.items())},
-        "criteria": (
-            {
-                key: {"mark": str(c.mark), "weighted": str(c.weighted)}
-                for key, c in score.criteria.items()
-            }
-            if score.criteria
-            else None
-        ),
-        "criterion_marks": {key: str(v) for key, v in score.criterion_marks.items()},
-        # Exact, as a fraction: the first tie-break compares it without rounding.
-        "untrimmed_mean": f"{score.untrimmed_mean.numerator}/{score.untrimmed_mean.denominator}",
-    }
-
-
 def replay_arena(chain: str, entries: Sequence[Mapping[str, Any]]) -> ArenaReplay:
     """Apply an arena chain's entries (in seq order) as the services did; see the module doc."""
     replayer = _Replayer(chain)
@@ -638,91 +564,3 @@ def replay_arena(chain: str, entries: Sequence[Mapping[str, Any]]) -> ArenaRepla
     if entries:
         state.head = (int(entries[-1]["seq"]), str(entries[-1]["hash"]))
     return state
-
-
-# -- 3. the anchors ------------------------------------------------------------------------------
-
-
-def anchors_for(chain: str, global_entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    found = []
-    for entry in global_entries:
-        if entry["kind"] not in ANCHOR_KINDS:
-            continue
-        try:
-            data = parse_body(entry)["data"]
-        except ValueError:
-            continue  # the global chain's own check names it
-        if data.get("chain") == chain:
-            found.append(entry)
-    return found
-
-
-def check_anchors(
-    replay: ArenaReplay,
-    entries: Sequence[Mapping[str, Any]],
-    anchors: Sequence[Mapping[str, Any]],
-    *,
-    check_own_hash: bool = False,
-) -> list[Problem]:
-    """Each anchor must name an entry of the arena chain by its hash; an arena that went live
-    (or closed) must have been anchored at its `frozen` (or `closed`) entry.
-
-    Offline, the anchors come without the rest of the global chain, so `check_own_hash`
-    recomputes each anchor's hash from its own fields instead of its link."""
-    chain = replay.chain
-    problems: list[Problem] = []
-    by_seq = {int(e["seq"]): e for e in entries}
-    anchored: dict[str, int] = {}
-    for anchor in anchors:
-        where = f"global #{anchor['seq']} {anchor['kind']}"
-        if check_own_hash:
-            recomputed = entry_hash(
-                str(anchor["prev_hash"]),
-                GLOBAL_CHAIN,
-                int(anchor["seq"]),
-                str(anchor["kind"]),
-                str(anchor["body"]),
-            )
-            if recomputed != anchor["hash"]:
-                problems.append(
-                    Problem(
-                        GLOBAL_CHAIN,
-                        int(anchor["seq"]),
-                        str(anchor["kind"]),
-                        "its content does not match its hash",
-                    )
-                )
-                continue
-        data = parse_body(anchor)["data"]
-        seq, digest = int(data["seq"]), str(data["hash"])
-        anchored[str(anchor["kind"])] = seq
-        entry = by_seq.get(seq)
-        if entry is None:
-            problems.append(
-                Problem(chain, None, "", f"{where} anchors #{seq}, which the chain does not hold")
-            )
-        elif entry["hash"] != digest:
-            problems.append(
-                Problem(
-                    chain,
-                    seq,
-                    str(entry["kind"]),
-                    f"its hash {short(str(entry['hash']))}… differs from the one anchored in "
-                    f"{where}: {short(digest)}…",
-                )
-            )
-    for kind, seq in (("arena_live", replay.live_seq), ("arena_closed", replay.closed_seq)):
-        if seq is None:
-            continue
-        if kind not in anchored:
-            problems.append(Problem(chain, seq, by_seq[seq]["kind"], f"no {kind} anchor"))
-        elif anchored[kind] != seq:
-            problems.append(
-                Problem(
-                    chain,
-                    seq,
-                    by_seq[seq]["kind"],
-                    f"the {kind} anchor names #{anchored[kind]} instead",
-                )
-            )
-    return problems

@@ -15,13 +15,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from leitai.ledger.replay import entry_hash
+from leitai.ledger.hashing import entry_hash
 from tests.arena_factories import ArenaWorld
 from tests.ledger.helpers import first_problem, run_verify
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def export(world: ArenaWorld, path: Path) -> dict[str, Any]:
@@ -83,10 +83,12 @@ def test_verifying_a_file_needs_no_database_nor_settings(
     export(full_day, path)
     script = (
         "import sys\n"
-        "from leitai.ledger.exporting import main\n"
-        f"status = main([{str(path)!r}])\n"
+        "from leitai.cli import main\n"
+        f"status = main(['ledger', 'verify', {str(path)!r}])\n"
         "assert 'leitai.settings' not in sys.modules, 'project settings were loaded'\n"
         "assert 'leitai.ledger.models' not in sys.modules, 'models were imported'\n"
+        "conf = sys.modules.get('django.conf')\n"
+        "assert conf is None or not conf.settings.configured, 'Django settings were configured'\n"
         "sys.exit(status)\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
