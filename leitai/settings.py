@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "leitai.ledger",
     "leitai.arenas",
     "leitai.api",
+    "leitai.demo",  # the demo city and `leitai simulate`: uses the apps, none uses it
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
