@@ -42,7 +42,7 @@ from bench._live_common import (
     start_leitai,
     stop_process,
 )
-from leitai.programs.rubrics import DEMO_RUBRIC
+from leitai.demo.rubric import DEMO_RUBRIC
 from leitai.simulation import Host, Phone, SimulationError, plausible_marks
 from leitai.simulation.clients import Http
 

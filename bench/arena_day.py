@@ -59,7 +59,7 @@ from bench._live_common import (
     start_leitai,
     stop_process,
 )
-from leitai.programs.rubrics import DEMO_RUBRIC
+from leitai.demo.rubric import DEMO_RUBRIC
 from leitai.simulation import Host, Phone, Refused, SimulationError, plausible_marks
 
 # The whole run; connecting 5,000 viewers alone takes minutes on PostgreSQL (each WebSocket
