@@ -40,11 +40,11 @@ def build(arenas: int, judges: int, participants: int) -> dict:
     from leitai.accounts.services import create_user, grant_role
     from leitai.arenas.services import console, draw, setup
     from leitai.arenas.tokens import token_for
+    from leitai.demo.rubric import DEMO_RUBRIC
     from leitai.ledger.chain import arena_chain, head_of
     from leitai.orgs.models import Sector, UnitKind
     from leitai.orgs.services import create_unit
     from leitai.programs.models import Programme
-    from leitai.programs.rubrics import DEMO_RUBRIC
 
     # Nobody follows the screens while the city is being built: skip the push after each commit
     # (it would build every view's state a thousand times over for no one).

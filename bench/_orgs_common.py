@@ -255,7 +255,7 @@ def fetch_all(database_url: str, sql: str) -> list[tuple[Any, ...]]:
 
 def generator_digest() -> str:
     """Changes when the generator does, so a cached tree is never one the code no longer makes."""
-    source = (ROOT / "leitai" / "orgs" / "generate.py").read_bytes()
+    source = (ROOT / "leitai" / "demo" / "generate.py").read_bytes()
     return hashlib.sha256(source).hexdigest()[:8]
 
 

@@ -42,9 +42,9 @@ from bench._live_common import (
     start_leitai,
     stop_process,
 )
-from leitai.arenas.simulation import Host, Phone, SimulationError, plausible_marks
-from leitai.arenas.simulation.clients import Http
-from leitai.programs.rubrics import DEMO_RUBRIC
+from leitai.demo.rubric import DEMO_RUBRIC
+from leitai.simulation import Host, Phone, SimulationError, plausible_marks
+from leitai.simulation.clients import Http
 
 TIME_LIMIT_SECONDS = 3000
 IMPORT_LIMIT_SECONDS = 2400

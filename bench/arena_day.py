@@ -59,8 +59,8 @@ from bench._live_common import (
     start_leitai,
     stop_process,
 )
-from leitai.arenas.simulation import Host, Phone, Refused, SimulationError, plausible_marks
-from leitai.programs.rubrics import DEMO_RUBRIC
+from leitai.demo.rubric import DEMO_RUBRIC
+from leitai.simulation import Host, Phone, Refused, SimulationError, plausible_marks
 
 # The whole run; connecting 5,000 viewers alone takes minutes on PostgreSQL (each WebSocket
 # snapshot opens a database connection), so the limit leaves room for it and the live phase

@@ -46,7 +46,7 @@ _public_host = PUBLIC_URL.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
 if _public_host and _public_host not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(_public_host)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-CSRF_FAILURE_VIEW = "leitai.core.views.csrf_failure"  # Leitai's layout, translated
+CSRF_FAILURE_VIEW = "leitai.site.views.csrf_failure"  # Leitai's layout, translated
 
 INSTALLED_APPS = [
     "leitai.core",
@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "leitai.ledger",
     "leitai.arenas",
     "leitai.api",
+    "leitai.site",  # home, navigation, error pages, `leitai restore`: knows every app
+    "leitai.demo",  # the demo city and `leitai simulate`: uses the apps, none uses it
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -98,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "leitai.core.context_processors.navigation",
+                "leitai.site.context_processors.navigation",
             ],
         },
     },
@@ -193,7 +195,7 @@ LIVE_FAN_OUT_CHUNK = env_int("LEITAI_LIVE_FAN_OUT_CHUNK", default=128, minimum=1
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

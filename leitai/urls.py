@@ -7,6 +7,7 @@ from leitai.accounts.views import AdminSignInView
 from leitai.api.urls import api
 
 urlpatterns = [
+    path("", include("leitai.site.urls")),
     path("", include("leitai.core.urls")),
     path("accounts/", include("leitai.accounts.urls")),
     path("orgs/", include("leitai.orgs.urls")),

@@ -20,10 +20,10 @@ from leitai.arenas.models import (
     Sheet,
 )
 from leitai.arenas.services import console, draw, setup, sheets
+from leitai.demo.rubric import DEMO_RUBRIC
 from leitai.ledger.models import LedgerEntry
 from leitai.orgs.models import Sector, Unit, UnitKind
 from leitai.programs.models import Programme
-from leitai.programs.rubrics import DEMO_RUBRIC
 from tests.factories import make_unit, make_user
 
 _keys = itertools.count(1)

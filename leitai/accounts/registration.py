@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from leitai.accounts.importing import COLUMNS
-from leitai.accounts.permissions import can_manage_accounts
+from leitai.accounts.permissions import can_manage_accounts, is_superuser
 from leitai.core.import_views import ImportKind, register_kind
 from leitai.core.imports import register_importer
 
@@ -42,5 +42,6 @@ def register() -> None:
                     "changed only when every role it holds lies within your scope."
                 ),
             ],
+            sees_every_job=is_superuser,
         )
     )

@@ -58,7 +58,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         services.change_password(user=user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password has been changed."))
-        return redirect("core:home")
+        return redirect("site:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from leitai.accounts.models import User
 from leitai.core.imports import Importer, ImportRejected, Plan, StalePlan, importer_for
 from leitai.core.progress import ProgressBar
 from leitai.core.tabular import FileProblem
@@ -99,6 +99,7 @@ class ImportCommand(BaseCommand):
 
     @staticmethod
     def _actor(username: str) -> Any:
+        User = get_user_model()  # the project's user model, whichever app defines it
         if not username:
             return User(is_superuser=True, is_active=True)
         actor = User.objects.filter(username=username).first()

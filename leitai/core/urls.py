@@ -5,7 +5,6 @@ from leitai.core import import_views, views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("imports/<uuid:job_id>/", import_views.job_page, name="import_job"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from leitai.accounts.permissions import can_import_orgs
+from leitai.accounts.permissions import can_import_orgs, is_superuser
 from leitai.core.import_views import ImportKind, register_kind
 from leitai.core.imports import register_importer
 from leitai.orgs.importing.rows import COLUMNS
@@ -46,5 +46,6 @@ def register() -> None:
                     "unless you choose to remove them."
                 ),
             ],
+            sees_every_job=is_superuser,
         )
     )

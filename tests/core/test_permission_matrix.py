@@ -112,7 +112,7 @@ def refused(allowed: dict[str, int]) -> dict[str, int]:
 
 # route name → (method, url arguments key, expected statuses)
 MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
-    "core:home": ("get", "", SIGNED_IN),
+    "site:home": ("get", "", SIGNED_IN),
     "core:healthz": ("get", "", every(200)),
     "core:favicon": ("get", "", every(200)),
     "core:import_job": ("get", "job", OWN_JOB),

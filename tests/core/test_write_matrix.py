@@ -394,7 +394,6 @@ READ_ONLY = frozenset(
         "arenas:screen",
         "core:favicon",
         "core:healthz",
-        "core:home",
         "core:import_errors",
         "core:import_job",
         "core:import_template",
@@ -407,6 +406,7 @@ READ_ONLY = frozenset(
         "orgs:tree",
         "orgs:unit",
         "set_language",
+        "site:home",
     }
 )
 

@@ -33,7 +33,7 @@ import pytest
 from django.db import connection
 
 from leitai.arenas.models import ArenaState, Sheet
-from leitai.arenas.simulation import BackgroundFollower, Follower
+from leitai.simulation import BackgroundFollower, Follower
 from tests.arena_factories import make_arena_world
 from tests.factories import PASSWORD
 from tests.support.server import ROOT, ServerProcess, database_url, free_port

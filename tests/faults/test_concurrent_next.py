@@ -19,10 +19,10 @@ import pytest
 
 from leitai.accounts.models import Role
 from leitai.arenas.models import Arena, ParticipantStatus
-from leitai.arenas.simulation import Host, Refused
 from leitai.ledger.chain import entries_of
 from leitai.ledger.checks import check_chain
 from leitai.ledger.models import LedgerEntry
+from leitai.simulation import Host, Refused
 from tests.arena_factories import make_arena_world
 from tests.factories import PASSWORD, make_user
 from tests.support.server import ServerProcess

@@ -30,8 +30,8 @@ import pytest
 from django.core.management import call_command
 
 from leitai.arenas.models import Sheet
-from leitai.arenas.simulation import BackgroundFollower, Follower, Host, Phone, SimulationError
 from leitai.ledger.models import LedgerEntry
+from leitai.simulation import BackgroundFollower, Follower, Host, Phone, SimulationError
 from tests.arena_factories import ArenaWorld, make_arena_world, marks
 from tests.factories import PASSWORD
 from tests.support.server import ServerProcess

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from leitai.arenas.simulation.clients import BUSY_RETRIES, Http
+from leitai.simulation.clients import BUSY_RETRIES, Http
 
 
 class Busy(BaseHTTPRequestHandler):

@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated and not user.must_change_password:
-        items.append((str(_("Home")), reverse("core:home")))
+        items.append((str(_("Home")), reverse("site:home")))
         if permissions.grants_of(user) or permissions.is_superuser(user):
             items.append((str(_("Organisations")), reverse("orgs:tree")))
         if permissions.has_role(user, "organiser", "reviewer", "host", "secretary"):

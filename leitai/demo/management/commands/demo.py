@@ -12,8 +12,8 @@ from django.db import transaction
 
 from leitai.accounts.models import Role, User
 from leitai.accounts.services import create_user, grant_role
-from leitai.arenas.demo import ensure_demo_programme, ensure_finished_arena, ensure_ready_arena
-from leitai.orgs.generate import DEMO_UNITS, HEADERS_ZH, demo_rows
+from leitai.demo.arenas import ensure_demo_programme, ensure_finished_arena, ensure_ready_arena
+from leitai.demo.generate import DEMO_UNITS, HEADERS_ZH, demo_rows
 from leitai.orgs.importing import OrgImporter
 from leitai.orgs.models import Unit
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from leitai.arenas.simulation.clients import Follower, Host, Phone, Refused, SimulationError
+from leitai.simulation.clients import Follower, Host, Phone, Refused, SimulationError
 
 DONE = {"confirmed", "shown", "absent", "withdrawn"}
 
@@ -139,18 +139,16 @@ class Simulation:
         self, name: str, expect: Callable[[dict[str, Any]], bool] | None = None, **payload: Any
     ) -> dict[str, Any]:
         sent = time.monotonic()
-        state = await self.call(self.host.action, name, **payload)
+        state: dict[str, Any] = await self.call(self.host.action, name, **payload)
         acked = time.monotonic()
-        version = state["version"]
+        version: int = state["version"]
         assert self.screen is not None
+
+        def reached(data: dict[str, Any]) -> bool:
+            return bool(data.get("version", -1) >= version)
+
         self.summary.expectations.append(
-            Expectation(
-                name,
-                self.screen,
-                sent,
-                acked,
-                expect or (lambda data, v=version: data.get("version", -1) >= v),
-            )
+            Expectation(name, self.screen, sent, acked, expect or reached)
         )
         return state
 
@@ -369,7 +367,8 @@ class Simulation:
                 f"      shown: {shown['score']}" + (f", rank {ranked['rank']}" if ranked else "")
             )
             await asyncio.sleep(max(self.wait(self.rng.uniform(10, 20)), self.options.hold))
-        return await self.call(self.host.console)
+        console: dict[str, Any] = await self.call(self.host.console)
+        return console
 
     async def collect_sheets(self, pid: int, row: dict[str, Any]) -> None:
         quality = self.rng.uniform(0.6, 0.93)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from leitai.arenas.simulation import Options, SimulationError, describe, run_simulation
+from leitai.simulation import Options, SimulationError, describe, run_simulation
 
 
 def _positive(text: str) -> float:

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 
 from leitai.accounts.models import Role
-from leitai.arenas import demo
 from leitai.arenas.models import (
     ArenaState,
     DrawState,
@@ -17,8 +16,9 @@ from leitai.arenas.models import (
     Sheet,
     SheetSource,
 )
+from leitai.demo import arenas
+from leitai.demo.generate import DEMO_UNITS, demo_rows
 from leitai.ledger.models import LedgerEntry
-from leitai.orgs.generate import DEMO_UNITS, demo_rows
 from leitai.orgs.models import Unit
 from leitai.scoring import canonical_codes, commitment, draw_order
 from tests.factories import make_unit, make_user
@@ -33,8 +33,8 @@ def demo_units() -> dict[str, Unit]:
         DEMO_UNITS["root"],
         DEMO_UNITS["shinan"],
         DEMO_UNITS["jinhulu"],
-        *(e.code for e in demo.FINISHED_ENTRANTS + demo.READY_ENTRANTS),
-        *(s.affiliation for s in demo.FINISHED_PANEL + demo.READY_PANEL if s.affiliation),
+        *(e.code for e in arenas.FINISHED_ENTRANTS + arenas.READY_ENTRANTS),
+        *(s.affiliation for s in arenas.FINISHED_PANEL + arenas.READY_PANEL if s.affiliation),
     }
     for code in list(wanted):  # and every ancestor, so paths nest as in the city
         parent = rows[code][2]
@@ -62,8 +62,8 @@ def ledger_verify() -> str:
 
 
 def test_the_finished_arena_is_closed_with_every_result_and_a_checkable_draw(city) -> None:
-    programme = demo.ensure_demo_programme(city["root"])
-    arena = demo.ensure_finished_arena(programme, host_user=city["host_user"])
+    programme = arenas.ensure_demo_programme(city["root"])
+    arena = arenas.ensure_finished_arena(programme, host_user=city["host_user"])
 
     assert (programme.name, programme.year, programme.root) == (
         "青岛市五星级基层党组织",
@@ -104,8 +104,8 @@ def test_the_finished_arena_is_closed_with_every_result_and_a_checkable_draw(cit
 
 
 def test_the_ready_arena_has_its_list_and_panel_and_awaits_the_draw(city) -> None:
-    programme = demo.ensure_demo_programme(city["root"])
-    arena = demo.ensure_ready_arena(programme, host_user=city["host_user"])
+    programme = arenas.ensure_demo_programme(city["root"])
+    arena = arenas.ensure_ready_arena(programme, host_user=city["host_user"])
     assert arena.state == ArenaState.SETUP
     assert arena.draw_state == DrawState.NONE
     assert arena.participants.count() == 7
@@ -116,13 +116,13 @@ def test_the_ready_arena_has_its_list_and_panel_and_awaits_the_draw(city) -> Non
 
 def test_running_the_demo_functions_again_changes_nothing(city) -> None:
     root, host_user = city["root"], city["host_user"]
-    programme = demo.ensure_demo_programme(root)
-    finished = demo.ensure_finished_arena(programme, host_user=host_user)
-    ready = demo.ensure_ready_arena(programme, host_user=host_user)
+    programme = arenas.ensure_demo_programme(root)
+    finished = arenas.ensure_finished_arena(programme, host_user=host_user)
+    ready = arenas.ensure_ready_arena(programme, host_user=host_user)
     entries = LedgerEntry.objects.count()
 
-    again = demo.ensure_demo_programme(root)
+    again = arenas.ensure_demo_programme(root)
     assert again == programme
-    assert demo.ensure_finished_arena(again, host_user=host_user) == finished
-    assert demo.ensure_ready_arena(again, host_user=host_user) == ready
+    assert arenas.ensure_finished_arena(again, host_user=host_user) == finished
+    assert arenas.ensure_ready_arena(again, host_user=host_user) == ready
     assert LedgerEntry.objects.count() == entries

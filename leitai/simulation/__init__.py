@@ -1,10 +1,11 @@
 """Simulating an arena day over HTTP and WebSockets: `leitai simulate`, fault tests, benchmarks.
 
 clients.py holds the hall's clients (host, judges' phones, WebSocket followers); day.py plays a
-whole arena with them. Nothing here touches the database.
+whole arena with them. Nothing here touches the database or imports Django: it talks to a running
+server as phones and screens do (the `simulation-talks-http-only` import contract).
 """
 
-from leitai.arenas.simulation.clients import (
+from leitai.simulation.clients import (
     BackgroundFollower,
     Follower,
     Host,
@@ -13,7 +14,7 @@ from leitai.arenas.simulation.clients import (
     Refused,
     SimulationError,
 )
-from leitai.arenas.simulation.day import Options, Summary, describe, plausible_marks, run_simulation
+from leitai.simulation.day import Options, Summary, describe, plausible_marks, run_simulation
 
 __all__ = [
     "BackgroundFollower",

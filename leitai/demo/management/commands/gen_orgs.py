@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError
 
-from leitai.orgs.generate import HEADERS_ZH, generated_rows
+from leitai.demo.generate import HEADERS_ZH, generated_rows
 
 PROGRESS_EVERY = 100_000
 

@@ -16,9 +16,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from leitai.orgs import generate
-from leitai.orgs.generate import DEMO_UNITS, HEADERS_ZH, Row, demo_rows, generated_rows
-from leitai.orgs.management.commands.gen_orgs import Command
+from leitai.demo import generate
+from leitai.demo.generate import DEMO_UNITS, HEADERS_ZH, Row, demo_rows, generated_rows
+from leitai.demo.management.commands.gen_orgs import Command
 
 KINDS = {"党委", "党工委", "工委", "党组", "党总支", "党支部", "其他"}
 SECTORS = {"农村", "城市社区", "国有企业", "两新组织", "机关事业单位", "学校", "其他"}

@@ -24,11 +24,12 @@ from django.utils import timezone
 from leitai.arenas.models import Arena, Judge, Participant
 from leitai.arenas.panel import panel_status
 from leitai.arenas.services import console, draw, setup, sheets
-from leitai.arenas.simulation import plausible_marks
-from leitai.orgs.generate import DEMO_UNITS
+from leitai.demo.generate import DEMO_UNITS
+from leitai.demo.rubric import DEMO_RUBRIC
 from leitai.orgs.models import Unit
 from leitai.programs.models import Programme
-from leitai.programs.rubrics import DEFAULT_RULE, DEMO_RUBRIC
+from leitai.programs.rubrics import DEFAULT_RULE
+from leitai.simulation import plausible_marks
 
 PROGRAMME_NAME = "青岛市五星级基层党组织"
 PROGRAMME_YEAR = 2026
