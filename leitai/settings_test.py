@@ -17,6 +17,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright drives 
 # it, so the `leitai serve` processes this run starts (they inherit it) bridge with this process
 # and with each other, and with nobody else.
 os.environ.setdefault("LEITAI_LIVE_REDIS_CHANNEL", f"leitai:test:{uuid.uuid4().hex[:16]}")
+# pytest-xdist's workers inherit the controller's environment, which already holds the channel
+# (pytest-django loads these settings in the controller before the workers start): each worker
+# takes a channel of its own below it, or two workers' arena 1 would share a screen.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER and not os.environ["LEITAI_LIVE_REDIS_CHANNEL"].endswith(f":{_WORKER}"):
+    os.environ["LEITAI_LIVE_REDIS_CHANNEL"] += f":{_WORKER}"
 
 from leitai.settings import *  # noqa: F403
 from leitai.settings import DATABASES

@@ -94,3 +94,31 @@ def test_a_frame_of_another_test_run_does_not_reach_this_runs_servers(server_fac
         # reached this server, it would come first.
         assert json.loads(ws.recv(timeout=10))["data"]["text"] == "ours"
     bus.close()
+
+
+def test_each_xdist_worker_listens_on_a_channel_of_its_own() -> None:
+    """Workers inherit the controller's environment, channel included (pytest-django loads the
+    test settings there first): a worker's settings put its own id below the run's channel, so
+    two workers' arena 1 never share a screen. Shown with the settings loaded as a worker does."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "leitai.settings_test",
+        "LEITAI_LIVE_REDIS_CHANNEL": "leitai:test:run42",
+    }
+    read = "import django; django.setup(); from django.conf import settings; "
+    read += "print(settings.LIVE_REDIS_CHANNEL)"
+    channels = [
+        subprocess.run(
+            [sys.executable, "-c", read],
+            env={**env, "PYTEST_XDIST_WORKER": worker},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for worker in ("gw0", "gw1", "gw1")
+    ]
+    assert channels == ["leitai:test:run42:gw0", "leitai:test:run42:gw1", "leitai:test:run42:gw1"]
