@@ -1,15 +1,13 @@
-/* Leitai: a judge's phone.
+/* Leitai: a judge's phone: the view, and what the judge does on it.
  *
  * State comes from the page (json_script "judge-state") and then from the judge's own hub topic
- * arena:<id>:judge:<judge id> (live.js, with the link's token). Writes go to the HTTP API with
- * the token in X-Judge-Token.
- *
- * A sheet is never lost to a poor venue network: pressing "submit" first writes the sheet, with
- * a fresh idempotency key, to an outbox in localStorage; the outbox is then sent, and resent on
- * the "online" event, when the live connection comes back, when the page is shown again, and on
- * a timer with backoff, until the server answers. The server stores a key once and answers a
- * repeat with the stored sheet, so a sheet whose answer was lost is stored exactly once; it
- * refuses the same key with other marks, which is shown as such.
+ * arena:<id>:judge:<judge id> (live.js, with the link's token); the configuration (json_script
+ * "judge-config") carries the token, the strings and the API's URLs. Its parts, loaded before it
+ * in this order (judge.html):
+ *   arena-text.js       text helpers shared with the screens and the console
+ *   arena-marks.js      the marks on the step grid and the weighted total, exact
+ *   arena-outbox.js     sheets kept in localStorage and resent until the server answers
+ *   arena-judge-api.js  the HTTP client, with the token in X-Judge-Token
  *
  * Plain ES2017, no modules, no build step, no service worker and no crypto.randomUUID: it runs
  * on a plain-HTTP LAN address (not a secure context) and in in-app browsers such as WeChat's.
@@ -41,169 +39,28 @@
     return n === 1 ? S.queued_one : fmt(S.queued_count, { n: n });
   }
 
-  // localStorage may be missing or throw (private modes, some in-app browsers): keep working
-  // from memory then; the sheet still goes out while the page is open.
-  var memory = {};
-  var storage = {
-    get: function (name, fallback) {
-      var text = null;
-      try { text = window.localStorage.getItem(name); } catch (e) { text = memory[name] || null; }
-      if (text == null) text = memory[name] || null;
-      if (text == null) return fallback;
-      try { return JSON.parse(text); } catch (e) { return fallback; }
-    },
-    set: function (name, value) {
-      var text = JSON.stringify(value);
-      memory[name] = text;
-      try { window.localStorage.setItem(name, text); } catch (e) { /* memory copy kept */ }
-    }
-  };
-
-  var PREFIX = "leitai.judge." + config.judge + ".";
-  var outbox = storage.get(PREFIX + "outbox", []); // sheets waiting for the server
-  var rejected = storage.get(PREFIX + "rejected", []); // sheets the server refused, kept to show
-  var drafts = storage.get(PREFIX + "drafts", {}); // participant id → {criterion: text}
+  var store = window.LeitaiOutbox.store("leitai.judge." + config.judge + ".");
+  var drafts = store.get("drafts", {}); // participant id → {criterion: text}
   var delivered = {}; // participant id → acknowledged sheet, until the state shows it
-  var declared = storage.get(PREFIX + "declared", {}); // participant id → reason this phone gave
-  var sentMarks = storage.get(PREFIX + "sent", {}); // participant id → marks this phone submitted
+  var declared = store.get("declared", {}); // participant id → reason this phone gave
   // participant id → true: a declaration after the sheet went to the host (202), until the state
   // carries it (current.declaration_pending), which then survives a reload.
   var declarationSent = {};
 
-  function saveOutbox() { storage.set(PREFIX + "outbox", outbox); }
-  function saveRejected() { storage.set(PREFIX + "rejected", rejected); }
-  function saveDrafts() { storage.set(PREFIX + "drafts", drafts); }
+  function saveDrafts() { store.set("drafts", drafts); }
 
-  // An idempotency key without crypto.randomUUID (absent outside secure contexts).
-  function newKey() {
-    var bytes = new Uint8Array(16);
-    var cryptoObj = window.crypto || window.msCrypto;
-    if (cryptoObj && cryptoObj.getRandomValues) {
-      cryptoObj.getRandomValues(bytes);
-    } else {
-      for (var i = 0; i < bytes.length; i += 1) bytes[i] = Math.floor(Math.random() * 256);
-    }
-    var hex = "";
-    for (var j = 0; j < bytes.length; j += 1) hex += (bytes[j] < 16 ? "0" : "") + bytes[j].toString(16);
-    return "ph-" + hex;
-  }
+  // -- the marks (arena-marks.js: exact arithmetic on the step grid) -------------------------
 
-  // -- exact arithmetic on the step grid ----------------------------------------------------
-  // Marks are held as integers in units of 10^-D (D: the most decimals any step or maximum
-  // has); weights as integers in units of 10^-W. Σ weight × mark is then an integer in units of
-  // 10^-(D+W): no binary fraction ever enters a total.
-
-  function decimalsOf(text) {
-    var point = String(text).indexOf(".");
-    return point < 0 ? 0 : String(text).length - point - 1;
-  }
-
-  function toUnits(text, places) {
-    var match = /^(\d+)(?:\.(\d*))?$/.exec(text);
-    if (!match) return null;
-    var fraction = match[2] || "";
-    if (fraction.length > places) {
-      if (/[^0]/.test(fraction.slice(places))) return NaN; // finer than the grid
-      fraction = fraction.slice(0, places);
-    }
-    while (fraction.length < places) fraction += "0";
-    return parseInt(match[1] + fraction, 10);
-  }
-
-  function fromUnits(units, places) {
-    var text = String(Math.abs(units));
-    while (text.length <= places) text = "0" + text;
-    var whole = places ? text.slice(0, text.length - places) : text;
-    var fraction = places ? text.slice(text.length - places).replace(/0+$/, "") : "";
-    return (units < 0 ? "-" : "") + whole + (fraction ? "." + fraction : "");
-  }
-
-  var grid = (function () {
-    var markPlaces = 0;
-    var weightPlaces = 0;
-    state.rubric.forEach(function (c) {
-      markPlaces = Math.max(markPlaces, decimalsOf(c.step), decimalsOf(c.maximum));
-      weightPlaces = Math.max(weightPlaces, decimalsOf(c.weight));
-    });
-    var criteria = state.rubric.map(function (c) {
-      return {
-        key: c.key,
-        label: ENGLISH && c.label_en ? c.label_en : c.label,
-        description: ENGLISH && c.description_en ? c.description_en : c.description,
-        maximum: c.maximum,
-        step: c.step,
-        weight: c.weight,
-        max: toUnits(String(c.maximum), markPlaces),
-        stepUnits: toUnits(String(c.step), markPlaces),
-        weightUnits: toUnits(String(c.weight), weightPlaces)
-      };
-    });
-    var maxTotal = 0;
-    criteria.forEach(function (c) { maxTotal += c.max * c.weightUnits; });
-    return {
-      markPlaces: markPlaces,
-      totalPlaces: markPlaces + weightPlaces,
-      criteria: criteria,
-      maxTotal: fromUnits(maxTotal, markPlaces + weightPlaces)
-    };
-  })();
-
-  function criterion(key) {
-    for (var i = 0; i < grid.criteria.length; i += 1) if (grid.criteria[i].key === key) return grid.criteria[i];
-    return null;
-  }
-
-  // What people type on a Chinese keyboard: full-width digits, 。 or ， for the point.
-  function normalise(text) {
-    return String(text == null ? "" : text)
-      .replace(/[\uFF10-\uFF19]/g, function (ch) { return String.fromCharCode(ch.charCodeAt(0) - 0xFF10 + 48); })
-      .replace(/[。．，,\uFF0E]/g, ".")
-      .replace(/\s+/g, "");
-  }
-
-  // {units, text, error} for one input; error is null, "missing", "number", "above" or "step".
-  function readMark(c, raw) {
-    var text = normalise(raw);
-    if (text === "") return { units: null, text: "", error: "missing" };
-    if (text.charAt(0) === ".") text = "0" + text;
-    if (text.charAt(text.length - 1) === ".") text = text.slice(0, -1);
-    var units = toUnits(text, grid.markPlaces);
-    if (units === null) return { units: null, text: text, error: "number" };
-    if (isNaN(units) || units % c.stepUnits !== 0) return { units: null, text: text, error: "step" };
-    if (units > c.max) return { units: null, text: text, error: "above" };
-    return { units: units, text: fromUnits(units, grid.markPlaces), error: null };
-  }
+  var grid = window.LeitaiMarks.grid(state.rubric, ENGLISH);
+  var criterion = grid.criterion;
+  var readMark = grid.read;
+  var evaluate = grid.evaluate;
 
   function errorText(c, error) {
     if (error === "number") return S.err_number;
     if (error === "above") return fmt(S.err_above, { max: c.maximum });
     if (error === "step") return fmt(S.err_step, { step: c.step });
     return "";
-  }
-
-  // The sheet in a draft: {marks: {key: "27.5"}, total: "78.5" or null, complete, errors}.
-  function evaluate(draft) {
-    var marks = {};
-    var errors = {};
-    var sum = 0;
-    var complete = true;
-    grid.criteria.forEach(function (c) {
-      var read = readMark(c, draft[c.key]);
-      if (read.error) {
-        complete = false;
-        if (read.error !== "missing") errors[c.key] = read.error;
-      } else {
-        marks[c.key] = read.text;
-        sum += read.units * c.weightUnits;
-      }
-    });
-    var any = Object.keys(marks).length > 0;
-    return {
-      marks: marks,
-      errors: errors,
-      complete: complete,
-      total: any ? fromUnits(sum, grid.totalPlaces) : null
-    };
   }
 
   function noteText(result) {
@@ -216,43 +73,12 @@
     return fmt(S.note_not_trimming, values);
   }
 
-  // -- the API ------------------------------------------------------------------------------
+  // -- the API (arena-judge-api.js) and the outbox (arena-outbox.js) --------------------------
 
   var signedOut = false;
   var signedOutReason = ""; // the server's words: re-issued, revoked, arena closed
 
-  function post(path, body) {
-    var controller = window.AbortController ? new AbortController() : null;
-    var timeout = controller ? setTimeout(function () { controller.abort(); }, 15000) : null;
-    return fetch(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-Judge-Token": config.token },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-      cache: "no-store",
-      signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        if (timeout) clearTimeout(timeout);
-        var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (response.status === 401) markSignedOut(data && data.detail);
-        return { status: response.status, data: data };
-      });
-    }, function (error) {
-      if (timeout) clearTimeout(timeout);
-      throw error;
-    });
-  }
-
-  function get(path) {
-    return fetch(path, {
-      headers: { "X-Judge-Token": config.token }, credentials: "same-origin", cache: "no-store"
-    }).then(function (response) {
-      if (response.status !== 401) return;
-      return response.json().then(function (data) { markSignedOut(data && data.detail); });
-    }, function () { /* the generic words stay */ });
-  }
+  var api = window.LeitaiJudgeApi.client({ token: config.token, onSignedOut: markSignedOut });
 
   function markSignedOut(reason) {
     signedOut = true;
@@ -260,87 +86,20 @@
     render();
   }
 
-  // -- the outbox ---------------------------------------------------------------------------
-
-  var sending = false;
-  var attempts = 0;
-  var retryTimer = null;
-  var retryAt = null;
-
-  function outboxFor(participantId) {
-    for (var i = 0; i < outbox.length; i += 1) if (outbox[i].participant === participantId) return outbox[i];
-    return null;
-  }
-
-  function scheduleRetry() {
-    if (retryTimer || !outbox.length || signedOut) return;
-    // 1 s, 2 s, 4 s … up to 30 s, with jitter so a hall of phones does not resend in step.
-    var ceiling = Math.min(30000, 1000 * Math.pow(2, attempts));
-    var delay = Math.round(ceiling * (0.75 + Math.random() * 0.25));
-    attempts += 1;
-    retryAt = Date.now() + delay;
-    retryTimer = setTimeout(function () { retryTimer = null; retryAt = null; flush(); }, delay);
-  }
-
-  function flushNow() {
-    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; retryAt = null; }
-    attempts = 0;
-    flush();
-  }
-
-  function flush() {
-    if (sending || !outbox.length || signedOut) return;
-    var entry = outbox[0];
-    sending = true;
-    renderOutbox();
-    post("/api/judge/sheets", { participant: entry.participant, marks: entry.marks, key: entry.key })
-      .then(function (answer) {
-        sending = false;
-        if (answer.status === 200 || answer.status === 201) {
-          attempts = 0;
-          removeFromOutbox(entry.key);
-          acknowledge(entry, answer.data);
-        } else if (isFinalRefusal(answer)) {
-          // Refused for good (scoring closed meanwhile, key used with other marks, a participant
-          // not in this arena, …): keep it visible, with the marks, for the host's paper entry.
-          attempts = 0;
-          removeFromOutbox(entry.key);
-          delete sentMarks[entry.participant];
-          storage.set(PREFIX + "sent", sentMarks);
-          var data = answer.data || {};
-          rejected.push({
-            participant: entry.participant, unit: entry.unit, position: entry.position,
-            marks: entry.marks, total: entry.total, key: entry.key,
-            code: data.code || String(answer.status), detail: data.detail || "",
-            problems: data.problems || []
-          });
-          saveRejected();
-        } else if (answer.status === 401) {
-          // The link was re-issued or revoked: this phone can no longer send; keep the sheet.
-        } else {
-          scheduleRetry();
-        }
-        render();
-        if (outbox.length && !retryTimer) flush();
-      }, function () {
-        sending = false;
-        scheduleRetry();
-        render();
-      });
-  }
-
-  // 409 and 422 are the API's refusals; a 404 too when the API answered it (its JSON names
-  // the code: an id not in this arena). A bare 404 from something in front of the server (a
-  // proxy mid-restart) is no answer about the sheet: it is resent.
-  function isFinalRefusal(answer) {
-    if (answer.status === 409 || answer.status === 422) return true;
-    return answer.status === 404 && !!(answer.data && answer.data.code);
-  }
-
-  function removeFromOutbox(key) {
-    outbox = outbox.filter(function (e) { return e.key !== key; });
-    saveOutbox();
-  }
+  var outbox = window.LeitaiOutbox.create({
+    store: store,
+    send: function (entry) {
+      return api.post(config.urls.sheets, { participant: entry.participant, marks: entry.marks, key: entry.key });
+    },
+    canSend: function () { return !signedOut; },
+    onAccepted: acknowledge,
+    onChange: function (what) {
+      if (what === "sending") renderOutbox();
+      else render();
+    }
+  });
+  var outboxFor = outbox.find;
+  var rejectedFor = outbox.rejectedIndex;
 
   function stateShowsSheet(participantId) {
     var cur = scoringTarget();
@@ -360,20 +119,15 @@
   function submitSheet(cur) {
     var sheet = evaluate(drafts[cur.id] || {});
     if (!sheet.complete) return;
-    outbox.push({
-      participant: cur.id, unit: cur.unit, position: cur.position,
-      marks: sheet.marks, total: sheet.total, key: newKey(), queuedAt: Date.now()
-    });
     // The sheet is on the phone before anything is sent.
-    saveOutbox();
-    // Kept to start from if the host reopens the sheet for a correction.
-    sentMarks[cur.id] = sheet.marks;
-    storage.set(PREFIX + "sent", sentMarks);
+    outbox.add({
+      participant: cur.id, unit: cur.unit, position: cur.position, marks: sheet.marks, total: sheet.total
+    });
     delete drafts[cur.id];
     saveDrafts();
     ui.reviewing = false;
     render();
-    flushNow();
+    outbox.flushNow();
   }
 
   // -- what the page shows ------------------------------------------------------------------
@@ -407,11 +161,6 @@
       };
     }
     return cur;
-  }
-
-  function rejectedFor(participantId) {
-    for (var i = 0; i < rejected.length; i += 1) if (rejected[i].participant === participantId) return i;
-    return -1;
   }
 
   function scoringMode() {
@@ -450,7 +199,7 @@
     if (!online) parts.push('<span class="pill pill-bad">' + esc(S.offline) + "</span>");
     else if (connection === "reconnecting") parts.push('<span class="pill pill-warn">' + esc(S.reconnecting) + "</span>");
     else if (connection === "open") parts.push('<span class="pill pill-ok">' + esc(S.online) + "</span>");
-    if (outbox.length && !signedOut) parts.push('<span class="pill pill-warn" data-field="queued-count">' + esc(queuedText(outbox.length)) + "</span>");
+    if (outbox.entries().length && !signedOut) parts.push('<span class="pill pill-warn" data-field="queued-count">' + esc(queuedText(outbox.entries().length)) + "</span>");
     sections.net.innerHTML = parts.join("");
   }
 
@@ -468,24 +217,24 @@
 
   function renderOutbox() {
     var html = "";
-    if (outbox.length && signedOut) {
+    if (outbox.entries().length && signedOut) {
       // Signed out, the phone can no longer send: each sheet is shown as not accepted, with its
       // marks for the host's paper entry, rather than promising a later send.
-      outbox.forEach(function (e) {
+      outbox.entries().forEach(function (e) {
         html += '<div class="alert alert-bad refused" data-field="outbox" data-state="refused">' +
           '<div class="state-head"><span class="state-icon" aria-hidden="true">✕</span> ' + esc(S.refused) + "</div>" +
           '<p class="small">' + esc(fmt(S.position, { n: e.position })) + " " + esc(e.unit) + "</p>" +
           '<p class="what-to-do"><strong>' + esc(S.refused_hint) + "</strong></p>" + marksList(e.marks, e.total) + "</div>";
       });
-    } else if (outbox.length) {
+    } else if (outbox.entries().length) {
       html += '<div class="alert alert-warn" data-field="outbox">';
-      html += "<p><strong>" + esc(sending ? S.sending : queuedText(outbox.length)) + "</strong></p>";
+      html += "<p><strong>" + esc(outbox.sending() ? S.sending : queuedText(outbox.entries().length)) + "</strong></p>";
       html += "<p>" + esc(S.queued) + "</p>";
       html += '<button type="button" class="btn btn-ghost" data-action="retry">' + esc(S.retry_now) + "</button>";
       html += "</div>";
     }
     var target = scoringMode() === "refused" ? scoringTarget().id : null;
-    rejected.forEach(function (r, index) {
+    outbox.rejected().forEach(function (r, index) {
       if (r.participant !== target) html += refusedHtml(r, index, false);
     });
     sections.outbox.innerHTML = html;
@@ -541,10 +290,10 @@
   }
 
   function formHtml(cur) {
-    var reopened = cur.reopened || (!drafts[cur.id] && sentMarks[cur.id]);
-    if (!drafts[cur.id] && sentMarks[cur.id]) {
+    var reopened = cur.reopened || (!drafts[cur.id] && outbox.sentMarks(cur.id));
+    if (!drafts[cur.id] && outbox.sentMarks(cur.id)) {
       // The host reopened a sheet this phone sent: start from what was sent.
-      drafts[cur.id] = JSON.parse(JSON.stringify(sentMarks[cur.id]));
+      drafts[cur.id] = JSON.parse(JSON.stringify(outbox.sentMarks(cur.id)));
       saveDrafts();
     }
     var draft = drafts[cur.id] || {};
@@ -630,7 +379,7 @@
   // Waiting: on this phone only, not yet received by the server.
   function waitingHtml(entry) {
     return '<div class="card sheet-state waiting" data-field="waiting" data-state="waiting"><div class="state-head"><span class="state-icon" aria-hidden="true">↑</span> ' +
-      esc(sending ? S.sending : S.waiting_title) + "</div>" +
+      esc(outbox.sending() ? S.sending : S.waiting_title) + "</div>" +
       '<p class="small">' + esc(S.queued) + "</p>" +
       '<div class="small muted-text">' + esc(S.your_marks) + "</div>" + marksList(entry.marks, entry.total) + "</div>";
   }
@@ -642,8 +391,8 @@
     if (mode === "locked") {
       key += ":" + JSON.stringify(cur.my_sheet) + ":" + cur.status + ":" + declarationPending(cur) + ":" + ui.declaring + ":" + ui.declareError;
     }
-    if (mode === "queued") key += ":" + sending;
-    if (mode === "refused") key += ":" + JSON.stringify(rejected[rejectedFor(cur.id)]) + rejectedFor(cur.id);
+    if (mode === "queued") key += ":" + outbox.sending();
+    if (mode === "refused") key += ":" + JSON.stringify(outbox.rejected()[rejectedFor(cur.id)]) + rejectedFor(cur.id);
     if (mode === "form" || mode === "review") {
       if (rendered.scoring === key) { updateFormControls(cur, mode); return; }
     } else if (rendered.scoring === key) {
@@ -657,7 +406,7 @@
       case "locked": html = lockedHtml(cur.my_sheet) + lateDeclarationHtml(cur); break;
       case "delivered": html = lockedHtml(delivered[cur.id]); break;
       case "queued": html = waitingHtml(outboxFor(cur.id)); break;
-      case "refused": html = refusedHtml(rejected[rejectedFor(cur.id)], rejectedFor(cur.id), true); break;
+      case "refused": html = refusedHtml(outbox.rejected()[rejectedFor(cur.id)], rejectedFor(cur.id), true); break;
       case "recused":
       case "absent": {
         html = '<div class="card excluded" data-field="excluded" data-status="' + mode + '"><strong>' +
@@ -801,23 +550,7 @@
     var c = criterion(key);
     var input = document.getElementById("mark-" + key);
     if (!c || !input) return;
-    var read = readMark(c, input.value);
-    var units;
-    if (read.units === null) {
-      // From empty: "+" starts at one step, "−" at the maximum (judges mostly mark high).
-      units = direction > 0 ? c.stepUnits : c.max;
-      if (read.error === "step" || read.error === "above") {
-        var rough = toUnits(normalise(input.value).replace(/\.$/, ""), grid.markPlaces + 6);
-        if (rough !== null && !isNaN(rough)) {
-          var onGrid = Math.floor(rough / Math.pow(10, 6) / c.stepUnits) * c.stepUnits;
-          units = Math.min(c.max, direction > 0 ? onGrid + c.stepUnits : onGrid);
-        }
-      }
-    } else {
-      units = read.units + direction * c.stepUnits;
-    }
-    units = Math.max(0, Math.min(c.max, units));
-    input.value = fromUnits(units, grid.markPlaces);
+    input.value = grid.step(c, input.value, direction);
     setDraft(cur, key, input.value);
     showFieldError(key);
     updateFormControls(cur, "form");
@@ -850,12 +583,12 @@
       render();
       return;
     }
-    post("/api/judge/declare", { participant: cur.id, reason: reason }).then(function (answer) {
+    api.post(config.urls.declare, { participant: cur.id, reason: reason }).then(function (answer) {
       if (answer.status === 200) {
         ui.declaring = false;
         ui.declareError = "";
         declared[cur.id] = reason;
-        storage.set(PREFIX + "declared", declared);
+        store.set("declared", declared);
       } else if (answer.status === 202) {
         // The sheet was already in: sent to the host for a decision (not a failure).
         ui.declaring = false;
@@ -877,7 +610,7 @@
     ui.confirming = true;
     ui.confirmError = "";
     render();
-    post("/api/judge/confirm", { participant: participantId }).then(function (answer) {
+    api.post(config.urls.confirm, { participant: participantId }).then(function (answer) {
       ui.confirming = false;
       if (answer.status === 200) {
         ui.confirmMessage = S.confirmed_ok;
@@ -903,10 +636,9 @@
       case "review": if (cur) review(cur); break;
       case "edit": ui.reviewing = false; render(); break;
       case "submit": if (cur && cur.scoring_open) submitSheet(cur); break;
-      case "retry": flushNow(); break;
+      case "retry": outbox.flushNow(); break;
       case "dismiss":
-        rejected.splice(parseInt(target.getAttribute("data-index"), 10), 1);
-        saveRejected();
+        outbox.dismiss(parseInt(target.getAttribute("data-index"), 10));
         render();
         break;
       case "declare-open": ui.declaring = true; ui.declareError = ""; render(); break;
@@ -957,12 +689,12 @@
 
   // -- the network --------------------------------------------------------------------------
 
-  window.addEventListener("online", function () { online = true; render(); flushNow(); });
+  window.addEventListener("online", function () { online = true; render(); outbox.flushNow(); });
   window.addEventListener("offline", function () { online = false; render(); });
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) flushNow(); });
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) outbox.flushNow(); });
 
   render();
-  flush();
+  outbox.flush();
 
   window.LeitaiLive.connect(config.topic, {
     token: config.token,
@@ -981,7 +713,7 @@
     },
     onState: function (status) {
       connection = status;
-      if (status === "open") flushNow();
+      if (status === "open") outbox.flushNow();
       renderNet();
     },
     onRefused: function (code, reason) {
@@ -989,7 +721,7 @@
       if (code === 4401) { markSignedOut(S[reason] || S.signed_out); return; }
       // Refused on (re)connecting: ask the API why (it answers 401 with the reason).
       markSignedOut();
-      get("/api/judge/state");
+      api.get(config.urls.state);
     }
   });
 })();
