@@ -64,13 +64,7 @@
   }
 
   function noteText(result) {
-    var note = result.note || {};
-    var values = { judges: result.judges, trim: config.rule.trim, min: config.rule.min_panel };
-    if (note.outcome === "trimmed") {
-      return fmt(config.rule.mode === "criterion" ? S.note_trimmed_criterion : S.note_trimmed, values);
-    }
-    if (note.outcome === "too_few_judges") return fmt(S.note_too_few, values);
-    return fmt(S.note_not_trimming, values);
+    return window.LeitaiText.panelNote(result, config.rule, S);
   }
 
   // -- the API (arena-judge-api.js) and the outbox (arena-outbox.js) --------------------------

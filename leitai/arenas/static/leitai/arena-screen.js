@@ -30,21 +30,12 @@
   var esc = window.LeitaiText.esc; // arena-text.js
   var fmt = window.LeitaiText.fmt;
 
-  function pad(n) { return n < 10 ? "0" + n : String(n); }
-
   function clock(ms) {
-    var seconds = Math.max(0, Math.ceil(ms / 1000));
-    return pad(Math.floor(seconds / 60)) + ":" + pad(seconds % 60);
+    return window.LeitaiText.minutes(Math.max(0, Math.ceil(ms / 1000)));
   }
 
   function noteText(result) {
-    var note = result.note || {};
-    var values = { judges: result.judges, trim: config.rule.trim, min: config.rule.min_panel };
-    if (note.outcome === "trimmed") {
-      return fmt(config.rule.mode === "criterion" ? S.note_trimmed_criterion : S.note_trimmed, values);
-    }
-    if (note.outcome === "too_few_judges") return fmt(S.note_too_few, values);
-    return fmt(S.note_not_trimming, values);
+    return window.LeitaiText.panelNote(result, config.rule, S);
   }
 
   function statusLabel(status) {
@@ -64,11 +55,7 @@
   }
 
   function remainingMs(timer) {
-    var elapsed = timer.elapsed_ms || 0;
-    if (timer.state === "running" && timer.started_at != null) {
-      elapsed += Math.max(0, serverNow() - timer.started_at);
-    }
-    return timer.duration_ms - elapsed;
+    return window.LeitaiText.remainingMs(timer, serverNow());
   }
 
   var lastRemaining = null;
