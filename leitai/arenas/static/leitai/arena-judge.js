@@ -32,8 +32,9 @@
 
   // -- helpers ------------------------------------------------------------------------------
 
-  var esc = window.LeitaiText.esc; // arena-text.js
-  var fmt = window.LeitaiText.fmt;
+  var fmt = window.LeitaiText.fmt; // arena-text.js
+  var h = window.LeitaiText.h;
+  var fill = window.LeitaiText.fill;
 
   function queuedText(n) {
     return n === 1 ? S.queued_one : fmt(S.queued_count, { n: n });
@@ -145,16 +146,14 @@
       }
       return cur;
     }
-    for (var i = 0; i < reopened.length; i++) {
-      var r = reopened[i];
-      if (cur && r.participant === cur.id) break;
-      return {
-        id: r.participant, position: r.position, unit: r.unit, presenter: "", presenter_role: "",
-        no_notes: false, status: "scoring", scoring_open: true, my_status: "waiting",
-        my_sheet: null, result: null, reopened: r.reason
-      };
-    }
-    return cur;
+    // Otherwise the first reopened sheet, unless it is the presenter's on stage (already sent).
+    var r = reopened[0];
+    if (!r || (cur && r.participant === cur.id)) return cur;
+    return {
+      id: r.participant, position: r.position, unit: r.unit, presenter: "", presenter_role: "",
+      no_notes: false, status: "scoring", scoring_open: true, my_status: "waiting",
+      my_sheet: null, result: null, reopened: r.reason
+    };
   }
 
   function scoringMode() {
@@ -177,113 +176,147 @@
     return "no-sheet";
   }
 
+  // -- building the DOM (LeitaiText.h: text is always text, never parsed as HTML) -----------
+
+  function stateHead(icon, text) {
+    return h("div", { class: "state-head" }, h("span", { class: "state-icon", "aria-hidden": "true" }, icon), " ", text);
+  }
+
+  function positionText(n) {
+    return fmt(S.position, { n: n });
+  }
+
   function marksList(marks, total) {
-    var html = '<dl class="marks">';
+    var items = [];
     grid.criteria.forEach(function (c) {
       if (marks[c.key] == null) return;
-      html += "<dt>" + esc(c.label) + "</dt><dd>" + esc(marks[c.key]) +
-        (c.weight !== "1" ? ' <span class="weight">×' + esc(c.weight) + "</span>" : "") + "</dd>";
+      items.push(h("dt", null, c.label));
+      items.push(h("dd", null, marks[c.key], c.weight !== "1" ? [" ", h("span", { class: "weight" }, "×" + c.weight)] : null));
     });
-    html += '<dt class="marks-total">' + esc(S.total) + '</dt><dd class="marks-total" data-field="my-total">' + esc(total) + "</dd></dl>";
-    return html;
+    return h("dl", { class: "marks" }, items,
+      h("dt", { class: "marks-total" }, S.total),
+      h("dd", { class: "marks-total", "data-field": "my-total" }, total));
   }
 
   function renderNet() {
-    var parts = [];
-    if (!online) parts.push('<span class="pill pill-bad">' + esc(S.offline) + "</span>");
-    else if (connection === "reconnecting") parts.push('<span class="pill pill-warn">' + esc(S.reconnecting) + "</span>");
-    else if (connection === "open") parts.push('<span class="pill pill-ok">' + esc(S.online) + "</span>");
-    if (outbox.entries().length && !signedOut) parts.push('<span class="pill pill-warn" data-field="queued-count">' + esc(queuedText(outbox.entries().length)) + "</span>");
-    sections.net.innerHTML = parts.join("");
+    var pills = [];
+    if (!online) pills.push(h("span", { class: "pill pill-bad" }, S.offline));
+    else if (connection === "reconnecting") pills.push(h("span", { class: "pill pill-warn" }, S.reconnecting));
+    else if (connection === "open") pills.push(h("span", { class: "pill pill-ok" }, S.online));
+    if (outbox.entries().length && !signedOut) {
+      pills.push(h("span", { class: "pill pill-warn", "data-field": "queued-count" }, queuedText(outbox.entries().length)));
+    }
+    fill(sections.net, pills);
   }
 
   function renderNotice() {
     document.getElementById("signed-in-note").hidden = signedOut;
     if (signedOut) {
-      sections.notice.innerHTML = '<div class="card signed-out" data-field="signed-out"><h2>' + esc(S.signed_out_title) + "</h2>" +
-        '<p data-field="signed-out-reason">' + esc(signedOutReason || S.signed_out) + "</p></div>";
+      fill(sections.notice, h("div", { class: "card signed-out", "data-field": "signed-out" },
+        h("h2", null, S.signed_out_title),
+        h("p", { "data-field": "signed-out-reason" }, signedOutReason || S.signed_out)));
       sections.notice.hidden = false;
     } else {
       sections.notice.hidden = true;
-      sections.notice.innerHTML = "";
+      fill(sections.notice);
     }
   }
 
   function renderOutbox() {
-    var html = "";
-    if (outbox.entries().length && signedOut) {
+    var cards = [];
+    var queued = outbox.entries();
+    if (queued.length && signedOut) {
       // Signed out, the phone can no longer send: each sheet is shown as not accepted, with its
       // marks for the host's paper entry, rather than promising a later send.
-      outbox.entries().forEach(function (e) {
-        html += '<div class="alert alert-bad refused" data-field="outbox" data-state="refused">' +
-          '<div class="state-head"><span class="state-icon" aria-hidden="true">✕</span> ' + esc(S.refused) + "</div>" +
-          '<p class="small">' + esc(fmt(S.position, { n: e.position })) + " " + esc(e.unit) + "</p>" +
-          '<p class="what-to-do"><strong>' + esc(S.refused_hint) + "</strong></p>" + marksList(e.marks, e.total) + "</div>";
+      queued.forEach(function (e) {
+        cards.push(h("div", { class: "alert alert-bad refused", "data-field": "outbox", "data-state": "refused" },
+          stateHead("✕", S.refused),
+          h("p", { class: "small" }, positionText(e.position), " ", e.unit),
+          h("p", { class: "what-to-do" }, h("strong", null, S.refused_hint)),
+          marksList(e.marks, e.total)));
       });
-    } else if (outbox.entries().length) {
-      html += '<div class="alert alert-warn" data-field="outbox">';
-      html += "<p><strong>" + esc(outbox.sending() ? S.sending : queuedText(outbox.entries().length)) + "</strong></p>";
-      html += "<p>" + esc(S.queued) + "</p>";
-      html += '<button type="button" class="btn btn-ghost" data-action="retry">' + esc(S.retry_now) + "</button>";
-      html += "</div>";
+    } else if (queued.length) {
+      cards.push(h("div", { class: "alert alert-warn", "data-field": "outbox" },
+        h("p", null, h("strong", null, outbox.sending() ? S.sending : queuedText(queued.length))),
+        h("p", null, S.queued),
+        h("button", { type: "button", class: "btn btn-ghost", "data-action": "retry" }, S.retry_now)));
     }
     var target = scoringMode() === "refused" ? scoringTarget().id : null;
     outbox.rejected().forEach(function (r, index) {
-      if (r.participant !== target) html += refusedHtml(r, index, false);
+      if (r.participant !== target) cards.push(refusedCard(r, index, false));
     });
-    sections.outbox.innerHTML = html;
-    sections.outbox.hidden = !html;
+    fill(sections.outbox, cards);
+    sections.outbox.hidden = !cards.length;
   }
 
   // A sheet the server refused: why, and what to do; the marks stay for the host's paper entry.
-  function refusedHtml(r, index, inPlace) {
-    var html = '<div class="' + (inPlace ? "card sheet-state" : "alert alert-bad") + ' refused" data-field="rejected" data-state="refused" data-code="' + esc(r.code) + '">';
-    html += '<div class="state-head"><span class="state-icon" aria-hidden="true">✕</span> ' + esc(S.refused) + "</div>";
-    html += '<p class="small">' + esc(fmt(S.position, { n: r.position })) + " " + esc(r.unit) + "</p>";
-    html += '<p data-field="refused-reason">' + esc(r.code === "key_reused" ? S.key_reused : r.detail) + "</p>";
-    (r.problems || []).forEach(function (p) {
-      var c = criterion(p.criterion);
-      html += '<p class="small">' + esc(c ? c.label : p.criterion) + ": " + esc(p.message) + "</p>";
-    });
-    html += '<p class="what-to-do"><strong>' + esc(S.refused_hint) + "</strong></p>";
-    html += marksList(r.marks, r.total);
-    html += '<button type="button" class="btn btn-ghost" data-action="dismiss" data-index="' + index + '">' + esc(S.dismiss) + "</button>";
-    return html + "</div>";
+  function refusedCard(r, index, inPlace) {
+    return h("div", {
+      class: (inPlace ? "card sheet-state" : "alert alert-bad") + " refused",
+      "data-field": "rejected", "data-state": "refused", "data-code": r.code
+    },
+      stateHead("✕", S.refused),
+      h("p", { class: "small" }, positionText(r.position), " ", r.unit),
+      h("p", { "data-field": "refused-reason" }, r.code === "key_reused" ? S.key_reused : r.detail),
+      (r.problems || []).map(function (p) {
+        var c = criterion(p.criterion);
+        return h("p", { class: "small" }, c ? c.label : p.criterion, ": ", p.message);
+      }),
+      h("p", { class: "what-to-do" }, h("strong", null, S.refused_hint)),
+      marksList(r.marks, r.total),
+      h("button", { type: "button", class: "btn btn-ghost", "data-action": "dismiss", "data-index": index }, S.dismiss));
   }
 
   function renderCurrent() {
     var cur = state.current;
-    var html = "";
     if (signedOut) {
-      html = "";
+      fill(sections.current);
     } else if (state.arena.state === "closed") {
-      html = '<div class="card muted">' + esc(S.closed) + "</div>";
+      fill(sections.current, h("div", { class: "card muted" }, S.closed));
     } else if (!cur) {
-      html = '<div class="card muted" data-field="no-current">' + esc(S.no_current) + "</div>";
+      fill(sections.current, h("div", { class: "card muted", "data-field": "no-current" }, S.no_current));
     } else {
       var phase = {
         presenting: S.presenting, scoring: S.scoring_open, scored: S.scoring_closed,
         confirmed: S.result_confirmed, shown: S.result_shown, absent: S.participant_absent
       }[cur.status] || "";
-      html += '<div class="card presenter-card ' + esc(cur.status) + '" data-participant="' + esc(cur.id) + '">';
-      html += '<div class="presenter-top"><span class="position">' + esc(fmt(S.position, { n: cur.position })) + "</span>";
-      html += '<span class="phase phase-' + esc(cur.status) + '" data-field="phase">' + esc(phase) + "</span></div>";
-      html += '<div class="unit" data-field="unit">' + esc(cur.unit) + "</div>";
-      html += '<div class="presenter"><span data-field="presenter">' + esc(cur.presenter) + "</span>";
-      if (cur.presenter_role) html += ' <span class="role">' + esc(cur.presenter_role) + "</span>";
-      if (cur.no_notes) html += ' <span class="badge-gold">' + esc(S.no_notes) + "</span>";
-      html += "</div>";
-      if (cur.result) {
-        html += '<div class="result-line"><span>' + esc(S.panel_score) + '</span> <strong data-field="result-score">' +
-          esc(cur.result.score) + "</strong></div>";
-        html += '<div class="small muted-text">' + esc(noteText(cur.result)) + "</div>";
-      }
-      html += "</div>";
+      fill(sections.current, h("div", { class: "card presenter-card " + cur.status, "data-participant": cur.id },
+        h("div", { class: "presenter-top" },
+          h("span", { class: "position" }, positionText(cur.position)),
+          h("span", { class: "phase phase-" + cur.status, "data-field": "phase" }, phase)),
+        h("div", { class: "unit", "data-field": "unit" }, cur.unit),
+        h("div", { class: "presenter" },
+          h("span", { "data-field": "presenter" }, cur.presenter),
+          cur.presenter_role ? [" ", h("span", { class: "role" }, cur.presenter_role)] : null,
+          cur.no_notes ? [" ", h("span", { class: "badge-gold" }, S.no_notes)] : null),
+        cur.result ? [
+          h("div", { class: "result-line" },
+            h("span", null, S.panel_score), " ", h("strong", { "data-field": "result-score" }, cur.result.score)),
+          h("div", { class: "small muted-text" }, noteText(cur.result))
+        ] : null));
     }
-    sections.current.innerHTML = html;
   }
 
-  function formHtml(cur) {
+  function criterionFieldset(c, draft, error) {
+    return h("fieldset", { class: "criterion" + (error ? " invalid" : ""), "data-criterion": c.key },
+      h("legend", null,
+        h("span", { class: "criterion-label" }, c.label),
+        h("span", { class: "criterion-meta" },
+          fmt(S.maximum, { max: c.maximum }) + " · " + fmt(S.step, { step: c.step }) +
+          (c.weight !== "1" ? " · " + fmt(S.weight, { weight: c.weight }) : ""))),
+      c.description ? h("p", { class: "criterion-desc" }, c.description) : null,
+      h("div", { class: "stepper" },
+        h("button", { type: "button", class: "step-btn", "data-action": "minus", "data-key": c.key, "aria-label": S.minus + " · " + c.label }, "−"),
+        h("input", {
+          class: "mark-input", name: c.key, id: "mark-" + c.key, type: "text", inputmode: "decimal", enterkeyhint: "next",
+          autocomplete: "off", autocorrect: "off", spellcheck: "false", placeholder: "0–" + c.maximum, value: draft[c.key] || "",
+          "aria-label": c.label, "aria-describedby": "err-" + c.key
+        }),
+        h("button", { type: "button", class: "step-btn", "data-action": "plus", "data-key": c.key, "aria-label": S.plus + " · " + c.label }, "+")),
+      h("p", { class: "field-error", id: "err-" + c.key, "data-error": c.key }, error ? errorText(c, error) : ""));
+  }
+
+  function sheetForm(cur) {
     var reopened = cur.reopened || (!drafts[cur.id] && outbox.sentMarks(cur.id));
     if (!drafts[cur.id] && outbox.sentMarks(cur.id)) {
       // The host reopened a sheet this phone sent: start from what was sent.
@@ -292,50 +325,38 @@
     }
     var draft = drafts[cur.id] || {};
     var sheet = evaluate(draft);
-    var html = '<form class="sheet" data-participant="' + esc(cur.id) + '" novalidate autocomplete="off">';
-    if (reopened) {
-      html += '<p class="hint hint-reopened" data-field="reopened">' + esc(S.reopened) +
-        (cur.reopened ? " " + esc(fmt(S.position, { n: cur.position })) + " · " + esc(cur.unit) +
-          '<span class="reopened-reason" data-field="reopened-reason">' + esc(fmt(S.host_reason, { reason: cur.reopened })) + "</span>" : "") + "</p>";
-    }
-    html += '<p class="hint" id="draft-hint"' + (cur.scoring_open ? " hidden" : "") + ">" + esc(S.draft_hint) + "</p>";
-    grid.criteria.forEach(function (c) {
-      var error = sheet.errors[c.key];
-      html += '<fieldset class="criterion' + (error ? " invalid" : "") + '" data-criterion="' + esc(c.key) + '">';
-      html += '<legend><span class="criterion-label">' + esc(c.label) + "</span>" +
-        '<span class="criterion-meta">' + esc(fmt(S.maximum, { max: c.maximum })) + " · " + esc(fmt(S.step, { step: c.step })) +
-        (c.weight !== "1" ? " · " + esc(fmt(S.weight, { weight: c.weight })) : "") + "</span></legend>";
-      if (c.description) html += '<p class="criterion-desc">' + esc(c.description) + "</p>";
-      html += '<div class="stepper">' +
-        '<button type="button" class="step-btn" data-action="minus" data-key="' + esc(c.key) + '" aria-label="' + esc(S.minus + " · " + c.label) + '">−</button>' +
-        '<input class="mark-input" name="' + esc(c.key) + '" id="mark-' + esc(c.key) + '" type="text" inputmode="decimal" enterkeyhint="next" ' +
-        'autocomplete="off" autocorrect="off" spellcheck="false" placeholder="0–' + esc(c.maximum) + '" value="' + esc(draft[c.key] || "") + '" ' +
-        'aria-label="' + esc(c.label) + '" aria-describedby="err-' + esc(c.key) + '">' +
-        '<button type="button" class="step-btn" data-action="plus" data-key="' + esc(c.key) + '" aria-label="' + esc(S.plus + " · " + c.label) + '">+</button>' +
-        "</div>";
-      html += '<p class="field-error" id="err-' + esc(c.key) + '" data-error="' + esc(c.key) + '">' + esc(error ? errorText(c, error) : "") + "</p>";
-      html += "</fieldset>";
-    });
-    html += '<div class="sheet-bar"><div class="sheet-total"><span>' + esc(S.total) + '</span> <strong id="live-total" data-field="live-total">' +
-      esc(sheet.total == null ? "–" : sheet.total) + '</strong> <span class="of">' + esc(fmt(S.of, { max: grid.maxTotal })) + "</span></div>" +
-      '<button type="button" class="btn btn-primary" data-action="review" id="review-btn">' + esc(S.review) + "</button></div>";
-    html += '<p class="form-message" id="form-message"></p>';
-    html += "</form>";
-    html += declareHtml(cur);
-    return html;
+    var form = h("form", { class: "sheet", "data-participant": cur.id, novalidate: true, autocomplete: "off" },
+      reopened ? h("p", { class: "hint hint-reopened", "data-field": "reopened" }, S.reopened,
+        cur.reopened ? [
+          " " + positionText(cur.position) + " · " + cur.unit,
+          h("span", { class: "reopened-reason", "data-field": "reopened-reason" }, fmt(S.host_reason, { reason: cur.reopened }))
+        ] : null) : null,
+      h("p", { class: "hint", id: "draft-hint", hidden: !!cur.scoring_open }, S.draft_hint),
+      grid.criteria.map(function (c) { return criterionFieldset(c, draft, sheet.errors[c.key]); }),
+      h("div", { class: "sheet-bar" },
+        h("div", { class: "sheet-total" },
+          h("span", null, S.total), " ",
+          h("strong", { id: "live-total", "data-field": "live-total" }, sheet.total == null ? "–" : sheet.total), " ",
+          h("span", { class: "of" }, fmt(S.of, { max: grid.maxTotal }))),
+        h("button", { type: "button", class: "btn btn-primary", "data-action": "review", id: "review-btn" }, S.review)),
+      h("p", { class: "form-message", id: "form-message" }));
+    return [form, declareBlock(cur)];
   }
 
-  function declareHtml(cur) {
+  function declareBlock(cur) {
     if (!ui.declaring) {
-      return '<div class="declare"><button type="button" class="btn btn-link" data-action="declare-open">' + esc(S.declare) + "</button></div>";
+      return h("div", { class: "declare" },
+        h("button", { type: "button", class: "btn btn-link", "data-action": "declare-open" }, S.declare));
     }
-    return '<div class="declare card" data-participant="' + esc(cur.id) + '"><h3>' + esc(S.declare_title) + "</h3>" +
-      '<p class="small">' + esc(S.declare_hint) + "</p>" +
-      '<label class="small" for="declare-reason">' + esc(S.declare_reason) + "</label>" +
-      '<textarea id="declare-reason" rows="2" maxlength="200"></textarea>' +
-      '<p class="field-error" id="declare-error">' + esc(ui.declareError) + "</p>" +
-      '<div class="row"><button type="button" class="btn btn-ghost" data-action="declare-cancel">' + esc(S.cancel) + "</button>" +
-      '<button type="button" class="btn btn-primary" data-action="declare-send">' + esc(S.declare_send) + "</button></div></div>";
+    return h("div", { class: "declare card", "data-participant": cur.id },
+      h("h3", null, S.declare_title),
+      h("p", { class: "small" }, S.declare_hint),
+      h("label", { class: "small", for: "declare-reason" }, S.declare_reason),
+      h("textarea", { id: "declare-reason", rows: "2", maxlength: "200" }),
+      h("p", { class: "field-error", id: "declare-error" }, ui.declareError),
+      h("div", { class: "row" },
+        h("button", { type: "button", class: "btn btn-ghost", "data-action": "declare-cancel" }, S.cancel),
+        h("button", { type: "button", class: "btn btn-primary", "data-action": "declare-send" }, S.declare_send)));
   }
 
   function declarationPending(cur) {
@@ -344,38 +365,49 @@
 
   // After the sheet is in, a conflict can still be declared until the result is confirmed; it
   // goes to the host, who decides, and the sheet stands meanwhile: a notice, not an error.
-  function lateDeclarationHtml(cur) {
+  function lateDeclaration(cur) {
     if (declarationPending(cur)) {
-      return '<div class="alert alert-info" data-field="declaration-pending" role="status"><strong>' +
-        esc(S.declaration_pending) + "</strong><p class=\"small\">" + esc(S.declaration_pending_hint) + "</p></div>";
+      return h("div", { class: "alert alert-info", "data-field": "declaration-pending", role: "status" },
+        h("strong", null, S.declaration_pending),
+        h("p", { class: "small" }, S.declaration_pending_hint));
     }
-    if (cur.status === "presenting" || cur.status === "scoring" || cur.status === "scored") return declareHtml(cur);
-    return "";
+    if (cur.status === "presenting" || cur.status === "scoring" || cur.status === "scored") return declareBlock(cur);
+    return null;
   }
 
-  function reviewHtml(cur) {
+  function reviewCard(cur) {
     var sheet = evaluate(drafts[cur.id] || {});
-    return '<div class="review card" data-participant="' + esc(cur.id) + '"><h3>' + esc(S.review_title) + "</h3>" +
-      marksList(sheet.marks, sheet.total) +
-      '<p class="hint">' + esc(S.review_hint) + "</p>" +
-      '<div class="row"><button type="button" class="btn btn-ghost" data-action="edit">' + esc(S.edit) + "</button>" +
-      '<button type="button" class="btn btn-primary" data-action="submit" id="submit-btn">' + esc(S.submit) + "</button></div></div>";
+    return h("div", { class: "review card", "data-participant": cur.id },
+      h("h3", null, S.review_title),
+      marksList(sheet.marks, sheet.total),
+      h("p", { class: "hint" }, S.review_hint),
+      h("div", { class: "row" },
+        h("button", { type: "button", class: "btn btn-ghost", "data-action": "edit" }, S.edit),
+        h("button", { type: "button", class: "btn btn-primary", "data-action": "submit", id: "submit-btn" }, S.submit)));
   }
 
   // Received: the server acknowledged the sheet (it is stored); only then a tick.
-  function lockedHtml(sheet) {
-    var paper = sheet.source === "paper";
-    return '<div class="card sheet-state received" data-field="locked" data-state="received"><div class="state-head"><span class="state-icon" aria-hidden="true">✓</span> ' +
-      esc(paper ? S.submitted_paper : S.submitted) + "</div>" +
-      '<div class="small muted-text">' + esc(S.your_marks) + "</div>" + marksList(sheet.marks, sheet.total) + "</div>";
+  function lockedCard(sheet) {
+    return h("div", { class: "card sheet-state received", "data-field": "locked", "data-state": "received" },
+      stateHead("✓", sheet.source === "paper" ? S.submitted_paper : S.submitted),
+      h("div", { class: "small muted-text" }, S.your_marks),
+      marksList(sheet.marks, sheet.total));
   }
 
   // Waiting: on this phone only, not yet received by the server.
-  function waitingHtml(entry) {
-    return '<div class="card sheet-state waiting" data-field="waiting" data-state="waiting"><div class="state-head"><span class="state-icon" aria-hidden="true">↑</span> ' +
-      esc(outbox.sending() ? S.sending : S.waiting_title) + "</div>" +
-      '<p class="small">' + esc(S.queued) + "</p>" +
-      '<div class="small muted-text">' + esc(S.your_marks) + "</div>" + marksList(entry.marks, entry.total) + "</div>";
+  function waitingCard(entry) {
+    return h("div", { class: "card sheet-state waiting", "data-field": "waiting", "data-state": "waiting" },
+      stateHead("↑", outbox.sending() ? S.sending : S.waiting_title),
+      h("p", { class: "small" }, S.queued),
+      h("div", { class: "small muted-text" }, S.your_marks),
+      marksList(entry.marks, entry.total));
+  }
+
+  function excludedCard(cur, mode) {
+    var reason = cur.my_reason || (mode === "recused" ? declared[cur.id] : "");
+    return h("div", { class: "card excluded", "data-field": "excluded", "data-status": mode },
+      h("strong", null, mode === "recused" ? S.recused : S.absent),
+      reason ? h("p", { "data-field": "reason" }, fmt(S.reason, { reason: reason })) : null);
   }
 
   function renderScoring() {
@@ -393,26 +425,19 @@
       return;
     }
     rendered.scoring = key;
-    var html = "";
+    var content = null;
     switch (mode) {
-      case "form": html = formHtml(cur); break;
-      case "review": html = reviewHtml(cur); break;
-      case "locked": html = lockedHtml(cur.my_sheet) + lateDeclarationHtml(cur); break;
-      case "delivered": html = lockedHtml(delivered[cur.id]); break;
-      case "queued": html = waitingHtml(outboxFor(cur.id)); break;
-      case "refused": html = refusedHtml(outbox.rejected()[rejectedFor(cur.id)], rejectedFor(cur.id), true); break;
+      case "form": content = sheetForm(cur); break;
+      case "review": content = reviewCard(cur); break;
+      case "locked": content = [lockedCard(cur.my_sheet), lateDeclaration(cur)]; break;
+      case "delivered": content = lockedCard(delivered[cur.id]); break;
+      case "queued": content = waitingCard(outboxFor(cur.id)); break;
+      case "refused": content = refusedCard(outbox.rejected()[rejectedFor(cur.id)], rejectedFor(cur.id), true); break;
       case "recused":
-      case "absent": {
-        html = '<div class="card excluded" data-field="excluded" data-status="' + mode + '"><strong>' +
-          esc(mode === "recused" ? S.recused : S.absent) + "</strong>";
-        var reason = cur.my_reason || (mode === "recused" ? declared[cur.id] : "");
-        if (reason) html += '<p data-field="reason">' + esc(fmt(S.reason, { reason: reason })) + "</p>";
-        html += "</div>";
-        break;
-      }
-      default: html = "";
+      case "absent": content = excludedCard(cur, mode); break;
+      default: content = null;
     }
-    sections.scoring.innerHTML = html;
+    fill(sections.scoring, content);
     if (mode === "form" || mode === "review") updateFormControls(cur, mode);
   }
 
@@ -434,6 +459,50 @@
     }
   }
 
+  // The head judge's card: the panel's totals before the result is confirmed.
+  function pendingCard(pending) {
+    var result = pending.result;
+    var droppedJudges = {};
+    (result.dropped || []).forEach(function (d) { if (d.criterion == null) droppedJudges[d.judge] = true; });
+    var outlying = {};
+    (pending.outliers || []).forEach(function (o) { outlying[o.judge] = o; });
+    var rows = Object.keys(result.totals).map(function (code) {
+      var dropped = droppedJudges[code];
+      return h("tr", { class: (dropped ? "dropped" : "") + (outlying[code] ? " outlier" : ""), "data-judge": code },
+        h("td", null, (outlying[code] ? "⚠ " : "") + code),
+        h("td", null, dropped
+          ? [h("s", null, result.totals[code]), " ", h("span", { class: "small" }, S.dropped)]
+          : result.totals[code]));
+    });
+    return h("div", { class: "card pending", "data-field": "pending", "data-participant": pending.participant.id },
+      h("h2", null, S.pending_title),
+      h("p", { class: "pending-who" },
+        positionText(pending.participant.position) + " " + pending.participant.unit + " · " + pending.participant.presenter),
+      h("p", { class: "small" }, S.pending_hint),
+      h("table", { class: "totals-table" },
+        h("thead", null, h("tr", null, h("th", null, S.judge), h("th", null, S.judge_total))),
+        h("tbody", null, rows)),
+      // A total far from the others' mean (the scoring core's corridor): a likely slip to check.
+      (pending.outliers || []).map(function (o) {
+        var below = o.deviation.charAt(0) === "-";
+        return h("p", { class: "outlier-note", "data-field": "outlier" }, "⚠ " + fmt(below ? S.outlier_below : S.outlier_above, {
+          judge: o.judge, total: o.total, gap: below ? o.deviation.slice(1) : o.deviation, mean: o.others_mean, corridor: o.corridor
+        }));
+      }),
+      (result.dropped || []).filter(function (d) { return d.criterion != null; }).map(function (d) {
+        var c = criterion(d.criterion);
+        return h("p", { class: "small" }, h("s", null, d.judge + " · " + (c ? c.label : d.criterion) + " " + d.mark), " ", S.dropped);
+      }),
+      h("div", { class: "pending-score" },
+        h("span", null, S.panel_score), " ", h("strong", { "data-field": "pending-score" }, result.score)),
+      h("p", { class: "small muted-text" }, noteText(result)),
+      ui.confirmError ? h("p", { class: "field-error" }, ui.confirmError) : null,
+      h("button", {
+        type: "button", class: "btn btn-primary btn-block", "data-action": "confirm",
+        "data-participant": pending.participant.id, disabled: ui.confirming
+      }, ui.confirming ? S.confirming : S.confirm));
+  }
+
   function renderPending() {
     var pending = signedOut ? null : state.pending;
     var key = JSON.stringify(pending) + ui.confirming + ui.confirmMessage + ui.confirmError;
@@ -441,71 +510,31 @@
     rendered.pending = key;
     if (!pending || !state.me.head) {
       sections.pending.hidden = !ui.confirmMessage;
-      sections.pending.innerHTML = ui.confirmMessage ? '<div class="alert alert-ok">' + esc(ui.confirmMessage) + "</div>" : "";
+      fill(sections.pending, ui.confirmMessage ? h("div", { class: "alert alert-ok" }, ui.confirmMessage) : null);
       return;
     }
-    var result = pending.result;
-    var droppedJudges = {};
-    (result.dropped || []).forEach(function (d) { if (d.criterion == null) droppedJudges[d.judge] = true; });
-    var html = '<div class="card pending" data-field="pending" data-participant="' + esc(pending.participant.id) + '">';
-    html += "<h2>" + esc(S.pending_title) + "</h2>";
-    html += '<p class="pending-who">' + esc(fmt(S.position, { n: pending.participant.position })) + " " + esc(pending.participant.unit) +
-      " · " + esc(pending.participant.presenter) + "</p>";
-    html += '<p class="small">' + esc(S.pending_hint) + "</p>";
-    var outlying = {};
-    (pending.outliers || []).forEach(function (o) { outlying[o.judge] = o; });
-    html += '<table class="totals-table"><thead><tr><th>' + esc(S.judge) + "</th><th>" + esc(S.judge_total) + "</th></tr></thead><tbody>";
-    Object.keys(result.totals).forEach(function (code) {
-      var dropped = droppedJudges[code];
-      var classes = (dropped ? "dropped" : "") + (outlying[code] ? " outlier" : "");
-      html += '<tr class="' + classes + '" data-judge="' + esc(code) + '"><td>' + (outlying[code] ? "⚠ " : "") + esc(code) + "</td><td>" +
-        (dropped ? "<s>" + esc(result.totals[code]) + "</s> <span class=\"small\">" + esc(S.dropped) + "</span>" : esc(result.totals[code])) +
-        "</td></tr>";
-    });
-    html += "</tbody></table>";
-    // A total far from the others' mean (the scoring core's corridor): a likely slip to check.
-    (pending.outliers || []).forEach(function (o) {
-      var below = o.deviation.charAt(0) === "-";
-      html += '<p class="outlier-note" data-field="outlier">⚠ ' + esc(fmt(below ? S.outlier_below : S.outlier_above, {
-        judge: o.judge, total: o.total, gap: below ? o.deviation.slice(1) : o.deviation, mean: o.others_mean, corridor: o.corridor
-      })) + "</p>";
-    });
-    (result.dropped || []).forEach(function (d) {
-      if (d.criterion == null) return;
-      var c = criterion(d.criterion);
-      html += '<p class="small"><s>' + esc(d.judge) + " · " + esc(c ? c.label : d.criterion) + " " + esc(d.mark) + "</s> " + esc(S.dropped) + "</p>";
-    });
-    html += '<div class="pending-score"><span>' + esc(S.panel_score) + '</span> <strong data-field="pending-score">' + esc(result.score) + "</strong></div>";
-    html += '<p class="small muted-text">' + esc(noteText(result)) + "</p>";
-    if (ui.confirmError) html += '<p class="field-error">' + esc(ui.confirmError) + "</p>";
-    html += '<button type="button" class="btn btn-primary btn-block" data-action="confirm" data-participant="' + esc(pending.participant.id) + '"' +
-      (ui.confirming ? " disabled" : "") + ">" + esc(ui.confirming ? S.confirming : S.confirm) + "</button>";
-    html += "</div>";
-    sections.pending.innerHTML = html;
+    fill(sections.pending, pendingCard(pending));
     sections.pending.hidden = false;
   }
 
   function renderHistory() {
     if (signedOut) {
       // A phone signed out (perhaps lost) shows nothing of the arena any more.
-      sections.history.innerHTML = "";
+      fill(sections.history);
       return;
     }
     var sheets = (state.my_sheets || []).slice().sort(function (a, b) { return (a.position || 0) - (b.position || 0); });
-    var html = "<h2>" + esc(S.my_sheets) + "</h2>";
-    if (!sheets.length) {
-      html += '<p class="small muted-text">' + esc(S.no_sheets) + "</p>";
-    } else {
-      html += '<ol class="history-list">';
-      sheets.forEach(function (s) {
-        html += '<li><details><summary><span class="position">' + esc(fmt(S.position, { n: s.position })) + "</span> " +
-          '<span class="history-unit">' + esc(s.participant) + '</span> <strong class="history-total">' + esc(s.total) + "</strong></summary>" +
-          (s.source === "paper" ? '<p class="small">' + esc(S.submitted_paper) + "</p>" : "") +
-          marksList(s.marks || {}, s.total) + "</details></li>";
-      });
-      html += "</ol>";
-    }
-    sections.history.innerHTML = html;
+    fill(sections.history, h("h2", null, S.my_sheets), sheets.length
+      ? h("ol", { class: "history-list" }, sheets.map(function (s) {
+        return h("li", null, h("details", null,
+          h("summary", null,
+            h("span", { class: "position" }, positionText(s.position)), " ",
+            h("span", { class: "history-unit" }, s.participant), " ",
+            h("strong", { class: "history-total" }, s.total)),
+          s.source === "paper" ? h("p", { class: "small" }, S.submitted_paper) : null,
+          marksList(s.marks || {}, s.total)));
+      }))
+      : h("p", { class: "small muted-text" }, S.no_sheets));
   }
 
   function render() {
@@ -523,8 +552,8 @@
   // -- what the judge does ------------------------------------------------------------------
 
   function setDraft(cur, key, value) {
-    var draft = drafts[cur.id] || (drafts[cur.id] = {});
-    draft[key] = value;
+    if (!drafts[cur.id]) drafts[cur.id] = {};
+    drafts[cur.id][key] = value;
     saveDrafts();
   }
 
