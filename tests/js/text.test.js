@@ -38,11 +38,6 @@ test("fmt fills the translations' placeholders and leaves unknown ones", () => {
   assert.equal(LeitaiText.fmt("%(n)s and %(x)s", { n: 0 }), "0 and %(x)s");
 });
 
-test("esc escapes what HTML would read", () => {
-  assert.equal(LeitaiText.esc(`<b title="x">&'</b>`), "&lt;b title=&quot;x&quot;&gt;&amp;&#39;&lt;/b&gt;");
-  assert.equal(LeitaiText.esc(null), "");
-});
-
 test("minutes and a timer's time left, from the server's clock", () => {
   assert.equal(LeitaiText.minutes(425), "07:05");
   const timer = { state: "running", started_at: 10000, elapsed_ms: 2000, duration_ms: 60000 };

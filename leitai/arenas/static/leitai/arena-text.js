@@ -1,6 +1,5 @@
 /* Leitai: text helpers shared by the arena pages (the screens, the judge's phone, the console).
  *
- *   LeitaiText.esc(value)             HTML-escaped text ("" for null/undefined)
  *   LeitaiText.fmt(text, {name: v})   fills %(name)s placeholders, as the translations write them
  *   LeitaiText.minutes(seconds)       "07:05"
  *   LeitaiText.remainingMs(timer, now)  a stage timer's milliseconds left at `now` (server time;
@@ -17,12 +16,6 @@
  */
 (function (root) {
   "use strict";
-
-  function esc(value) {
-    return String(value == null ? "" : value)
-      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-  }
 
   function fmt(text, values) {
     return String(text).replace(/%\((\w+)\)s/g, function (whole, name) {
@@ -89,7 +82,6 @@
   root.LeitaiText = {
     h: h,
     fill: fill,
-    esc: esc,
     fmt: fmt,
     minutes: minutes,
     remainingMs: remainingMs,
