@@ -29,7 +29,7 @@
           body: JSON.stringify(body),
           credentials: "same-origin",
           cache: "no-store",
-          signal: controller ? controller.signal : undefined
+          signal: controller ? controller.signal : undefined,
         })
         .then(
           function (response) {
@@ -57,7 +57,7 @@
         .fetch(url, {
           headers: { "X-Judge-Token": options.token },
           credentials: "same-origin",
-          cache: "no-store"
+          cache: "no-store",
         })
         .then(
           function (response) {

@@ -74,7 +74,7 @@
         weight: c.weight,
         max: toUnits(String(c.maximum), markPlaces),
         stepUnits: toUnits(String(c.step), markPlaces),
-        weightUnits: toUnits(String(c.weight), weightPlaces)
+        weightUnits: toUnits(String(c.weight), weightPlaces),
       };
     });
     var totalPlaces = markPlaces + weightPlaces;
@@ -95,7 +95,8 @@
       if (text.charAt(text.length - 1) === ".") text = text.slice(0, -1);
       var units = toUnits(text, markPlaces);
       if (units === null) return { units: null, text: text, error: "number" };
-      if (Number.isNaN(units) || units % c.stepUnits !== 0) return { units: null, text: text, error: "step" };
+      if (Number.isNaN(units) || units % c.stepUnits !== 0)
+        return { units: null, text: text, error: "step" };
       if (units > c.max) return { units: null, text: text, error: "above" };
       return { units: units, text: fromUnits(units, markPlaces), error: null };
     }
@@ -121,7 +122,7 @@
         marks: marks,
         errors: errors,
         complete: complete,
-        total: Object.keys(marks).length > 0 ? fromUnits(sum, totalPlaces) : null
+        total: Object.keys(marks).length > 0 ? fromUnits(sum, totalPlaces) : null,
       };
     }
 
@@ -154,7 +155,7 @@
       criterion: criterion,
       read: read,
       evaluate: evaluate,
-      step: step
+      step: step,
     };
   }
 
@@ -163,6 +164,6 @@
     normalise: normalise,
     toUnits: toUnits,
     fromUnits: fromUnits,
-    decimalsOf: decimalsOf
+    decimalsOf: decimalsOf,
   };
 })(typeof window === "undefined" ? globalThis : window);

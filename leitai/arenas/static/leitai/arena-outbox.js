@@ -54,7 +54,7 @@
         } catch (_e) {
           /* memory copy kept */
         }
-      }
+      },
     };
   }
 
@@ -67,7 +67,8 @@
       for (var i = 0; i < bytes.length; i += 1) bytes[i] = Math.floor(Math.random() * 256);
     }
     var hex = "";
-    for (var j = 0; j < bytes.length; j += 1) hex += (bytes[j] < 16 ? "0" : "") + bytes[j].toString(16);
+    for (var j = 0; j < bytes.length; j += 1)
+      hex += (bytes[j] < 16 ? "0" : "") + bytes[j].toString(16);
     return "ph-" + hex;
   }
 
@@ -90,7 +91,7 @@
       },
       now: Date.now,
       random: Math.random,
-      crypto: root.crypto || root.msCrypto
+      crypto: root.crypto || root.msCrypto,
     };
     var queue = saved.get("outbox", []); // sheets waiting for the server
     var refused = saved.get("rejected", []); // sheets the server refused, kept to show
@@ -100,12 +101,14 @@
     var retryTimer = null;
 
     function find(participantId) {
-      for (var i = 0; i < queue.length; i += 1) if (queue[i].participant === participantId) return queue[i];
+      for (var i = 0; i < queue.length; i += 1)
+        if (queue[i].participant === participantId) return queue[i];
       return null;
     }
 
     function rejectedIndex(participantId) {
-      for (var i = 0; i < refused.length; i += 1) if (refused[i].participant === participantId) return i;
+      for (var i = 0; i < refused.length; i += 1)
+        if (refused[i].participant === participantId) return i;
       return -1;
     }
 
@@ -166,7 +169,7 @@
               key: entry.key,
               code: data.code || String(answer.status),
               detail: data.detail || "",
-              problems: data.problems || []
+              problems: data.problems || [],
             });
             saved.set("rejected", refused);
           } else if (answer.status === 401) {
@@ -195,7 +198,7 @@
         marks: sheet.marks,
         total: sheet.total,
         key: newKey(clock.crypto),
-        queuedAt: clock.now()
+        queuedAt: clock.now(),
       });
       saved.set("outbox", queue);
       sent[sheet.participant] = sheet.marks;
@@ -223,9 +226,14 @@
       },
       sentMarks: function (participantId) {
         return sent[participantId];
-      }
+      },
     };
   }
 
-  root.LeitaiOutbox = { store: store, create: create, newKey: newKey, isFinalRefusal: isFinalRefusal };
+  root.LeitaiOutbox = {
+    store: store,
+    create: create,
+    newKey: newKey,
+    isFinalRefusal: isFinalRefusal,
+  };
 })(typeof window === "undefined" ? globalThis : window);

@@ -43,7 +43,10 @@
     var note = result.note || {};
     var values = { judges: result.judges, trim: rule.trim, min: rule.min_panel };
     if (note.outcome === "trimmed") {
-      return fmt(rule.mode === "criterion" ? strings.note_trimmed_criterion : strings.note_trimmed, values);
+      return fmt(
+        rule.mode === "criterion" ? strings.note_trimmed_criterion : strings.note_trimmed,
+        values
+      );
     }
     if (note.outcome === "too_few_judges") return fmt(strings.note_too_few, values);
     return fmt(strings.note_not_trimming, values);
@@ -85,6 +88,6 @@
     fmt: fmt,
     minutes: minutes,
     remainingMs: remainingMs,
-    panelNote: panelNote
+    panelNote: panelNote,
   };
 })(typeof window === "undefined" ? globalThis : window);
