@@ -62,12 +62,14 @@ serve: install messages
 
 test: install-dev messages lint typecheck migrations-check messages-check pytest bench-smoke
 
-# Python style, the import contracts between layers (.importlinter), and the static JavaScript.
+# Python style, the import contracts between layers (.importlinter), and the static JavaScript
+# (Biome, and its unit tests under Node's test runner: tests/js/).
 lint: install-dev node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	npx --no-install biome ci --colors=off leitai
+	node --test tests/js/*.test.js
 
 # mypy over leitai/, compared with the committed baseline (tools/mypy_baseline.py): new errors fail,
 # and so do baseline entries that no longer occur (the baseline only shrinks).

@@ -11,7 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -33,6 +35,7 @@ from leitai.arenas.permissions import (
     can_run_arena,
     can_view_arena,
 )
+from leitai.arenas.publish import console_topic
 from leitai.arenas.services import setup
 from leitai.arenas.services.common import closed_reason
 from leitai.arenas.services.draw import verify_command
@@ -331,13 +334,23 @@ def judge_links(request: HttpRequest, arena_id: int) -> HttpResponse:
 def console_page(request: HttpRequest, arena_id: int) -> HttpResponse:
     arena = _runnable(request, arena_id)
     state = ArenaSnapshot(arena.pk).console()
+    config = {
+        "topic": console_topic(arena.pk),
+        "csrf": get_token(request),
+        "urls": {
+            # ACTION: the console's button names the action (data-action).
+            "action": reverse("api:run_action", args=[arena.pk, "ACTION"]),
+            "paper_sheets": reverse("api:paper_sheet", args=[arena.pk]),
+            "reopen": reverse("api:reopen", args=[arena.pk]),
+        },
+    }
     return render(
         request,
         "arenas/console.html",
         {
             "arena": arena,
             "state": state,
-            "topic": f"arena:{arena.pk}:console",
+            "config": config,
             "rubric": localised_rubric(arena.rubric),
             "labels": console_labels(),
         },

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -199,6 +200,12 @@ def judge_page(request: HttpRequest, arena_id: int) -> HttpResponse:
         "language": language,
         "strings": judge_strings(),
         "rule": {"mode": rule["mode"], "trim": rule["trim"], "min_panel": rule["min_panel"]},
+        "urls": {
+            "sheets": reverse("api:submit_sheet"),
+            "declare": reverse("api:declare_conflict"),
+            "confirm": reverse("api:confirm"),
+            "state": reverse("api:judge_state"),
+        },
     }
     response = render(
         request,

@@ -1,9 +1,10 @@
 /* The host's console: renders the console state pushed over the hub and calls the console API.
  * Plain ES2017, no build step. Every button is a compare-and-set action on the server, so a
- * double press or a second host changes nothing twice. */
+ * double press or a second host changes nothing twice. The page's configuration (json_script
+ * "console-config"): the hub topic, the CSRF token and the API's URLs. */
 (function () {
   "use strict";
-  var config = window.LEITAI_CONSOLE;
+  var config = JSON.parse(document.getElementById("console-config").textContent);
   var labels = JSON.parse(document.getElementById("console-labels").textContent);
   var state = JSON.parse(document.getElementById("console-state").textContent);
   var $ = function (id) { return document.getElementById(id); };
@@ -11,23 +12,14 @@
 
   function t(key, fallback) { return labels[key] || fallback || key; }
 
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  function remainingMs(timer) {
-    var elapsed = timer.elapsed_ms;
-    if (timer.state === "running" && timer.started_at) {
-      elapsed += window.LeitaiLive.serverNow() - timer.started_at;
-    }
-    return timer.duration_ms - elapsed;
-  }
 
   function renderTimer() {
     var el = $("timer");
     if (!el || !state.timer) return;
-    var left = remainingMs(state.timer);
+    var left = window.LeitaiText.remainingMs(state.timer, window.LeitaiLive.serverNow());
     var over = left < 0;
     var seconds = Math.ceil(Math.abs(left) / 1000);
-    el.textContent = (over ? "+" : "") + pad(Math.floor(seconds / 60)) + ":" + pad(seconds % 60);
+    el.textContent = (over ? "+" : "") + window.LeitaiText.minutes(seconds);
     el.classList.toggle("warning", !over && left <= state.timer.warning_ms);
     el.classList.toggle("over", over);
   }
@@ -160,9 +152,9 @@
     return td;
   }
 
-  function post(path, body) {
+  function post(url, body) {
     showError("");
-    return fetch(config.api + path, {
+    return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf, "Accept": "application/json" },
@@ -190,7 +182,7 @@
         body.reason = reason;
       }
     }
-    post("/actions/" + action, body).then(function (data) {
+    post(config.urls.action.replace("ACTION", action), body).then(function (data) {
       if (data && data.version !== undefined) render(data);
     }).catch(function (error) { showError(error.message); });
   }
@@ -222,7 +214,7 @@
     });
     var key = form.dataset.key || newKey();
     form.dataset.key = key; // a retry of the same sheet reuses its key
-    post("/paper-sheets", { judge: form.judge.value, participant: Number(form.participant.value), marks: marks, key: key })
+    post(config.urls.paper_sheets, { judge: form.judge.value, participant: Number(form.participant.value), marks: marks, key: key })
       .then(function () {
         delete form.dataset.key;
         form.reset();
@@ -235,7 +227,7 @@
   $("reopen-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var form = event.target;
-    post("/reopen", { judge: form.judge.value, participant: Number(form.participant.value), reason: form.reason.value })
+    post(config.urls.reopen, { judge: form.judge.value, participant: Number(form.participant.value), reason: form.reason.value })
       .then(function (data) { form.reset(); render(data); window.alert(t("reopened")); })
       .catch(function (error) { showError(error.message); });
   });

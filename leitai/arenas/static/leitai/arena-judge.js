@@ -1,15 +1,13 @@
-/* Leitai: a judge's phone.
+/* Leitai: a judge's phone: the view, and what the judge does on it.
  *
  * State comes from the page (json_script "judge-state") and then from the judge's own hub topic
- * arena:<id>:judge:<judge id> (live.js, with the link's token). Writes go to the HTTP API with
- * the token in X-Judge-Token.
- *
- * A sheet is never lost to a poor venue network: pressing "submit" first writes the sheet, with
- * a fresh idempotency key, to an outbox in localStorage; the outbox is then sent, and resent on
- * the "online" event, when the live connection comes back, when the page is shown again, and on
- * a timer with backoff, until the server answers. The server stores a key once and answers a
- * repeat with the stored sheet, so a sheet whose answer was lost is stored exactly once; it
- * refuses the same key with other marks, which is shown as such.
+ * arena:<id>:judge:<judge id> (live.js, with the link's token); the configuration (json_script
+ * "judge-config") carries the token, the strings and the API's URLs. Its parts, loaded before it
+ * in this order (judge.html):
+ *   arena-text.js       text helpers shared with the screens and the console
+ *   arena-marks.js      the marks on the step grid and the weighted total, exact
+ *   arena-outbox.js     sheets kept in localStorage and resent until the server answers
+ *   arena-judge-api.js  the HTTP client, with the token in X-Judge-Token
  *
  * Plain ES2017, no modules, no build step, no service worker and no crypto.randomUUID: it runs
  * on a plain-HTTP LAN address (not a secure context) and in in-app browsers such as WeChat's.
@@ -34,145 +32,30 @@
 
   // -- helpers ------------------------------------------------------------------------------
 
-  var esc = window.LeitaiText.esc; // arena-text.js
-  var fmt = window.LeitaiText.fmt;
+  var fmt = window.LeitaiText.fmt; // arena-text.js
+  var h = window.LeitaiText.h;
+  var fill = window.LeitaiText.fill;
 
   function queuedText(n) {
     return n === 1 ? S.queued_one : fmt(S.queued_count, { n: n });
   }
 
-  // localStorage may be missing or throw (private modes, some in-app browsers): keep working
-  // from memory then; the sheet still goes out while the page is open.
-  var memory = {};
-  var storage = {
-    get: function (name, fallback) {
-      var text = null;
-      try { text = window.localStorage.getItem(name); } catch (e) { text = memory[name] || null; }
-      if (text == null) text = memory[name] || null;
-      if (text == null) return fallback;
-      try { return JSON.parse(text); } catch (e) { return fallback; }
-    },
-    set: function (name, value) {
-      var text = JSON.stringify(value);
-      memory[name] = text;
-      try { window.localStorage.setItem(name, text); } catch (e) { /* memory copy kept */ }
-    }
-  };
-
-  var PREFIX = "leitai.judge." + config.judge + ".";
-  var outbox = storage.get(PREFIX + "outbox", []); // sheets waiting for the server
-  var rejected = storage.get(PREFIX + "rejected", []); // sheets the server refused, kept to show
-  var drafts = storage.get(PREFIX + "drafts", {}); // participant id → {criterion: text}
+  var store = window.LeitaiOutbox.store("leitai.judge." + config.judge + ".");
+  var drafts = store.get("drafts", {}); // participant id → {criterion: text}
   var delivered = {}; // participant id → acknowledged sheet, until the state shows it
-  var declared = storage.get(PREFIX + "declared", {}); // participant id → reason this phone gave
-  var sentMarks = storage.get(PREFIX + "sent", {}); // participant id → marks this phone submitted
+  var declared = store.get("declared", {}); // participant id → reason this phone gave
   // participant id → true: a declaration after the sheet went to the host (202), until the state
   // carries it (current.declaration_pending), which then survives a reload.
   var declarationSent = {};
 
-  function saveOutbox() { storage.set(PREFIX + "outbox", outbox); }
-  function saveRejected() { storage.set(PREFIX + "rejected", rejected); }
-  function saveDrafts() { storage.set(PREFIX + "drafts", drafts); }
+  function saveDrafts() { store.set("drafts", drafts); }
 
-  // An idempotency key without crypto.randomUUID (absent outside secure contexts).
-  function newKey() {
-    var bytes = new Uint8Array(16);
-    var cryptoObj = window.crypto || window.msCrypto;
-    if (cryptoObj && cryptoObj.getRandomValues) {
-      cryptoObj.getRandomValues(bytes);
-    } else {
-      for (var i = 0; i < bytes.length; i += 1) bytes[i] = Math.floor(Math.random() * 256);
-    }
-    var hex = "";
-    for (var j = 0; j < bytes.length; j += 1) hex += (bytes[j] < 16 ? "0" : "") + bytes[j].toString(16);
-    return "ph-" + hex;
-  }
+  // -- the marks (arena-marks.js: exact arithmetic on the step grid) -------------------------
 
-  // -- exact arithmetic on the step grid ----------------------------------------------------
-  // Marks are held as integers in units of 10^-D (D: the most decimals any step or maximum
-  // has); weights as integers in units of 10^-W. Σ weight × mark is then an integer in units of
-  // 10^-(D+W): no binary fraction ever enters a total.
-
-  function decimalsOf(text) {
-    var point = String(text).indexOf(".");
-    return point < 0 ? 0 : String(text).length - point - 1;
-  }
-
-  function toUnits(text, places) {
-    var match = /^(\d+)(?:\.(\d*))?$/.exec(text);
-    if (!match) return null;
-    var fraction = match[2] || "";
-    if (fraction.length > places) {
-      if (/[^0]/.test(fraction.slice(places))) return NaN; // finer than the grid
-      fraction = fraction.slice(0, places);
-    }
-    while (fraction.length < places) fraction += "0";
-    return parseInt(match[1] + fraction, 10);
-  }
-
-  function fromUnits(units, places) {
-    var text = String(Math.abs(units));
-    while (text.length <= places) text = "0" + text;
-    var whole = places ? text.slice(0, text.length - places) : text;
-    var fraction = places ? text.slice(text.length - places).replace(/0+$/, "") : "";
-    return (units < 0 ? "-" : "") + whole + (fraction ? "." + fraction : "");
-  }
-
-  var grid = (function () {
-    var markPlaces = 0;
-    var weightPlaces = 0;
-    state.rubric.forEach(function (c) {
-      markPlaces = Math.max(markPlaces, decimalsOf(c.step), decimalsOf(c.maximum));
-      weightPlaces = Math.max(weightPlaces, decimalsOf(c.weight));
-    });
-    var criteria = state.rubric.map(function (c) {
-      return {
-        key: c.key,
-        label: ENGLISH && c.label_en ? c.label_en : c.label,
-        description: ENGLISH && c.description_en ? c.description_en : c.description,
-        maximum: c.maximum,
-        step: c.step,
-        weight: c.weight,
-        max: toUnits(String(c.maximum), markPlaces),
-        stepUnits: toUnits(String(c.step), markPlaces),
-        weightUnits: toUnits(String(c.weight), weightPlaces)
-      };
-    });
-    var maxTotal = 0;
-    criteria.forEach(function (c) { maxTotal += c.max * c.weightUnits; });
-    return {
-      markPlaces: markPlaces,
-      totalPlaces: markPlaces + weightPlaces,
-      criteria: criteria,
-      maxTotal: fromUnits(maxTotal, markPlaces + weightPlaces)
-    };
-  })();
-
-  function criterion(key) {
-    for (var i = 0; i < grid.criteria.length; i += 1) if (grid.criteria[i].key === key) return grid.criteria[i];
-    return null;
-  }
-
-  // What people type on a Chinese keyboard: full-width digits, 。 or ， for the point.
-  function normalise(text) {
-    return String(text == null ? "" : text)
-      .replace(/[\uFF10-\uFF19]/g, function (ch) { return String.fromCharCode(ch.charCodeAt(0) - 0xFF10 + 48); })
-      .replace(/[。．，,\uFF0E]/g, ".")
-      .replace(/\s+/g, "");
-  }
-
-  // {units, text, error} for one input; error is null, "missing", "number", "above" or "step".
-  function readMark(c, raw) {
-    var text = normalise(raw);
-    if (text === "") return { units: null, text: "", error: "missing" };
-    if (text.charAt(0) === ".") text = "0" + text;
-    if (text.charAt(text.length - 1) === ".") text = text.slice(0, -1);
-    var units = toUnits(text, grid.markPlaces);
-    if (units === null) return { units: null, text: text, error: "number" };
-    if (isNaN(units) || units % c.stepUnits !== 0) return { units: null, text: text, error: "step" };
-    if (units > c.max) return { units: null, text: text, error: "above" };
-    return { units: units, text: fromUnits(units, grid.markPlaces), error: null };
-  }
+  var grid = window.LeitaiMarks.grid(state.rubric, ENGLISH);
+  var criterion = grid.criterion;
+  var readMark = grid.read;
+  var evaluate = grid.evaluate;
 
   function errorText(c, error) {
     if (error === "number") return S.err_number;
@@ -181,78 +64,16 @@
     return "";
   }
 
-  // The sheet in a draft: {marks: {key: "27.5"}, total: "78.5" or null, complete, errors}.
-  function evaluate(draft) {
-    var marks = {};
-    var errors = {};
-    var sum = 0;
-    var complete = true;
-    grid.criteria.forEach(function (c) {
-      var read = readMark(c, draft[c.key]);
-      if (read.error) {
-        complete = false;
-        if (read.error !== "missing") errors[c.key] = read.error;
-      } else {
-        marks[c.key] = read.text;
-        sum += read.units * c.weightUnits;
-      }
-    });
-    var any = Object.keys(marks).length > 0;
-    return {
-      marks: marks,
-      errors: errors,
-      complete: complete,
-      total: any ? fromUnits(sum, grid.totalPlaces) : null
-    };
-  }
-
   function noteText(result) {
-    var note = result.note || {};
-    var values = { judges: result.judges, trim: config.rule.trim, min: config.rule.min_panel };
-    if (note.outcome === "trimmed") {
-      return fmt(config.rule.mode === "criterion" ? S.note_trimmed_criterion : S.note_trimmed, values);
-    }
-    if (note.outcome === "too_few_judges") return fmt(S.note_too_few, values);
-    return fmt(S.note_not_trimming, values);
+    return window.LeitaiText.panelNote(result, config.rule, S);
   }
 
-  // -- the API ------------------------------------------------------------------------------
+  // -- the API (arena-judge-api.js) and the outbox (arena-outbox.js) --------------------------
 
   var signedOut = false;
   var signedOutReason = ""; // the server's words: re-issued, revoked, arena closed
 
-  function post(path, body) {
-    var controller = window.AbortController ? new AbortController() : null;
-    var timeout = controller ? setTimeout(function () { controller.abort(); }, 15000) : null;
-    return fetch(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-Judge-Token": config.token },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-      cache: "no-store",
-      signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        if (timeout) clearTimeout(timeout);
-        var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (response.status === 401) markSignedOut(data && data.detail);
-        return { status: response.status, data: data };
-      });
-    }, function (error) {
-      if (timeout) clearTimeout(timeout);
-      throw error;
-    });
-  }
-
-  function get(path) {
-    return fetch(path, {
-      headers: { "X-Judge-Token": config.token }, credentials: "same-origin", cache: "no-store"
-    }).then(function (response) {
-      if (response.status !== 401) return;
-      return response.json().then(function (data) { markSignedOut(data && data.detail); });
-    }, function () { /* the generic words stay */ });
-  }
+  var api = window.LeitaiJudgeApi.client({ token: config.token, onSignedOut: markSignedOut });
 
   function markSignedOut(reason) {
     signedOut = true;
@@ -260,87 +81,20 @@
     render();
   }
 
-  // -- the outbox ---------------------------------------------------------------------------
-
-  var sending = false;
-  var attempts = 0;
-  var retryTimer = null;
-  var retryAt = null;
-
-  function outboxFor(participantId) {
-    for (var i = 0; i < outbox.length; i += 1) if (outbox[i].participant === participantId) return outbox[i];
-    return null;
-  }
-
-  function scheduleRetry() {
-    if (retryTimer || !outbox.length || signedOut) return;
-    // 1 s, 2 s, 4 s … up to 30 s, with jitter so a hall of phones does not resend in step.
-    var ceiling = Math.min(30000, 1000 * Math.pow(2, attempts));
-    var delay = Math.round(ceiling * (0.75 + Math.random() * 0.25));
-    attempts += 1;
-    retryAt = Date.now() + delay;
-    retryTimer = setTimeout(function () { retryTimer = null; retryAt = null; flush(); }, delay);
-  }
-
-  function flushNow() {
-    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; retryAt = null; }
-    attempts = 0;
-    flush();
-  }
-
-  function flush() {
-    if (sending || !outbox.length || signedOut) return;
-    var entry = outbox[0];
-    sending = true;
-    renderOutbox();
-    post("/api/judge/sheets", { participant: entry.participant, marks: entry.marks, key: entry.key })
-      .then(function (answer) {
-        sending = false;
-        if (answer.status === 200 || answer.status === 201) {
-          attempts = 0;
-          removeFromOutbox(entry.key);
-          acknowledge(entry, answer.data);
-        } else if (isFinalRefusal(answer)) {
-          // Refused for good (scoring closed meanwhile, key used with other marks, a participant
-          // not in this arena, …): keep it visible, with the marks, for the host's paper entry.
-          attempts = 0;
-          removeFromOutbox(entry.key);
-          delete sentMarks[entry.participant];
-          storage.set(PREFIX + "sent", sentMarks);
-          var data = answer.data || {};
-          rejected.push({
-            participant: entry.participant, unit: entry.unit, position: entry.position,
-            marks: entry.marks, total: entry.total, key: entry.key,
-            code: data.code || String(answer.status), detail: data.detail || "",
-            problems: data.problems || []
-          });
-          saveRejected();
-        } else if (answer.status === 401) {
-          // The link was re-issued or revoked: this phone can no longer send; keep the sheet.
-        } else {
-          scheduleRetry();
-        }
-        render();
-        if (outbox.length && !retryTimer) flush();
-      }, function () {
-        sending = false;
-        scheduleRetry();
-        render();
-      });
-  }
-
-  // 409 and 422 are the API's refusals; a 404 too when the API answered it (its JSON names
-  // the code: an id not in this arena). A bare 404 from something in front of the server (a
-  // proxy mid-restart) is no answer about the sheet: it is resent.
-  function isFinalRefusal(answer) {
-    if (answer.status === 409 || answer.status === 422) return true;
-    return answer.status === 404 && !!(answer.data && answer.data.code);
-  }
-
-  function removeFromOutbox(key) {
-    outbox = outbox.filter(function (e) { return e.key !== key; });
-    saveOutbox();
-  }
+  var outbox = window.LeitaiOutbox.create({
+    store: store,
+    send: function (entry) {
+      return api.post(config.urls.sheets, { participant: entry.participant, marks: entry.marks, key: entry.key });
+    },
+    canSend: function () { return !signedOut; },
+    onAccepted: acknowledge,
+    onChange: function (what) {
+      if (what === "sending") renderOutbox();
+      else render();
+    }
+  });
+  var outboxFor = outbox.find;
+  var rejectedFor = outbox.rejectedIndex;
 
   function stateShowsSheet(participantId) {
     var cur = scoringTarget();
@@ -360,20 +114,15 @@
   function submitSheet(cur) {
     var sheet = evaluate(drafts[cur.id] || {});
     if (!sheet.complete) return;
-    outbox.push({
-      participant: cur.id, unit: cur.unit, position: cur.position,
-      marks: sheet.marks, total: sheet.total, key: newKey(), queuedAt: Date.now()
-    });
     // The sheet is on the phone before anything is sent.
-    saveOutbox();
-    // Kept to start from if the host reopens the sheet for a correction.
-    sentMarks[cur.id] = sheet.marks;
-    storage.set(PREFIX + "sent", sentMarks);
+    outbox.add({
+      participant: cur.id, unit: cur.unit, position: cur.position, marks: sheet.marks, total: sheet.total
+    });
     delete drafts[cur.id];
     saveDrafts();
     ui.reviewing = false;
     render();
-    flushNow();
+    outbox.flushNow();
   }
 
   // -- what the page shows ------------------------------------------------------------------
@@ -397,21 +146,14 @@
       }
       return cur;
     }
-    for (var i = 0; i < reopened.length; i++) {
-      var r = reopened[i];
-      if (cur && r.participant === cur.id) break;
-      return {
-        id: r.participant, position: r.position, unit: r.unit, presenter: "", presenter_role: "",
-        no_notes: false, status: "scoring", scoring_open: true, my_status: "waiting",
-        my_sheet: null, result: null, reopened: r.reason
-      };
-    }
-    return cur;
-  }
-
-  function rejectedFor(participantId) {
-    for (var i = 0; i < rejected.length; i += 1) if (rejected[i].participant === participantId) return i;
-    return -1;
+    // Otherwise the first reopened sheet, unless it is the presenter's on stage (already sent).
+    var r = reopened[0];
+    if (!r || (cur && r.participant === cur.id)) return cur;
+    return {
+      id: r.participant, position: r.position, unit: r.unit, presenter: "", presenter_role: "",
+      no_notes: false, status: "scoring", scoring_open: true, my_status: "waiting",
+      my_sheet: null, result: null, reopened: r.reason
+    };
   }
 
   function scoringMode() {
@@ -434,165 +176,187 @@
     return "no-sheet";
   }
 
+  // -- building the DOM (LeitaiText.h: text is always text, never parsed as HTML) -----------
+
+  function stateHead(icon, text) {
+    return h("div", { class: "state-head" }, h("span", { class: "state-icon", "aria-hidden": "true" }, icon), " ", text);
+  }
+
+  function positionText(n) {
+    return fmt(S.position, { n: n });
+  }
+
   function marksList(marks, total) {
-    var html = '<dl class="marks">';
+    var items = [];
     grid.criteria.forEach(function (c) {
       if (marks[c.key] == null) return;
-      html += "<dt>" + esc(c.label) + "</dt><dd>" + esc(marks[c.key]) +
-        (c.weight !== "1" ? ' <span class="weight">×' + esc(c.weight) + "</span>" : "") + "</dd>";
+      items.push(h("dt", null, c.label));
+      items.push(h("dd", null, marks[c.key], c.weight !== "1" ? [" ", h("span", { class: "weight" }, "×" + c.weight)] : null));
     });
-    html += '<dt class="marks-total">' + esc(S.total) + '</dt><dd class="marks-total" data-field="my-total">' + esc(total) + "</dd></dl>";
-    return html;
+    return h("dl", { class: "marks" }, items,
+      h("dt", { class: "marks-total" }, S.total),
+      h("dd", { class: "marks-total", "data-field": "my-total" }, total));
   }
 
   function renderNet() {
-    var parts = [];
-    if (!online) parts.push('<span class="pill pill-bad">' + esc(S.offline) + "</span>");
-    else if (connection === "reconnecting") parts.push('<span class="pill pill-warn">' + esc(S.reconnecting) + "</span>");
-    else if (connection === "open") parts.push('<span class="pill pill-ok">' + esc(S.online) + "</span>");
-    if (outbox.length && !signedOut) parts.push('<span class="pill pill-warn" data-field="queued-count">' + esc(queuedText(outbox.length)) + "</span>");
-    sections.net.innerHTML = parts.join("");
+    var pills = [];
+    if (!online) pills.push(h("span", { class: "pill pill-bad" }, S.offline));
+    else if (connection === "reconnecting") pills.push(h("span", { class: "pill pill-warn" }, S.reconnecting));
+    else if (connection === "open") pills.push(h("span", { class: "pill pill-ok" }, S.online));
+    if (outbox.entries().length && !signedOut) {
+      pills.push(h("span", { class: "pill pill-warn", "data-field": "queued-count" }, queuedText(outbox.entries().length)));
+    }
+    fill(sections.net, pills);
   }
 
   function renderNotice() {
     document.getElementById("signed-in-note").hidden = signedOut;
     if (signedOut) {
-      sections.notice.innerHTML = '<div class="card signed-out" data-field="signed-out"><h2>' + esc(S.signed_out_title) + "</h2>" +
-        '<p data-field="signed-out-reason">' + esc(signedOutReason || S.signed_out) + "</p></div>";
+      fill(sections.notice, h("div", { class: "card signed-out", "data-field": "signed-out" },
+        h("h2", null, S.signed_out_title),
+        h("p", { "data-field": "signed-out-reason" }, signedOutReason || S.signed_out)));
       sections.notice.hidden = false;
     } else {
       sections.notice.hidden = true;
-      sections.notice.innerHTML = "";
+      fill(sections.notice);
     }
   }
 
   function renderOutbox() {
-    var html = "";
-    if (outbox.length && signedOut) {
+    var cards = [];
+    var queued = outbox.entries();
+    if (queued.length && signedOut) {
       // Signed out, the phone can no longer send: each sheet is shown as not accepted, with its
       // marks for the host's paper entry, rather than promising a later send.
-      outbox.forEach(function (e) {
-        html += '<div class="alert alert-bad refused" data-field="outbox" data-state="refused">' +
-          '<div class="state-head"><span class="state-icon" aria-hidden="true">✕</span> ' + esc(S.refused) + "</div>" +
-          '<p class="small">' + esc(fmt(S.position, { n: e.position })) + " " + esc(e.unit) + "</p>" +
-          '<p class="what-to-do"><strong>' + esc(S.refused_hint) + "</strong></p>" + marksList(e.marks, e.total) + "</div>";
+      queued.forEach(function (e) {
+        cards.push(h("div", { class: "alert alert-bad refused", "data-field": "outbox", "data-state": "refused" },
+          stateHead("✕", S.refused),
+          h("p", { class: "small" }, positionText(e.position), " ", e.unit),
+          h("p", { class: "what-to-do" }, h("strong", null, S.refused_hint)),
+          marksList(e.marks, e.total)));
       });
-    } else if (outbox.length) {
-      html += '<div class="alert alert-warn" data-field="outbox">';
-      html += "<p><strong>" + esc(sending ? S.sending : queuedText(outbox.length)) + "</strong></p>";
-      html += "<p>" + esc(S.queued) + "</p>";
-      html += '<button type="button" class="btn btn-ghost" data-action="retry">' + esc(S.retry_now) + "</button>";
-      html += "</div>";
+    } else if (queued.length) {
+      cards.push(h("div", { class: "alert alert-warn", "data-field": "outbox" },
+        h("p", null, h("strong", null, outbox.sending() ? S.sending : queuedText(queued.length))),
+        h("p", null, S.queued),
+        h("button", { type: "button", class: "btn btn-ghost", "data-action": "retry" }, S.retry_now)));
     }
     var target = scoringMode() === "refused" ? scoringTarget().id : null;
-    rejected.forEach(function (r, index) {
-      if (r.participant !== target) html += refusedHtml(r, index, false);
+    outbox.rejected().forEach(function (r, index) {
+      if (r.participant !== target) cards.push(refusedCard(r, index, false));
     });
-    sections.outbox.innerHTML = html;
-    sections.outbox.hidden = !html;
+    fill(sections.outbox, cards);
+    sections.outbox.hidden = !cards.length;
   }
 
   // A sheet the server refused: why, and what to do; the marks stay for the host's paper entry.
-  function refusedHtml(r, index, inPlace) {
-    var html = '<div class="' + (inPlace ? "card sheet-state" : "alert alert-bad") + ' refused" data-field="rejected" data-state="refused" data-code="' + esc(r.code) + '">';
-    html += '<div class="state-head"><span class="state-icon" aria-hidden="true">✕</span> ' + esc(S.refused) + "</div>";
-    html += '<p class="small">' + esc(fmt(S.position, { n: r.position })) + " " + esc(r.unit) + "</p>";
-    html += '<p data-field="refused-reason">' + esc(r.code === "key_reused" ? S.key_reused : r.detail) + "</p>";
-    (r.problems || []).forEach(function (p) {
-      var c = criterion(p.criterion);
-      html += '<p class="small">' + esc(c ? c.label : p.criterion) + ": " + esc(p.message) + "</p>";
-    });
-    html += '<p class="what-to-do"><strong>' + esc(S.refused_hint) + "</strong></p>";
-    html += marksList(r.marks, r.total);
-    html += '<button type="button" class="btn btn-ghost" data-action="dismiss" data-index="' + index + '">' + esc(S.dismiss) + "</button>";
-    return html + "</div>";
+  function refusedCard(r, index, inPlace) {
+    return h("div", {
+      class: (inPlace ? "card sheet-state" : "alert alert-bad") + " refused",
+      "data-field": "rejected", "data-state": "refused", "data-code": r.code
+    },
+      stateHead("✕", S.refused),
+      h("p", { class: "small" }, positionText(r.position), " ", r.unit),
+      h("p", { "data-field": "refused-reason" }, r.code === "key_reused" ? S.key_reused : r.detail),
+      (r.problems || []).map(function (p) {
+        var c = criterion(p.criterion);
+        return h("p", { class: "small" }, c ? c.label : p.criterion, ": ", p.message);
+      }),
+      h("p", { class: "what-to-do" }, h("strong", null, S.refused_hint)),
+      marksList(r.marks, r.total),
+      h("button", { type: "button", class: "btn btn-ghost", "data-action": "dismiss", "data-index": index }, S.dismiss));
   }
 
   function renderCurrent() {
     var cur = state.current;
-    var html = "";
     if (signedOut) {
-      html = "";
+      fill(sections.current);
     } else if (state.arena.state === "closed") {
-      html = '<div class="card muted">' + esc(S.closed) + "</div>";
+      fill(sections.current, h("div", { class: "card muted" }, S.closed));
     } else if (!cur) {
-      html = '<div class="card muted" data-field="no-current">' + esc(S.no_current) + "</div>";
+      fill(sections.current, h("div", { class: "card muted", "data-field": "no-current" }, S.no_current));
     } else {
       var phase = {
         presenting: S.presenting, scoring: S.scoring_open, scored: S.scoring_closed,
         confirmed: S.result_confirmed, shown: S.result_shown, absent: S.participant_absent
       }[cur.status] || "";
-      html += '<div class="card presenter-card ' + esc(cur.status) + '" data-participant="' + esc(cur.id) + '">';
-      html += '<div class="presenter-top"><span class="position">' + esc(fmt(S.position, { n: cur.position })) + "</span>";
-      html += '<span class="phase phase-' + esc(cur.status) + '" data-field="phase">' + esc(phase) + "</span></div>";
-      html += '<div class="unit" data-field="unit">' + esc(cur.unit) + "</div>";
-      html += '<div class="presenter"><span data-field="presenter">' + esc(cur.presenter) + "</span>";
-      if (cur.presenter_role) html += ' <span class="role">' + esc(cur.presenter_role) + "</span>";
-      if (cur.no_notes) html += ' <span class="badge-gold">' + esc(S.no_notes) + "</span>";
-      html += "</div>";
-      if (cur.result) {
-        html += '<div class="result-line"><span>' + esc(S.panel_score) + '</span> <strong data-field="result-score">' +
-          esc(cur.result.score) + "</strong></div>";
-        html += '<div class="small muted-text">' + esc(noteText(cur.result)) + "</div>";
-      }
-      html += "</div>";
+      fill(sections.current, h("div", { class: "card presenter-card " + cur.status, "data-participant": cur.id },
+        h("div", { class: "presenter-top" },
+          h("span", { class: "position" }, positionText(cur.position)),
+          h("span", { class: "phase phase-" + cur.status, "data-field": "phase" }, phase)),
+        h("div", { class: "unit", "data-field": "unit" }, cur.unit),
+        h("div", { class: "presenter" },
+          h("span", { "data-field": "presenter" }, cur.presenter),
+          cur.presenter_role ? [" ", h("span", { class: "role" }, cur.presenter_role)] : null,
+          cur.no_notes ? [" ", h("span", { class: "badge-gold" }, S.no_notes)] : null),
+        cur.result ? [
+          h("div", { class: "result-line" },
+            h("span", null, S.panel_score), " ", h("strong", { "data-field": "result-score" }, cur.result.score)),
+          h("div", { class: "small muted-text" }, noteText(cur.result))
+        ] : null));
     }
-    sections.current.innerHTML = html;
   }
 
-  function formHtml(cur) {
-    var reopened = cur.reopened || (!drafts[cur.id] && sentMarks[cur.id]);
-    if (!drafts[cur.id] && sentMarks[cur.id]) {
+  function criterionFieldset(c, draft, error) {
+    return h("fieldset", { class: "criterion" + (error ? " invalid" : ""), "data-criterion": c.key },
+      h("legend", null,
+        h("span", { class: "criterion-label" }, c.label),
+        h("span", { class: "criterion-meta" },
+          fmt(S.maximum, { max: c.maximum }) + " · " + fmt(S.step, { step: c.step }) +
+          (c.weight !== "1" ? " · " + fmt(S.weight, { weight: c.weight }) : ""))),
+      c.description ? h("p", { class: "criterion-desc" }, c.description) : null,
+      h("div", { class: "stepper" },
+        h("button", { type: "button", class: "step-btn", "data-action": "minus", "data-key": c.key, "aria-label": S.minus + " · " + c.label }, "−"),
+        h("input", {
+          class: "mark-input", name: c.key, id: "mark-" + c.key, type: "text", inputmode: "decimal", enterkeyhint: "next",
+          autocomplete: "off", autocorrect: "off", spellcheck: "false", placeholder: "0–" + c.maximum, value: draft[c.key] || "",
+          "aria-label": c.label, "aria-describedby": "err-" + c.key
+        }),
+        h("button", { type: "button", class: "step-btn", "data-action": "plus", "data-key": c.key, "aria-label": S.plus + " · " + c.label }, "+")),
+      h("p", { class: "field-error", id: "err-" + c.key, "data-error": c.key }, error ? errorText(c, error) : ""));
+  }
+
+  function sheetForm(cur) {
+    var reopened = cur.reopened || (!drafts[cur.id] && outbox.sentMarks(cur.id));
+    if (!drafts[cur.id] && outbox.sentMarks(cur.id)) {
       // The host reopened a sheet this phone sent: start from what was sent.
-      drafts[cur.id] = JSON.parse(JSON.stringify(sentMarks[cur.id]));
+      drafts[cur.id] = JSON.parse(JSON.stringify(outbox.sentMarks(cur.id)));
       saveDrafts();
     }
     var draft = drafts[cur.id] || {};
     var sheet = evaluate(draft);
-    var html = '<form class="sheet" data-participant="' + esc(cur.id) + '" novalidate autocomplete="off">';
-    if (reopened) {
-      html += '<p class="hint hint-reopened" data-field="reopened">' + esc(S.reopened) +
-        (cur.reopened ? " " + esc(fmt(S.position, { n: cur.position })) + " · " + esc(cur.unit) +
-          '<span class="reopened-reason" data-field="reopened-reason">' + esc(fmt(S.host_reason, { reason: cur.reopened })) + "</span>" : "") + "</p>";
-    }
-    html += '<p class="hint" id="draft-hint"' + (cur.scoring_open ? " hidden" : "") + ">" + esc(S.draft_hint) + "</p>";
-    grid.criteria.forEach(function (c) {
-      var error = sheet.errors[c.key];
-      html += '<fieldset class="criterion' + (error ? " invalid" : "") + '" data-criterion="' + esc(c.key) + '">';
-      html += '<legend><span class="criterion-label">' + esc(c.label) + "</span>" +
-        '<span class="criterion-meta">' + esc(fmt(S.maximum, { max: c.maximum })) + " · " + esc(fmt(S.step, { step: c.step })) +
-        (c.weight !== "1" ? " · " + esc(fmt(S.weight, { weight: c.weight })) : "") + "</span></legend>";
-      if (c.description) html += '<p class="criterion-desc">' + esc(c.description) + "</p>";
-      html += '<div class="stepper">' +
-        '<button type="button" class="step-btn" data-action="minus" data-key="' + esc(c.key) + '" aria-label="' + esc(S.minus + " · " + c.label) + '">−</button>' +
-        '<input class="mark-input" name="' + esc(c.key) + '" id="mark-' + esc(c.key) + '" type="text" inputmode="decimal" enterkeyhint="next" ' +
-        'autocomplete="off" autocorrect="off" spellcheck="false" placeholder="0–' + esc(c.maximum) + '" value="' + esc(draft[c.key] || "") + '" ' +
-        'aria-label="' + esc(c.label) + '" aria-describedby="err-' + esc(c.key) + '">' +
-        '<button type="button" class="step-btn" data-action="plus" data-key="' + esc(c.key) + '" aria-label="' + esc(S.plus + " · " + c.label) + '">+</button>' +
-        "</div>";
-      html += '<p class="field-error" id="err-' + esc(c.key) + '" data-error="' + esc(c.key) + '">' + esc(error ? errorText(c, error) : "") + "</p>";
-      html += "</fieldset>";
-    });
-    html += '<div class="sheet-bar"><div class="sheet-total"><span>' + esc(S.total) + '</span> <strong id="live-total" data-field="live-total">' +
-      esc(sheet.total == null ? "–" : sheet.total) + '</strong> <span class="of">' + esc(fmt(S.of, { max: grid.maxTotal })) + "</span></div>" +
-      '<button type="button" class="btn btn-primary" data-action="review" id="review-btn">' + esc(S.review) + "</button></div>";
-    html += '<p class="form-message" id="form-message"></p>';
-    html += "</form>";
-    html += declareHtml(cur);
-    return html;
+    var form = h("form", { class: "sheet", "data-participant": cur.id, novalidate: true, autocomplete: "off" },
+      reopened ? h("p", { class: "hint hint-reopened", "data-field": "reopened" }, S.reopened,
+        cur.reopened ? [
+          " " + positionText(cur.position) + " · " + cur.unit,
+          h("span", { class: "reopened-reason", "data-field": "reopened-reason" }, fmt(S.host_reason, { reason: cur.reopened }))
+        ] : null) : null,
+      h("p", { class: "hint", id: "draft-hint", hidden: !!cur.scoring_open }, S.draft_hint),
+      grid.criteria.map(function (c) { return criterionFieldset(c, draft, sheet.errors[c.key]); }),
+      h("div", { class: "sheet-bar" },
+        h("div", { class: "sheet-total" },
+          h("span", null, S.total), " ",
+          h("strong", { id: "live-total", "data-field": "live-total" }, sheet.total == null ? "–" : sheet.total), " ",
+          h("span", { class: "of" }, fmt(S.of, { max: grid.maxTotal }))),
+        h("button", { type: "button", class: "btn btn-primary", "data-action": "review", id: "review-btn" }, S.review)),
+      h("p", { class: "form-message", id: "form-message" }));
+    return [form, declareBlock(cur)];
   }
 
-  function declareHtml(cur) {
+  function declareBlock(cur) {
     if (!ui.declaring) {
-      return '<div class="declare"><button type="button" class="btn btn-link" data-action="declare-open">' + esc(S.declare) + "</button></div>";
+      return h("div", { class: "declare" },
+        h("button", { type: "button", class: "btn btn-link", "data-action": "declare-open" }, S.declare));
     }
-    return '<div class="declare card" data-participant="' + esc(cur.id) + '"><h3>' + esc(S.declare_title) + "</h3>" +
-      '<p class="small">' + esc(S.declare_hint) + "</p>" +
-      '<label class="small" for="declare-reason">' + esc(S.declare_reason) + "</label>" +
-      '<textarea id="declare-reason" rows="2" maxlength="200"></textarea>' +
-      '<p class="field-error" id="declare-error">' + esc(ui.declareError) + "</p>" +
-      '<div class="row"><button type="button" class="btn btn-ghost" data-action="declare-cancel">' + esc(S.cancel) + "</button>" +
-      '<button type="button" class="btn btn-primary" data-action="declare-send">' + esc(S.declare_send) + "</button></div></div>";
+    return h("div", { class: "declare card", "data-participant": cur.id },
+      h("h3", null, S.declare_title),
+      h("p", { class: "small" }, S.declare_hint),
+      h("label", { class: "small", for: "declare-reason" }, S.declare_reason),
+      h("textarea", { id: "declare-reason", rows: "2", maxlength: "200" }),
+      h("p", { class: "field-error", id: "declare-error" }, ui.declareError),
+      h("div", { class: "row" },
+        h("button", { type: "button", class: "btn btn-ghost", "data-action": "declare-cancel" }, S.cancel),
+        h("button", { type: "button", class: "btn btn-primary", "data-action": "declare-send" }, S.declare_send)));
   }
 
   function declarationPending(cur) {
@@ -601,38 +365,49 @@
 
   // After the sheet is in, a conflict can still be declared until the result is confirmed; it
   // goes to the host, who decides, and the sheet stands meanwhile: a notice, not an error.
-  function lateDeclarationHtml(cur) {
+  function lateDeclaration(cur) {
     if (declarationPending(cur)) {
-      return '<div class="alert alert-info" data-field="declaration-pending" role="status"><strong>' +
-        esc(S.declaration_pending) + "</strong><p class=\"small\">" + esc(S.declaration_pending_hint) + "</p></div>";
+      return h("div", { class: "alert alert-info", "data-field": "declaration-pending", role: "status" },
+        h("strong", null, S.declaration_pending),
+        h("p", { class: "small" }, S.declaration_pending_hint));
     }
-    if (cur.status === "presenting" || cur.status === "scoring" || cur.status === "scored") return declareHtml(cur);
-    return "";
+    if (cur.status === "presenting" || cur.status === "scoring" || cur.status === "scored") return declareBlock(cur);
+    return null;
   }
 
-  function reviewHtml(cur) {
+  function reviewCard(cur) {
     var sheet = evaluate(drafts[cur.id] || {});
-    return '<div class="review card" data-participant="' + esc(cur.id) + '"><h3>' + esc(S.review_title) + "</h3>" +
-      marksList(sheet.marks, sheet.total) +
-      '<p class="hint">' + esc(S.review_hint) + "</p>" +
-      '<div class="row"><button type="button" class="btn btn-ghost" data-action="edit">' + esc(S.edit) + "</button>" +
-      '<button type="button" class="btn btn-primary" data-action="submit" id="submit-btn">' + esc(S.submit) + "</button></div></div>";
+    return h("div", { class: "review card", "data-participant": cur.id },
+      h("h3", null, S.review_title),
+      marksList(sheet.marks, sheet.total),
+      h("p", { class: "hint" }, S.review_hint),
+      h("div", { class: "row" },
+        h("button", { type: "button", class: "btn btn-ghost", "data-action": "edit" }, S.edit),
+        h("button", { type: "button", class: "btn btn-primary", "data-action": "submit", id: "submit-btn" }, S.submit)));
   }
 
   // Received: the server acknowledged the sheet (it is stored); only then a tick.
-  function lockedHtml(sheet) {
-    var paper = sheet.source === "paper";
-    return '<div class="card sheet-state received" data-field="locked" data-state="received"><div class="state-head"><span class="state-icon" aria-hidden="true">✓</span> ' +
-      esc(paper ? S.submitted_paper : S.submitted) + "</div>" +
-      '<div class="small muted-text">' + esc(S.your_marks) + "</div>" + marksList(sheet.marks, sheet.total) + "</div>";
+  function lockedCard(sheet) {
+    return h("div", { class: "card sheet-state received", "data-field": "locked", "data-state": "received" },
+      stateHead("✓", sheet.source === "paper" ? S.submitted_paper : S.submitted),
+      h("div", { class: "small muted-text" }, S.your_marks),
+      marksList(sheet.marks, sheet.total));
   }
 
   // Waiting: on this phone only, not yet received by the server.
-  function waitingHtml(entry) {
-    return '<div class="card sheet-state waiting" data-field="waiting" data-state="waiting"><div class="state-head"><span class="state-icon" aria-hidden="true">↑</span> ' +
-      esc(sending ? S.sending : S.waiting_title) + "</div>" +
-      '<p class="small">' + esc(S.queued) + "</p>" +
-      '<div class="small muted-text">' + esc(S.your_marks) + "</div>" + marksList(entry.marks, entry.total) + "</div>";
+  function waitingCard(entry) {
+    return h("div", { class: "card sheet-state waiting", "data-field": "waiting", "data-state": "waiting" },
+      stateHead("↑", outbox.sending() ? S.sending : S.waiting_title),
+      h("p", { class: "small" }, S.queued),
+      h("div", { class: "small muted-text" }, S.your_marks),
+      marksList(entry.marks, entry.total));
+  }
+
+  function excludedCard(cur, mode) {
+    var reason = cur.my_reason || (mode === "recused" ? declared[cur.id] : "");
+    return h("div", { class: "card excluded", "data-field": "excluded", "data-status": mode },
+      h("strong", null, mode === "recused" ? S.recused : S.absent),
+      reason ? h("p", { "data-field": "reason" }, fmt(S.reason, { reason: reason })) : null);
   }
 
   function renderScoring() {
@@ -642,34 +417,27 @@
     if (mode === "locked") {
       key += ":" + JSON.stringify(cur.my_sheet) + ":" + cur.status + ":" + declarationPending(cur) + ":" + ui.declaring + ":" + ui.declareError;
     }
-    if (mode === "queued") key += ":" + sending;
-    if (mode === "refused") key += ":" + JSON.stringify(rejected[rejectedFor(cur.id)]) + rejectedFor(cur.id);
+    if (mode === "queued") key += ":" + outbox.sending();
+    if (mode === "refused") key += ":" + JSON.stringify(outbox.rejected()[rejectedFor(cur.id)]) + rejectedFor(cur.id);
     if (mode === "form" || mode === "review") {
       if (rendered.scoring === key) { updateFormControls(cur, mode); return; }
     } else if (rendered.scoring === key) {
       return;
     }
     rendered.scoring = key;
-    var html = "";
+    var content = null;
     switch (mode) {
-      case "form": html = formHtml(cur); break;
-      case "review": html = reviewHtml(cur); break;
-      case "locked": html = lockedHtml(cur.my_sheet) + lateDeclarationHtml(cur); break;
-      case "delivered": html = lockedHtml(delivered[cur.id]); break;
-      case "queued": html = waitingHtml(outboxFor(cur.id)); break;
-      case "refused": html = refusedHtml(rejected[rejectedFor(cur.id)], rejectedFor(cur.id), true); break;
+      case "form": content = sheetForm(cur); break;
+      case "review": content = reviewCard(cur); break;
+      case "locked": content = [lockedCard(cur.my_sheet), lateDeclaration(cur)]; break;
+      case "delivered": content = lockedCard(delivered[cur.id]); break;
+      case "queued": content = waitingCard(outboxFor(cur.id)); break;
+      case "refused": content = refusedCard(outbox.rejected()[rejectedFor(cur.id)], rejectedFor(cur.id), true); break;
       case "recused":
-      case "absent": {
-        html = '<div class="card excluded" data-field="excluded" data-status="' + mode + '"><strong>' +
-          esc(mode === "recused" ? S.recused : S.absent) + "</strong>";
-        var reason = cur.my_reason || (mode === "recused" ? declared[cur.id] : "");
-        if (reason) html += '<p data-field="reason">' + esc(fmt(S.reason, { reason: reason })) + "</p>";
-        html += "</div>";
-        break;
-      }
-      default: html = "";
+      case "absent": content = excludedCard(cur, mode); break;
+      default: content = null;
     }
-    sections.scoring.innerHTML = html;
+    fill(sections.scoring, content);
     if (mode === "form" || mode === "review") updateFormControls(cur, mode);
   }
 
@@ -691,6 +459,50 @@
     }
   }
 
+  // The head judge's card: the panel's totals before the result is confirmed.
+  function pendingCard(pending) {
+    var result = pending.result;
+    var droppedJudges = {};
+    (result.dropped || []).forEach(function (d) { if (d.criterion == null) droppedJudges[d.judge] = true; });
+    var outlying = {};
+    (pending.outliers || []).forEach(function (o) { outlying[o.judge] = o; });
+    var rows = Object.keys(result.totals).map(function (code) {
+      var dropped = droppedJudges[code];
+      return h("tr", { class: (dropped ? "dropped" : "") + (outlying[code] ? " outlier" : ""), "data-judge": code },
+        h("td", null, (outlying[code] ? "⚠ " : "") + code),
+        h("td", null, dropped
+          ? [h("s", null, result.totals[code]), " ", h("span", { class: "small" }, S.dropped)]
+          : result.totals[code]));
+    });
+    return h("div", { class: "card pending", "data-field": "pending", "data-participant": pending.participant.id },
+      h("h2", null, S.pending_title),
+      h("p", { class: "pending-who" },
+        positionText(pending.participant.position) + " " + pending.participant.unit + " · " + pending.participant.presenter),
+      h("p", { class: "small" }, S.pending_hint),
+      h("table", { class: "totals-table" },
+        h("thead", null, h("tr", null, h("th", null, S.judge), h("th", null, S.judge_total))),
+        h("tbody", null, rows)),
+      // A total far from the others' mean (the scoring core's corridor): a likely slip to check.
+      (pending.outliers || []).map(function (o) {
+        var below = o.deviation.charAt(0) === "-";
+        return h("p", { class: "outlier-note", "data-field": "outlier" }, "⚠ " + fmt(below ? S.outlier_below : S.outlier_above, {
+          judge: o.judge, total: o.total, gap: below ? o.deviation.slice(1) : o.deviation, mean: o.others_mean, corridor: o.corridor
+        }));
+      }),
+      (result.dropped || []).filter(function (d) { return d.criterion != null; }).map(function (d) {
+        var c = criterion(d.criterion);
+        return h("p", { class: "small" }, h("s", null, d.judge + " · " + (c ? c.label : d.criterion) + " " + d.mark), " ", S.dropped);
+      }),
+      h("div", { class: "pending-score" },
+        h("span", null, S.panel_score), " ", h("strong", { "data-field": "pending-score" }, result.score)),
+      h("p", { class: "small muted-text" }, noteText(result)),
+      ui.confirmError ? h("p", { class: "field-error" }, ui.confirmError) : null,
+      h("button", {
+        type: "button", class: "btn btn-primary btn-block", "data-action": "confirm",
+        "data-participant": pending.participant.id, disabled: ui.confirming
+      }, ui.confirming ? S.confirming : S.confirm));
+  }
+
   function renderPending() {
     var pending = signedOut ? null : state.pending;
     var key = JSON.stringify(pending) + ui.confirming + ui.confirmMessage + ui.confirmError;
@@ -698,71 +510,31 @@
     rendered.pending = key;
     if (!pending || !state.me.head) {
       sections.pending.hidden = !ui.confirmMessage;
-      sections.pending.innerHTML = ui.confirmMessage ? '<div class="alert alert-ok">' + esc(ui.confirmMessage) + "</div>" : "";
+      fill(sections.pending, ui.confirmMessage ? h("div", { class: "alert alert-ok" }, ui.confirmMessage) : null);
       return;
     }
-    var result = pending.result;
-    var droppedJudges = {};
-    (result.dropped || []).forEach(function (d) { if (d.criterion == null) droppedJudges[d.judge] = true; });
-    var html = '<div class="card pending" data-field="pending" data-participant="' + esc(pending.participant.id) + '">';
-    html += "<h2>" + esc(S.pending_title) + "</h2>";
-    html += '<p class="pending-who">' + esc(fmt(S.position, { n: pending.participant.position })) + " " + esc(pending.participant.unit) +
-      " · " + esc(pending.participant.presenter) + "</p>";
-    html += '<p class="small">' + esc(S.pending_hint) + "</p>";
-    var outlying = {};
-    (pending.outliers || []).forEach(function (o) { outlying[o.judge] = o; });
-    html += '<table class="totals-table"><thead><tr><th>' + esc(S.judge) + "</th><th>" + esc(S.judge_total) + "</th></tr></thead><tbody>";
-    Object.keys(result.totals).forEach(function (code) {
-      var dropped = droppedJudges[code];
-      var classes = (dropped ? "dropped" : "") + (outlying[code] ? " outlier" : "");
-      html += '<tr class="' + classes + '" data-judge="' + esc(code) + '"><td>' + (outlying[code] ? "⚠ " : "") + esc(code) + "</td><td>" +
-        (dropped ? "<s>" + esc(result.totals[code]) + "</s> <span class=\"small\">" + esc(S.dropped) + "</span>" : esc(result.totals[code])) +
-        "</td></tr>";
-    });
-    html += "</tbody></table>";
-    // A total far from the others' mean (the scoring core's corridor): a likely slip to check.
-    (pending.outliers || []).forEach(function (o) {
-      var below = o.deviation.charAt(0) === "-";
-      html += '<p class="outlier-note" data-field="outlier">⚠ ' + esc(fmt(below ? S.outlier_below : S.outlier_above, {
-        judge: o.judge, total: o.total, gap: below ? o.deviation.slice(1) : o.deviation, mean: o.others_mean, corridor: o.corridor
-      })) + "</p>";
-    });
-    (result.dropped || []).forEach(function (d) {
-      if (d.criterion == null) return;
-      var c = criterion(d.criterion);
-      html += '<p class="small"><s>' + esc(d.judge) + " · " + esc(c ? c.label : d.criterion) + " " + esc(d.mark) + "</s> " + esc(S.dropped) + "</p>";
-    });
-    html += '<div class="pending-score"><span>' + esc(S.panel_score) + '</span> <strong data-field="pending-score">' + esc(result.score) + "</strong></div>";
-    html += '<p class="small muted-text">' + esc(noteText(result)) + "</p>";
-    if (ui.confirmError) html += '<p class="field-error">' + esc(ui.confirmError) + "</p>";
-    html += '<button type="button" class="btn btn-primary btn-block" data-action="confirm" data-participant="' + esc(pending.participant.id) + '"' +
-      (ui.confirming ? " disabled" : "") + ">" + esc(ui.confirming ? S.confirming : S.confirm) + "</button>";
-    html += "</div>";
-    sections.pending.innerHTML = html;
+    fill(sections.pending, pendingCard(pending));
     sections.pending.hidden = false;
   }
 
   function renderHistory() {
     if (signedOut) {
       // A phone signed out (perhaps lost) shows nothing of the arena any more.
-      sections.history.innerHTML = "";
+      fill(sections.history);
       return;
     }
     var sheets = (state.my_sheets || []).slice().sort(function (a, b) { return (a.position || 0) - (b.position || 0); });
-    var html = "<h2>" + esc(S.my_sheets) + "</h2>";
-    if (!sheets.length) {
-      html += '<p class="small muted-text">' + esc(S.no_sheets) + "</p>";
-    } else {
-      html += '<ol class="history-list">';
-      sheets.forEach(function (s) {
-        html += '<li><details><summary><span class="position">' + esc(fmt(S.position, { n: s.position })) + "</span> " +
-          '<span class="history-unit">' + esc(s.participant) + '</span> <strong class="history-total">' + esc(s.total) + "</strong></summary>" +
-          (s.source === "paper" ? '<p class="small">' + esc(S.submitted_paper) + "</p>" : "") +
-          marksList(s.marks || {}, s.total) + "</details></li>";
-      });
-      html += "</ol>";
-    }
-    sections.history.innerHTML = html;
+    fill(sections.history, h("h2", null, S.my_sheets), sheets.length
+      ? h("ol", { class: "history-list" }, sheets.map(function (s) {
+        return h("li", null, h("details", null,
+          h("summary", null,
+            h("span", { class: "position" }, positionText(s.position)), " ",
+            h("span", { class: "history-unit" }, s.participant), " ",
+            h("strong", { class: "history-total" }, s.total)),
+          s.source === "paper" ? h("p", { class: "small" }, S.submitted_paper) : null,
+          marksList(s.marks || {}, s.total)));
+      }))
+      : h("p", { class: "small muted-text" }, S.no_sheets));
   }
 
   function render() {
@@ -780,8 +552,8 @@
   // -- what the judge does ------------------------------------------------------------------
 
   function setDraft(cur, key, value) {
-    var draft = drafts[cur.id] || (drafts[cur.id] = {});
-    draft[key] = value;
+    if (!drafts[cur.id]) drafts[cur.id] = {};
+    drafts[cur.id][key] = value;
     saveDrafts();
   }
 
@@ -801,23 +573,7 @@
     var c = criterion(key);
     var input = document.getElementById("mark-" + key);
     if (!c || !input) return;
-    var read = readMark(c, input.value);
-    var units;
-    if (read.units === null) {
-      // From empty: "+" starts at one step, "−" at the maximum (judges mostly mark high).
-      units = direction > 0 ? c.stepUnits : c.max;
-      if (read.error === "step" || read.error === "above") {
-        var rough = toUnits(normalise(input.value).replace(/\.$/, ""), grid.markPlaces + 6);
-        if (rough !== null && !isNaN(rough)) {
-          var onGrid = Math.floor(rough / Math.pow(10, 6) / c.stepUnits) * c.stepUnits;
-          units = Math.min(c.max, direction > 0 ? onGrid + c.stepUnits : onGrid);
-        }
-      }
-    } else {
-      units = read.units + direction * c.stepUnits;
-    }
-    units = Math.max(0, Math.min(c.max, units));
-    input.value = fromUnits(units, grid.markPlaces);
+    input.value = grid.step(c, input.value, direction);
     setDraft(cur, key, input.value);
     showFieldError(key);
     updateFormControls(cur, "form");
@@ -850,12 +606,12 @@
       render();
       return;
     }
-    post("/api/judge/declare", { participant: cur.id, reason: reason }).then(function (answer) {
+    api.post(config.urls.declare, { participant: cur.id, reason: reason }).then(function (answer) {
       if (answer.status === 200) {
         ui.declaring = false;
         ui.declareError = "";
         declared[cur.id] = reason;
-        storage.set(PREFIX + "declared", declared);
+        store.set("declared", declared);
       } else if (answer.status === 202) {
         // The sheet was already in: sent to the host for a decision (not a failure).
         ui.declaring = false;
@@ -877,7 +633,7 @@
     ui.confirming = true;
     ui.confirmError = "";
     render();
-    post("/api/judge/confirm", { participant: participantId }).then(function (answer) {
+    api.post(config.urls.confirm, { participant: participantId }).then(function (answer) {
       ui.confirming = false;
       if (answer.status === 200) {
         ui.confirmMessage = S.confirmed_ok;
@@ -903,10 +659,9 @@
       case "review": if (cur) review(cur); break;
       case "edit": ui.reviewing = false; render(); break;
       case "submit": if (cur && cur.scoring_open) submitSheet(cur); break;
-      case "retry": flushNow(); break;
+      case "retry": outbox.flushNow(); break;
       case "dismiss":
-        rejected.splice(parseInt(target.getAttribute("data-index"), 10), 1);
-        saveRejected();
+        outbox.dismiss(parseInt(target.getAttribute("data-index"), 10));
         render();
         break;
       case "declare-open": ui.declaring = true; ui.declareError = ""; render(); break;
@@ -957,12 +712,12 @@
 
   // -- the network --------------------------------------------------------------------------
 
-  window.addEventListener("online", function () { online = true; render(); flushNow(); });
+  window.addEventListener("online", function () { online = true; render(); outbox.flushNow(); });
   window.addEventListener("offline", function () { online = false; render(); });
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) flushNow(); });
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) outbox.flushNow(); });
 
   render();
-  flush();
+  outbox.flush();
 
   window.LeitaiLive.connect(config.topic, {
     token: config.token,
@@ -981,7 +736,7 @@
     },
     onState: function (status) {
       connection = status;
-      if (status === "open") flushNow();
+      if (status === "open") outbox.flushNow();
       renderNet();
     },
     onRefused: function (code, reason) {
@@ -989,7 +744,7 @@
       if (code === 4401) { markSignedOut(S[reason] || S.signed_out); return; }
       // Refused on (re)connecting: ask the API why (it answers 401 with the reason).
       markSignedOut();
-      get("/api/judge/state");
+      api.get(config.urls.state);
     }
   });
 })();

@@ -27,24 +27,16 @@
 
   // -- small helpers ------------------------------------------------------------------------
 
-  var esc = window.LeitaiText.esc; // arena-text.js
-  var fmt = window.LeitaiText.fmt;
-
-  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  var fmt = window.LeitaiText.fmt; // arena-text.js
+  var h = window.LeitaiText.h;
+  var fill = window.LeitaiText.fill;
 
   function clock(ms) {
-    var seconds = Math.max(0, Math.ceil(ms / 1000));
-    return pad(Math.floor(seconds / 60)) + ":" + pad(seconds % 60);
+    return window.LeitaiText.minutes(Math.max(0, Math.ceil(ms / 1000)));
   }
 
   function noteText(result) {
-    var note = result.note || {};
-    var values = { judges: result.judges, trim: config.rule.trim, min: config.rule.min_panel };
-    if (note.outcome === "trimmed") {
-      return fmt(config.rule.mode === "criterion" ? S.note_trimmed_criterion : S.note_trimmed, values);
-    }
-    if (note.outcome === "too_few_judges") return fmt(S.note_too_few, values);
-    return fmt(S.note_not_trimming, values);
+    return window.LeitaiText.panelNote(result, config.rule, S);
   }
 
   function statusLabel(status) {
@@ -64,11 +56,7 @@
   }
 
   function remainingMs(timer) {
-    var elapsed = timer.elapsed_ms || 0;
-    if (timer.state === "running" && timer.started_at != null) {
-      elapsed += Math.max(0, serverNow() - timer.started_at);
-    }
-    return timer.duration_ms - elapsed;
+    return window.LeitaiText.remainingMs(timer, serverNow());
   }
 
   var lastRemaining = null;
@@ -160,29 +148,28 @@
     }
   }
 
-  // -- pieces of the page -------------------------------------------------------------------
+  // -- pieces of the page (LeitaiText.h: text is always text, never parsed as HTML) ----------
 
   // `corrected`: an earlier result the host showed again after a correction, labelled so the
   // hall does not take it for the presenter who is on now.
   function presenterBlock(current, total, corrected) {
-    var html = '<div class="who">';
-    html += '<div class="position">' + esc(fmt(S.position_of, { n: current.position, total: total })) + "</div>";
-    if (corrected) html += '<div class="corrected" data-field="corrected">' + esc(S.corrected) + "</div>";
-    html += '<div class="unit" data-field="unit">' + esc(current.name) + "</div>";
-    html += '<div class="presenter"><span data-field="presenter">' + esc(current.presenter) + "</span>";
-    if (current.presenter_role) html += '<span class="role">' + esc(current.presenter_role) + "</span>";
-    if (current.no_notes) html += '<span class="badge-no-notes">' + esc(S.no_notes) + "</span>";
-    html += "</div></div>";
-    return html;
+    return h("div", { class: "who" },
+      h("div", { class: "position" }, fmt(S.position_of, { n: current.position, total: total })),
+      corrected ? h("div", { class: "corrected", "data-field": "corrected" }, S.corrected) : null,
+      h("div", { class: "unit", "data-field": "unit" }, current.name),
+      h("div", { class: "presenter" },
+        h("span", { "data-field": "presenter" }, current.presenter),
+        current.presenter_role ? h("span", { class: "role" }, current.presenter_role) : null,
+        current.no_notes ? h("span", { class: "badge-no-notes" }, S.no_notes) : null));
   }
 
   function timerBlock(timer) {
-    var label = S["timer_" + timer.state] || "";
-    return '<div class="timer ' + esc(timer.state) + '" id="timer">' +
-      '<div class="timer-digits" id="timer-digits">' + esc(clock(timer.duration_ms)) + "</div>" +
-      '<div class="timer-track"><div class="timer-bar" id="timer-bar"></div></div>' +
-      '<div class="timer-label"><span class="timer-state">' + esc(label) + "</span>" +
-      '<span class="timer-up">' + esc(S.time_up) + "</span></div></div>";
+    return h("div", { class: "timer " + timer.state, id: "timer" },
+      h("div", { class: "timer-digits", id: "timer-digits" }, clock(timer.duration_ms)),
+      h("div", { class: "timer-track" }, h("div", { class: "timer-bar", id: "timer-bar" })),
+      h("div", { class: "timer-label" },
+        h("span", { class: "timer-state" }, S["timer_" + timer.state] || ""),
+        h("span", { class: "timer-up" }, S.time_up)));
   }
 
   function phaseText(current) {
@@ -201,20 +188,17 @@
     var judges = byCode(current.judges || [], "code");
     var expected = judges.filter(function (j) { return j.status === "waiting" || j.status === "submitted"; });
     var done = judges.filter(function (j) { return j.status === "submitted"; }).length;
-    var html = '<section class="judges ' + esc(current.status) + '">';
-    html += '<div class="judges-head"><h2>' + esc(S.judges) + "</h2>";
-    html += '<span class="judges-count" data-field="judges-count">' +
-      esc(fmt(S.judges_progress, { done: done, total: expected.length })) + "</span></div>";
-    html += '<ol class="chips">';
-    judges.forEach(function (j) {
-      html += '<li class="chip ' + esc(j.status) + '" data-judge="' + esc(j.code) + '" data-status="' + esc(j.status) + '">' +
-        '<span class="chip-code">' + esc(j.code) + "</span>" +
-        '<span class="chip-status">' + esc(statusLabel(j.status)) + "</span></li>";
-    });
-    html += "</ol>";
-    html += '<div class="phase" data-field="phase">' + esc(phaseText(current)) + "</div>";
-    html += "</section>";
-    return html;
+    return h("section", { class: "judges " + current.status },
+      h("div", { class: "judges-head" },
+        h("h2", null, S.judges),
+        h("span", { class: "judges-count", "data-field": "judges-count" },
+          fmt(S.judges_progress, { done: done, total: expected.length }))),
+      h("ol", { class: "chips" }, judges.map(function (j) {
+        return h("li", { class: "chip " + j.status, "data-judge": j.code, "data-status": j.status },
+          h("span", { class: "chip-code" }, j.code),
+          h("span", { class: "chip-status" }, statusLabel(j.status)));
+      })),
+      h("div", { class: "phase", "data-field": "phase" }, phaseText(current)));
   }
 
   // J1, J2, … J10 in the panel's order, not the order of strings (J1, J10, J2).
@@ -226,85 +210,77 @@
 
   function resultBlock(current) {
     var result = current.result;
-    var html = '<section class="result" data-field="result">';
-    html += '<div class="result-label">' + esc(S.panel_score) + "</div>";
-    // The rank beside the score, not under it: the judges' totals need the height.
-    html += '<div class="result-line"><div class="result-score" data-field="score">' + esc(result.score) + "</div>";
-    if (result.rank != null) {
-      html += '<div class="result-rank">' + esc(fmt(S.rank_n, { n: result.rank }));
-      if (result.tied) html += ' <span class="tied">' + esc(S.tied) + "</span>";
-      html += "</div>";
-    }
-    html += "</div>";
-    if (result.marks && result.marks.length) {
-      html += '<div class="totals-label">' + esc(S.judges_totals) + "</div>";
-      html += '<ol class="totals">';
-      byCode(result.marks, "judge").forEach(function (m) {
-        html += '<li class="total' + (m.dropped ? " dropped" : "") + '" data-judge="' + esc(m.judge) + '">' +
-          '<span class="total-code">' + esc(m.judge) + "</span>" +
-          '<span class="total-value">' + esc(m.total) + "</span>" +
-          (m.dropped ? '<span class="visually-hidden"> (' + esc(S.dropped) + ")</span>" : "") + "</li>";
-      });
-      html += "</ol>";
-    }
-    if (result.dropped_criteria && result.dropped_criteria.length) {
-      html += '<ul class="dropped-criteria">';
-      result.dropped_criteria.forEach(function (d) {
-        html += "<li><s>" + esc(d.judge) + " · " + esc(config.criteria[d.criterion] || d.criterion) +
-          " " + esc(d.mark) + "</s></li>";
-      });
-      html += "</ul>";
-    }
-    html += '<div class="note" data-field="note">' + esc(noteText(result)) + "</div>";
-    html += "</section>";
-    return html;
+    return h("section", { class: "result", "data-field": "result" },
+      h("div", { class: "result-label" }, S.panel_score),
+      // The rank beside the score, not under it: the judges' totals need the height.
+      h("div", { class: "result-line" },
+        h("div", { class: "result-score", "data-field": "score" }, result.score),
+        result.rank != null
+          ? h("div", { class: "result-rank" }, fmt(S.rank_n, { n: result.rank }),
+            result.tied ? [" ", h("span", { class: "tied" }, S.tied)] : null)
+          : null),
+      result.marks && result.marks.length ? [
+        h("div", { class: "totals-label" }, S.judges_totals),
+        h("ol", { class: "totals" }, byCode(result.marks, "judge").map(function (m) {
+          return h("li", { class: "total" + (m.dropped ? " dropped" : ""), "data-judge": m.judge },
+            h("span", { class: "total-code" }, m.judge),
+            h("span", { class: "total-value" }, m.total),
+            m.dropped ? h("span", { class: "visually-hidden" }, " (" + S.dropped + ")") : null);
+        }))
+      ] : null,
+      result.dropped_criteria && result.dropped_criteria.length
+        ? h("ul", { class: "dropped-criteria" }, result.dropped_criteria.map(function (d) {
+          return h("li", null, h("s", null, d.judge + " · " + (config.criteria[d.criterion] || d.criterion) + " " + d.mark));
+        }))
+        : null,
+      h("div", { class: "note", "data-field": "note" }, noteText(result)));
   }
 
   function rankingBlock(rows, options) {
-    var html = '<section class="ranking' + (options.final ? " final" : "") + '" data-field="ranking"' +
-      (MODE === "screen" ? ' data-fit="' + (options.final ? 4 : 1) + '"' : "") + ">";
-    html += "<h2>" + esc(options.final ? S.final_ranking : S.ranking) + "</h2>";
+    var section = h("section", { class: "ranking" + (options.final ? " final" : ""), "data-field": "ranking" });
+    if (MODE === "screen") section.setAttribute("data-fit", String(options.final ? 4 : 1));
+    section.appendChild(h("h2", null, options.final ? S.final_ranking : S.ranking));
     if (!rows.length) {
-      html += '<p class="empty">' + esc(S.no_results) + "</p></section>";
-      return html;
+      section.appendChild(h("p", { class: "empty" }, S.no_results));
+      return section;
     }
     // One column; on the projector fitFrame() then picks the layout that fits the frame.
-    html += '<ol class="rank-list" style="--columns:1;--rows:' + rows.length + '">';
-    rows.forEach(function (row) {
+    section.appendChild(h("ol", { class: "rank-list", style: "--columns:1;--rows:" + rows.length }, rows.map(function (row) {
       var classes = "rank-row";
       if (options.highlight === row.id) classes += " current";
       if (row.rank <= 3) classes += " podium podium-" + row.rank;
-      html += '<li class="' + classes + '" data-participant="' + esc(row.id) + '">' +
-        '<span class="rank-no">' + esc(row.rank) + "</span>" +
-        '<span class="rank-who"><span class="rank-unit">' + esc(row.name) + "</span>" +
-        '<span class="rank-presenter">' + esc(row.presenter) + "</span></span>" +
-        (row.tied ? '<span class="tied">' + esc(S.tied) + "</span>" : "") +
-        '<span class="rank-score">' + esc(row.score) + "</span></li>";
-    });
-    html += '</ol><p class="more" data-field="more" hidden></p></section>';
-    return html;
+      return h("li", { class: classes, "data-participant": row.id },
+        h("span", { class: "rank-no" }, row.rank),
+        h("span", { class: "rank-who" },
+          h("span", { class: "rank-unit" }, row.name),
+          h("span", { class: "rank-presenter" }, row.presenter)),
+        row.tied ? h("span", { class: "tied" }, S.tied) : null,
+        h("span", { class: "rank-score" }, row.score));
+    })));
+    section.appendChild(h("p", { class: "more", "data-field": "more", hidden: true }));
+    return section;
   }
 
   function orderBlock(order, options) {
-    var html = '<section class="order" data-field="order"' +
-      (MODE === "screen" ? ' data-fit="' + (options && options.columns ? options.columns : 4) + '"' : "") + ">";
-    html += "<h2>" + esc(options && options.title ? options.title : S.order) + "</h2>";
+    var section = h("section", { class: "order", "data-field": "order" });
+    if (MODE === "screen") section.setAttribute("data-fit", String(options && options.columns ? options.columns : 4));
+    section.appendChild(h("h2", null, options && options.title ? options.title : S.order));
     if (!order.length) {
-      html += '<p class="empty">' + esc(S.order_pending) + "</p></section>";
-      return html;
+      section.appendChild(h("p", { class: "empty" }, S.order_pending));
+      return section;
     }
-    html += '<ol class="order-list" style="--columns:1;--rows:' + order.length + '">';
-    order.forEach(function (p) {
+    section.appendChild(h("ol", { class: "order-list", style: "--columns:1;--rows:" + order.length }, order.map(function (p) {
       var classes = "order-row " + p.status;
       if (options && options.current === p.id) classes += " current";
-      html += '<li class="' + esc(classes) + '" data-participant="' + esc(p.id) + '">' +
-        '<span class="order-no">' + esc(p.position) + "</span>" +
-        '<span class="order-who"><span class="order-unit">' + esc(p.name) + "</span>" +
-        '<span class="order-presenter">' + esc(p.presenter) + "</span></span>" +
-        '<span class="order-status">' + esc(p.note || orderStatus(p.status)) + "</span></li>";
-    });
-    html += '</ol><p class="more" data-field="more" hidden></p></section>';
-    return html;
+      return h("li", { class: classes, "data-participant": p.id },
+        h("span", { class: "order-no" }, p.position),
+        h("span", { class: "order-who" },
+          h("span", { class: "order-unit" }, p.name),
+          h("span", { class: "order-presenter" }, p.presenter)),
+        h("span", { class: "order-status" }, p.note || orderStatus(p.status)));
+    })));
+    section.appendChild(h("p", { class: "more", "data-field": "more", hidden: true }));
+    return section;
   }
 
   function orderStatus(status) {
@@ -329,41 +305,41 @@
   // -- the views ----------------------------------------------------------------------------
 
   function welcomeView() {
-    return '<div class="view view-welcome" data-view="welcome">' +
-      '<div class="welcome-word">' + esc(S.welcome) + "</div>" +
-      '<div class="welcome-sub">' + esc(S.starting_soon) + "</div>" +
-      (state.timer.duration_ms >= 60000
-        ? '<div class="welcome-minutes">' + esc(fmt(S.minutes_each, { n: Math.round(state.timer.duration_ms / 60000) })) + "</div>"
-        : "") +
-      "</div>";
+    return h("div", { class: "view view-welcome", "data-view": "welcome" },
+      h("div", { class: "welcome-word" }, S.welcome),
+      h("div", { class: "welcome-sub" }, S.starting_soon),
+      state.timer.duration_ms >= 60000
+        ? h("div", { class: "welcome-minutes" }, fmt(S.minutes_each, { n: Math.round(state.timer.duration_ms / 60000) }))
+        : null);
   }
 
   function orderView() {
-    return '<div class="view view-order" data-view="order">' +
-      '<div class="order-banner">' + esc(S.starting_soon) + "</div>" + orderBlock(state.order) + "</div>";
+    return h("div", { class: "view view-order", "data-view": "order" },
+      h("div", { class: "order-banner" }, S.starting_soon), orderBlock(state.order));
   }
 
   // The draw's three public steps, as they happen (the seed only once revealed).
   function hashLines(hash) {
-    return hash.match(/.{1,16}/g).map(function (part) { return "<span>" + esc(part) + "</span>"; }).join("");
+    return hash.match(/.{1,16}/g).map(function (part) { return h("span", null, part); });
   }
 
   function drawStep(key, title, value, waiting, kind) {
     var done = !!value;
-    return '<div class="draw-step ' + (done ? "done" : "waiting") + '" data-step="' + key + '">' +
-      "<h3>" + esc(title) + "</h3>" +
-      (done ? '<div class="draw-value ' + kind + '" data-field="draw-' + key + '">' +
-        (kind === "hash" ? hashLines(value) : esc(value)) + "</div>"
-        : '<div class="draw-waiting">' + esc(waiting) + "</div>") + "</div>";
+    return h("div", { class: "draw-step " + (done ? "done" : "waiting"), "data-step": key },
+      h("h3", null, title),
+      done
+        ? h("div", { class: "draw-value " + kind, "data-field": "draw-" + key }, kind === "hash" ? hashLines(value) : value)
+        : h("div", { class: "draw-waiting" }, waiting));
   }
 
   function drawSteps(draw) {
-    return '<section class="draw-steps" data-field="draw-steps"><h2>' + esc(S.draw) + "</h2>" +
-      drawStep("commitment", S.draw_commitment, draw.commitment, "", "hash") +
-      '<p class="draw-help">' + esc(S.draw_commitment_help) + "</p>" +
-      drawStep("public", S.draw_public, draw.public, S.draw_public_waiting, "digits") +
-      drawStep("seed", S.draw_seed, draw.seed, S.draw_seed_waiting, "hash") +
-      (draw.seed ? '<p class="draw-help">' + esc(S.draw_check) + "</p>" : "") + "</section>";
+    return h("section", { class: "draw-steps", "data-field": "draw-steps" },
+      h("h2", null, S.draw),
+      drawStep("commitment", S.draw_commitment, draw.commitment, "", "hash"),
+      h("p", { class: "draw-help" }, S.draw_commitment_help),
+      drawStep("public", S.draw_public, draw.public, S.draw_public_waiting, "digits"),
+      drawStep("seed", S.draw_seed, draw.seed, S.draw_seed_waiting, "hash"),
+      draw.seed ? h("p", { class: "draw-help" }, S.draw_check) : null);
   }
 
   function drawList(draw) {
@@ -375,9 +351,9 @@
   }
 
   function drawView() {
-    return '<div class="view view-draw" data-view="draw" data-draw="' + esc(state.draw.state) + '">' +
-      '<div class="col-main">' + drawList(state.draw) + "</div>" +
-      '<div class="col-side">' + drawSteps(state.draw) + "</div></div>";
+    return h("div", { class: "view view-draw", "data-view": "draw", "data-draw": state.draw.state },
+      h("div", { class: "col-main" }, drawList(state.draw)),
+      h("div", { class: "col-side" }, drawSteps(state.draw)));
   }
 
   function showsDraw() {
@@ -385,37 +361,27 @@
     return !!state.draw && state.draw.state !== "none" && (arena.state === "setup" || arena.state === "drawn");
   }
 
+  function absentWord(current) {
+    return h("div", { class: "absent-word" }, current.status === "absent" ? S.absent : S.withdrawn);
+  }
+
   function presenterView(current) {
-    var total = state.order.length;
-    var html = '<div class="view view-presenter" data-view="presenter" data-participant="' + esc(current.id) + '">';
-    html += '<div class="col-main">' + presenterBlock(current, total);
-    if (isGone(current)) {
-      html += '<div class="absent-word">' + esc(current.status === "absent" ? S.absent : S.withdrawn) + "</div>";
-    } else {
-      html += timerBlock(state.timer);
-    }
     var next = upNext(state.order, current);
-    if (next) {
-      html += '<div class="up-next"><span>' + esc(S.up_next) + "</span>" + esc(next.name) + " · " + esc(next.presenter) + "</div>";
-    }
-    html += "</div>";
-    html += '<div class="col-side">';
-    // Nobody scores a presenter who is absent or withdrew: no "waiting" chips for them.
-    if (!isGone(current)) html += judgesBlock(current);
-    if (MODE === "screen" && state.ranking.length) {
-      html += rankingBlock(state.ranking, { highlight: current.id });
-    }
-    html += "</div></div>";
-    return html;
+    return h("div", { class: "view view-presenter", "data-view": "presenter", "data-participant": current.id },
+      h("div", { class: "col-main" },
+        presenterBlock(current, state.order.length),
+        isGone(current) ? absentWord(current) : timerBlock(state.timer),
+        next ? h("div", { class: "up-next" }, h("span", null, S.up_next), next.name + " · " + next.presenter) : null),
+      h("div", { class: "col-side" },
+        // Nobody scores a presenter who is absent or withdrew: no "waiting" chips for them.
+        isGone(current) ? null : judgesBlock(current),
+        MODE === "screen" && state.ranking.length ? rankingBlock(state.ranking, { highlight: current.id }) : null));
   }
 
   function resultView(current, corrected) {
-    var html = '<div class="view view-result" data-view="' + (corrected ? "spotlight" : "result") +
-      '" data-participant="' + esc(current.id) + '">';
-    html += '<div class="col-main">' + presenterBlock(current, state.order.length, corrected) + resultBlock(current) + "</div>";
-    html += '<div class="col-side">' + rankingBlock(state.ranking, { highlight: current.id }) + "</div>";
-    html += "</div>";
-    return html;
+    return h("div", { class: "view view-result", "data-view": corrected ? "spotlight" : "result", "data-participant": current.id },
+      h("div", { class: "col-main" }, presenterBlock(current, state.order.length, corrected), resultBlock(current)),
+      h("div", { class: "col-side" }, rankingBlock(state.ranking, { highlight: current.id })));
   }
 
   function notRanked() {
@@ -423,13 +389,13 @@
       .map(function (p) {
         return fmt(S.not_ranked_item, { unit: p.name, status: p.status === "absent" ? S.absent : S.withdrawn });
       });
-    return names.length ? '<p class="not-ranked" data-field="not-ranked">' + esc(S.not_ranked) + " " + esc(names.join(" · ")) + "</p>" : "";
+    return names.length ? h("p", { class: "not-ranked", "data-field": "not-ranked" }, S.not_ranked + " " + names.join(" · ")) : null;
   }
 
   function closedView() {
-    return '<div class="view view-closed" data-view="closed">' +
-      '<div class="closed-banner">' + esc(S.closed) + "</div>" +
-      rankingBlock(state.ranking, { final: true }) + notRanked() + "</div>";
+    return h("div", { class: "view view-closed", "data-view": "closed" },
+      h("div", { class: "closed-banner" }, S.closed),
+      rankingBlock(state.ranking, { final: true }), notRanked());
   }
 
   function screenView() {
@@ -449,41 +415,41 @@
     // The phone: the same pieces, one under the other, and the whole order below.
     var arena = state.arena;
     var current = state.current;
-    var html = "";
-    if (arena.state === "closed") {
-      html += '<div class="view view-closed" data-view="closed"><div class="closed-banner">' + esc(S.closed) + "</div>";
-      html += rankingBlock(state.ranking, { final: true }) + notRanked() + "</div>";
-      return html;
-    }
+    if (arena.state === "closed") return closedView();
+    var views = [];
     var spot = state.spotlight;
     if (spot) {
-      html += '<div class="view view-result" data-view="spotlight" data-participant="' + esc(spot.id) + '">' +
-        '<section class="card corrected-card"><div class="card-label">' + esc(S.corrected) + "</div>" +
-        presenterBlock(spot, state.order.length) + "</section>" + resultBlock(spot) + "</div>";
+      views.push(h("div", { class: "view view-result", "data-view": "spotlight", "data-participant": spot.id },
+        h("section", { class: "card corrected-card" },
+          h("div", { class: "card-label" }, S.corrected), presenterBlock(spot, state.order.length)),
+        resultBlock(spot)));
     }
     if (current) {
-      html += '<div class="view ' + (current.result ? "view-result" : "view-presenter") + '" data-view="' +
-        (current.result ? "result" : "presenter") + '" data-participant="' + esc(current.id) + '">';
-      html += '<section class="card now"><div class="card-label">' + esc(S.presenting) + "</div>" +
-        presenterBlock(current, state.order.length);
+      var now = h("section", { class: "card now" },
+        h("div", { class: "card-label" }, S.presenting), presenterBlock(current, state.order.length));
+      var view = h("div", {
+        class: "view " + (current.result ? "view-result" : "view-presenter"),
+        "data-view": current.result ? "result" : "presenter", "data-participant": current.id
+      }, now);
       if (current.result) {
-        html += "</section>" + resultBlock(current);
-      } else if (current.status === "absent" || current.status === "withdrawn") {
-        html += '<div class="absent-word">' + esc(current.status === "absent" ? S.absent : S.withdrawn) + "</div></section>";
+        view.appendChild(resultBlock(current));
+      } else if (isGone(current)) {
+        now.appendChild(absentWord(current));
       } else {
-        html += timerBlock(state.timer) + "</section>" + judgesBlock(current);
+        now.appendChild(timerBlock(state.timer));
+        view.appendChild(judgesBlock(current));
       }
-      html += "</div>";
+      views.push(view);
     } else {
-      html += '<div class="view view-welcome" data-view="' + (state.order.length ? "order" : "welcome") + '">' +
-        '<div class="welcome-sub">' + esc(S.starting_soon) + "</div></div>";
+      views.push(h("div", { class: "view view-welcome", "data-view": state.order.length ? "order" : "welcome" },
+        h("div", { class: "welcome-sub" }, S.starting_soon)));
     }
     if (state.ranking.length) {
-      html += rankingBlock(state.ranking, { highlight: spot ? spot.id : current ? current.id : null });
+      views.push(rankingBlock(state.ranking, { highlight: spot ? spot.id : current ? current.id : null }));
     }
-    if (!current && showsDraw()) html += drawSteps(state.draw) + (state.order.length ? "" : drawList(state.draw));
-    html += orderBlock(state.order, { current: current ? current.id : null });
-    return html;
+    if (!current && showsDraw()) views.push(drawSteps(state.draw), state.order.length ? null : drawList(state.draw));
+    views.push(orderBlock(state.order, { current: current ? current.id : null }));
+    return views;
   }
 
   // -- fitting the projector's 16:9 frame ----------------------------------------------------
@@ -581,7 +547,7 @@
   }
 
   function render() {
-    main.innerHTML = MODE === "screen" ? screenView() : liveView();
+    fill(main, MODE === "screen" ? screenView() : liveView());
     fitFrame();
     if (soundHint) soundHint.hidden = !(audioLocked && document.getElementById("timer"));
     stage.setAttribute("data-version", String(state.version));
