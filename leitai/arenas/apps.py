@@ -9,7 +9,10 @@ class ArenasConfig(AppConfig):
 
     def ready(self) -> None:
         from leitai.arenas import audit
+        from leitai.arenas.publish import follow_changes
         from leitai.arenas.topics import register
 
         register()
+        follow_changes()
         audit.register()
+

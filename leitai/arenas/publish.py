@@ -49,6 +49,17 @@ def request_publish(arena_id: int) -> None:
     request(("arena", arena_id), lambda: publish_arena(arena_id))
 
 
+def _arena_changed(sender: Any, *, arena_id: int, **kwargs: Any) -> None:
+    request_publish(arena_id)
+
+
+def follow_changes() -> None:
+    """Push an arena's views after each committed change the services announce (signals.py)."""
+    from leitai.arenas.signals import arena_changed
+
+    arena_changed.connect(_arena_changed, dispatch_uid="leitai.arenas.publish")
+
+
 def _arena_exists(arena_id: int) -> bool:
     from leitai.arenas.models import Arena
 
