@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from leitai.live.hub import publish
+from leitai.live.hub import followed, publish
 from leitai.live.publisher import request
 from leitai.live.topics import AccessContext, register_topic
 
@@ -30,14 +30,28 @@ def judge_topic(arena_id: int, judge_id: int) -> str:
 
 
 def publish_arena(arena_id: int) -> None:
-    """One read of the arena, one message per view."""
+    """One read of the arena, one message per view someone follows (none: no read at all).
+
+    A view nobody follows is not built: whoever subscribes later gets its state from the
+    topic's snapshot.
+    """
+    from leitai.arenas.models import Judge
     from leitai.arenas.state import ArenaSnapshot
 
+    judges = Judge.objects.filter(arena_id=arena_id).values_list("pk", flat=True)
+    topics = [screen_topic(arena_id), console_topic(arena_id)]
+    topics += [judge_topic(arena_id, judge_id) for judge_id in judges]
+    wanted = followed(topics)
+    if not wanted:
+        return
     snapshot = ArenaSnapshot(arena_id)
-    publish(screen_topic(arena_id), snapshot.screen())
-    publish(console_topic(arena_id), snapshot.console())
+    if screen_topic(arena_id) in wanted:
+        publish(screen_topic(arena_id), snapshot.screen())
+    if console_topic(arena_id) in wanted:
+        publish(console_topic(arena_id), snapshot.console())
     for judge in snapshot.judges:
-        publish(judge_topic(arena_id, judge.pk), snapshot.judge(judge))
+        if judge_topic(arena_id, judge.pk) in wanted:
+            publish(judge_topic(arena_id, judge.pk), snapshot.judge(judge))
 
 
 def request_publish(arena_id: int) -> None:

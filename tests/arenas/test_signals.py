@@ -43,3 +43,24 @@ def test_a_rolled_back_change_is_not_announced(monkeypatch):
     with pytest.raises(RuntimeError):
         change()
     assert requested == []
+
+
+@pytest.mark.django_db
+def test_only_the_views_someone_follows_are_built(monkeypatch):
+    from tests.arena_factories import make_arena_world
+
+    world = make_arena_world(judges=3)
+    arena_id = world.arena.pk
+    judge = world.judges[1]
+    pushed: dict[str, dict] = {}
+    monkeypatch.setattr(publish, "publish", lambda topic, state: pushed.update({topic: state}))
+
+    monkeypatch.setattr(publish, "followed", lambda names: set())
+    publish.publish_arena(arena_id)
+    assert pushed == {}  # nobody follows: nothing read, nothing built
+
+    wanted = {publish.screen_topic(arena_id), publish.judge_topic(arena_id, judge.pk)}
+    monkeypatch.setattr(publish, "followed", lambda names: wanted & set(names))
+    publish.publish_arena(arena_id)
+    assert set(pushed) == wanted
+    assert pushed[publish.judge_topic(arena_id, judge.pk)]["me"]["code"] == judge.code

@@ -425,3 +425,41 @@ def test_after_the_bridge_reconnects_credentialed_sockets_are_authorised_again(
             await hub.stop()
 
     run_loop(main())
+
+
+def test_followed_names_the_topics_with_a_subscriber_here():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        subscriber = subscribe(hub, Socket(loop), "arena:1:screen")
+        names = ["arena:1:screen", "arena:1:console"]
+        # Publishers ask from their own thread.
+        asked = await loop.run_in_executor(None, hub.followed, names)
+        assert asked == {"arena:1:screen"}
+        hub.unsubscribe(subscriber)
+        assert await loop.run_in_executor(None, hub.followed, names) == set()
+
+    run(test)
+
+
+@pytest.mark.redis
+def test_followed_names_the_topics_a_client_of_another_process_follows(settings, live_channel):
+    import os
+
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        here, there = Hub(), Hub()
+        await here.start()
+        await there.start()
+        try:
+            there.subscribe("arena:1:judge:2", Socket(loop).send).release(None)
+            names = ["arena:1:screen", "arena:1:judge:2"]
+            assert await loop.run_in_executor(None, here.followed, names) == set()
+            # What a socket does before reading its snapshot.
+            await loop.run_in_executor(None, there.mark_followed, ["arena:1:judge:2"])
+            assert await loop.run_in_executor(None, here.followed, names) == {"arena:1:judge:2"}
+        finally:
+            await here.stop()
+            await there.stop()
+
+    run_loop(main())
