@@ -382,7 +382,10 @@ class Hub:
         while True:
             await asyncio.sleep(FOLLOW_REFRESH_SECONDS)
             names = [name for name, topic in self._topics.items() if topic.subscribers]
-            await loop.run_in_executor(None, self.mark_followed, names)
+            try:
+                await loop.run_in_executor(None, self.mark_followed, names)
+            except Exception:  # the marks must go on, or other processes stop building for us
+                logger.exception("live: refreshing the followed topics failed")
 
     def _redis_client(self) -> Any:
         with self._redis_sync_lock:
