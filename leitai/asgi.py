@@ -16,11 +16,13 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
-# Loaded lazily elsewhere (management commands never need them), but a server will: import the
-# scoring core now, so the first judge's sheet of the day does not wait for numpy's import.
-import leitai.arenas.panel  # noqa: E402
-import leitai.scoring.panel  # noqa: E402,F401
 from leitai.live.asgi import lifespan, websocket_application  # noqa: E402  (needs apps loaded)
+from leitai.live.warmup import warm_up  # noqa: E402
+
+# What the apps load lazily elsewhere (management commands never need it) but a server will, so
+# the first request of the day does not wait for it (the scoring core's numpy): registered in
+# their AppConfig.ready().
+warm_up()
 
 
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:

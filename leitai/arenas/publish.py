@@ -9,17 +9,12 @@ Topics:
 from __future__ import annotations
 
 import json
-import logging
 import re
-import threading
 from typing import Any
 
-from django.db import close_old_connections
-
-from leitai.live.hub import can_deliver, publish
+from leitai.live.hub import followed, publish
+from leitai.live.publisher import request
 from leitai.live.topics import AccessContext, register_topic
-
-logger = logging.getLogger(__name__)
 
 
 def screen_topic(arena_id: int) -> str:
@@ -35,64 +30,48 @@ def judge_topic(arena_id: int, judge_id: int) -> str:
 
 
 def publish_arena(arena_id: int) -> None:
-    """One read of the arena, one message per view."""
+    """One read of the arena, one message per view someone follows (none: no read at all).
+
+    A view nobody follows is not built: whoever subscribes later gets its state from the
+    topic's snapshot.
+    """
+    from leitai.arenas.models import Judge
     from leitai.arenas.state import ArenaSnapshot
 
+    judges = Judge.objects.filter(arena_id=arena_id).values_list("pk", flat=True)
+    topics = [screen_topic(arena_id), console_topic(arena_id)]
+    topics += [judge_topic(arena_id, judge_id) for judge_id in judges]
+    wanted = followed(topics)
+    if not wanted:
+        return
     snapshot = ArenaSnapshot(arena_id)
-    publish(screen_topic(arena_id), snapshot.screen())
-    publish(console_topic(arena_id), snapshot.console())
+    if screen_topic(arena_id) in wanted:
+        publish(screen_topic(arena_id), snapshot.screen())
+    if console_topic(arena_id) in wanted:
+        publish(console_topic(arena_id), snapshot.console())
     for judge in snapshot.judges:
-        publish(judge_topic(arena_id, judge.pk), snapshot.judge(judge))
-
-
-class _Publisher:
-    """Builds and pushes arena states on a thread of its own, after the change has committed.
-
-    The request that made the change (a judge's sheet) is answered without waiting for the
-    screens' states to be built, and a burst of changes to one arena (nine judges submitting
-    together) is coalesced: an arena changed several times while a build was running is built
-    once more, from the latest data, so the last state always goes out.
-    """
-
-    def __init__(self) -> None:
-        self._dirty: set[int] = set()
-        self._condition = threading.Condition()
-        self._thread: threading.Thread | None = None
-
-    def request(self, arena_id: int) -> None:
-        if not can_deliver():
-            return  # nobody to deliver to from this process (a management command)
-        with self._condition:
-            self._dirty.add(arena_id)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="leitai-arena-publisher", daemon=True
-                )
-                self._thread.start()
-            self._condition.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._condition:
-                while not self._dirty:
-                    if not self._condition.wait(timeout=60):
-                        self._thread = None
-                        return  # idle for a minute: let the thread go
-                batch, self._dirty = self._dirty, set()
-            for arena_id in sorted(batch):
-                try:
-                    publish_arena(arena_id)
-                except Exception:  # a broken state must not stop the screens of other arenas
-                    logger.exception("live: publishing arena %s failed", arena_id)
-            close_old_connections()
-
-
-_publisher = _Publisher()
+        if judge_topic(arena_id, judge.pk) in wanted:
+            publish(judge_topic(arena_id, judge.pk), snapshot.judge(judge))
 
 
 def request_publish(arena_id: int) -> None:
-    """After a change to the arena has committed: push its views' new states soon."""
-    _publisher.request(arena_id)
+    """After a change to the arena has committed: push its views' new states soon.
+
+    Built on the live publisher's thread (leitai.live.publisher): a burst of changes to one
+    arena is built once more from the latest data, so the last state always goes out.
+    """
+    request(("arena", arena_id), lambda: publish_arena(arena_id))
+
+
+def _arena_changed(sender: Any, *, arena_id: int, **kwargs: Any) -> None:
+    request_publish(arena_id)
+
+
+def follow_changes() -> None:
+    """Push an arena's views after each committed change the services announce (signals.py)."""
+    from leitai.arenas.signals import arena_changed
+
+    arena_changed.connect(_arena_changed, dispatch_uid="leitai.arenas.publish")
 
 
 def _arena_exists(arena_id: int) -> bool:

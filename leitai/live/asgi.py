@@ -107,6 +107,8 @@ def _authorize(spec: TopicSpec, match: Any, cookie_header: str, token: str | Non
 def _snapshot_frame(spec: TopicSpec, match: Any, topic: str, last: str | None) -> str | None:
     """The state a new follower starts from: the last frame when still current, else a build."""
     assert spec.snapshot is not None
+    # Before the read: publishers elsewhere build this topic's changes from now on.
+    get_hub().mark_followed([topic])
     close_old_connections()
     try:
         if last is not None and spec.still_current is not None and spec.still_current(match, last):

@@ -72,6 +72,13 @@ LAST_FRAMES_KEPT = 4096
 # before its credential was revoked (a day re-issues a handful of links per arena).
 REVOKED_KEPT = 4096
 
+# With Redis, which topics some process's clients follow: a sorted set beside the channel, each
+# topic scored with the time (Unix seconds) its mark expires. A process marks a topic as a client
+# subscribes (before its snapshot is read) and marks all of its topics again every
+# FOLLOW_REFRESH_SECONDS; a process that died stops marking, and its marks expire.
+FOLLOW_TTL_SECONDS = 30.0
+FOLLOW_REFRESH_SECONDS = 10.0
+
 # On the Redis channel a frame travels as "<topic>\n<frame>"; a topic name never contains "!", so
 # this line marks a control message instead: "!close\n<fingerprint> <reason>".
 _CONTROL_CLOSE = "!close"
@@ -175,6 +182,7 @@ class Hub:
         self._last_frames: dict[str, str] = {}
         self._revoked: dict[str, str] = {}  # credential fingerprint → close reason
         self._bridge: asyncio.Task[None] | None = None
+        self._refresher: asyncio.Task[None] | None = None
         self._subscribed: asyncio.Event | None = None
         self._redis_sync: Any = None
         self._redis_sync_lock = threading.Lock()
@@ -224,6 +232,7 @@ class Hub:
             return
         self._subscribed = asyncio.Event()
         self._bridge = loop.create_task(self._run_bridge(), name="leitai-live-redis")
+        self._refresher = loop.create_task(self._refresh_follows(), name="leitai-live-follows")
         try:
             await asyncio.wait_for(self._subscribed.wait(), timeout=wait_for_redis)
         except TimeoutError:
@@ -232,11 +241,12 @@ class Hub:
             logger.error("live: Redis at %s not reachable yet; retrying", self.redis_url)
 
     async def stop(self) -> None:
-        if self._bridge is not None:
-            self._bridge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._bridge
-            self._bridge = None
+        for task in (self._bridge, self._refresher):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._bridge = self._refresher = None
         for topic in list(self._topics.values()):
             if topic.timer is not None:
                 topic.timer.cancel()
@@ -318,6 +328,64 @@ class Hub:
             logger.warning("live: Redis PUBLISH of %s failed: %s", topic, error)
             return False
         return True
+
+    # -- who follows what (any thread) --
+
+    @property
+    def follows_key(self) -> str:
+        return f"{self.channel}:followed"
+
+    def followed(self, names: list[str]) -> set[str]:
+        """Those of `names` some client follows: here, or (with Redis) in any process.
+
+        A publisher builds only these; a topic nobody follows gets its state from its snapshot
+        when someone subscribes. Should Redis not answer, every name counts as followed.
+        """
+        here = {name for name in names if name in self._topics}  # a dict lookup: thread-safe
+        elsewhere = [name for name in names if name not in here]
+        if not self.redis_url or not elsewhere:
+            return here
+        from redis.exceptions import RedisError
+
+        try:
+            pipe = self._redis_client().pipeline(transaction=False)
+            for name in elsewhere:
+                pipe.zscore(self.follows_key, name)
+            expiries = pipe.execute()
+        except RedisError as error:
+            logger.warning("live: reading who follows what from Redis failed: %s", error)
+            return set(names)
+        now = time.time()
+        return here | {n for n, e in zip(elsewhere, expiries, strict=True) if e and e > now}
+
+    def mark_followed(self, names: list[str]) -> None:
+        """With Redis, tell every process's publishers that a client here follows `names`.
+
+        A socket calls it before reading its snapshot: a change committed after the mark is
+        built and pushed, one committed before it is in the snapshot.
+        """
+        if not self.redis_url or not names:
+            return
+        from redis.exceptions import RedisError
+
+        expiry = time.time() + FOLLOW_TTL_SECONDS
+        try:
+            pipe = self._redis_client().pipeline(transaction=False)
+            pipe.zadd(self.follows_key, dict.fromkeys(names, expiry))
+            pipe.zremrangebyscore(self.follows_key, "-inf", time.time())
+            pipe.execute()
+        except RedisError as error:
+            logger.warning("live: marking followed topics in Redis failed: %s", error)
+
+    async def _refresh_follows(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(FOLLOW_REFRESH_SECONDS)
+            names = [name for name, topic in self._topics.items() if topic.subscribers]
+            try:
+                await loop.run_in_executor(None, self.mark_followed, names)
+            except Exception:  # the marks must go on, or other processes stop building for us
+                logger.exception("live: refreshing the followed topics failed")
 
     def _redis_client(self) -> Any:
         with self._redis_sync_lock:
@@ -572,6 +640,11 @@ def multi_process_ready() -> tuple[bool, str]:
             "its own WebSocket clients"
         )
     return True, ""
+
+
+def followed(names: list[str]) -> set[str]:
+    """Those of `names` some client follows, in this process or (with Redis) any (see Hub)."""
+    return _hub.followed(names)
 
 
 def can_deliver() -> bool:

@@ -64,6 +64,24 @@ def run(test: Callable[[Hub, asyncio.AbstractEventLoop], Coroutine[Any, Any, Non
     run_loop(main())
 
 
+def run_two(
+    test: Callable[[Hub, Hub, asyncio.AbstractEventLoop], Coroutine[Any, Any, None]],
+) -> None:
+    """Two hubs on one loop, standing for two processes sharing Redis."""
+
+    async def main() -> None:
+        here, there = Hub(), Hub()
+        await here.start()
+        await there.start()
+        try:
+            await test(here, there, asyncio.get_running_loop())
+        finally:
+            await here.stop()
+            await there.stop()
+
+    run_loop(main())
+
+
 def subscribe(hub: Hub, socket: Socket, topic: str = "t") -> Any:
     subscriber = hub.subscribe(topic, socket.send)
     subscriber.release(None)
@@ -354,36 +372,28 @@ def test_closing_a_credential_on_one_process_closes_its_sockets_on_another(setti
 
     settings.REDIS_URL = os.environ["REDIS_URL"]
 
-    async def main() -> None:
-        loop = asyncio.get_running_loop()
-        here, there = Hub(), Hub()
-        await here.start()
-        await there.start()
-        try:
-            assert there.bridge_state == BridgeState.SUBSCRIBED
-            phone, other = Socket(loop), Socket(loop)
-            on_phone = there.subscribe("arena:1:judge:2", phone.send, credential="2-1-aaa")
-            on_phone.release(None)
-            there.subscribe("arena:1:judge:2", other.send, credential="2-2-bbb").release(None)
-            # The frame before the close reaches the phone, the one after does not: both
-            # travel on the one Redis channel, in order.
-            here.publish("arena:1:judge:2", {"seq": 1})
-            here.close_credential("2-1-aaa", reason="link_revoked")
-            here.publish("arena:1:judge:2", {"seq": 2})
-            for _ in range(100):
-                if len(other.seqs) == 2:
-                    break
-                await asyncio.sleep(0.02)
-            assert (phone.seqs, other.seqs) == ([1], [1, 2])
-            assert (on_phone.finished.result(), on_phone.close_reason) == (
-                "revoked",
-                "link_revoked",
-            )
-        finally:
-            await here.stop()
-            await there.stop()
+    async def test(here: Hub, there: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        assert there.bridge_state == BridgeState.SUBSCRIBED
+        phone, other = Socket(loop), Socket(loop)
+        on_phone = there.subscribe("arena:1:judge:2", phone.send, credential="2-1-aaa")
+        on_phone.release(None)
+        there.subscribe("arena:1:judge:2", other.send, credential="2-2-bbb").release(None)
+        # The frame before the close reaches the phone, the one after does not: both
+        # travel on the one Redis channel, in order.
+        here.publish("arena:1:judge:2", {"seq": 1})
+        here.close_credential("2-1-aaa", reason="link_revoked")
+        here.publish("arena:1:judge:2", {"seq": 2})
+        for _ in range(100):
+            if len(other.seqs) == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert (phone.seqs, other.seqs) == ([1], [1, 2])
+        assert (on_phone.finished.result(), on_phone.close_reason) == (
+            "revoked",
+            "link_revoked",
+        )
 
-    run_loop(main())
+    run_two(test)
 
 
 @pytest.mark.redis
@@ -425,3 +435,33 @@ def test_after_the_bridge_reconnects_credentialed_sockets_are_authorised_again(
             await hub.stop()
 
     run_loop(main())
+
+
+def test_followed_names_the_topics_with_a_subscriber_here():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        subscriber = subscribe(hub, Socket(loop), "arena:1:screen")
+        names = ["arena:1:screen", "arena:1:console"]
+        # Publishers ask from their own thread.
+        asked = await loop.run_in_executor(None, hub.followed, names)
+        assert asked == {"arena:1:screen"}
+        hub.unsubscribe(subscriber)
+        assert await loop.run_in_executor(None, hub.followed, names) == set()
+
+    run(test)
+
+
+@pytest.mark.redis
+def test_followed_names_the_topics_a_client_of_another_process_follows(settings, live_channel):
+    import os
+
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+
+    async def test(here: Hub, there: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        there.subscribe("arena:1:judge:2", Socket(loop).send).release(None)
+        names = ["arena:1:screen", "arena:1:judge:2"]
+        assert await loop.run_in_executor(None, here.followed, names) == set()
+        # What a socket does before reading its snapshot.
+        await loop.run_in_executor(None, there.mark_followed, ["arena:1:judge:2"])
+        assert await loop.run_in_executor(None, here.followed, names) == {"arena:1:judge:2"}
+
+    run_two(test)

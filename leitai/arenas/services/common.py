@@ -1,15 +1,16 @@
-"""Pieces every arena service uses: the ledger entry, the version bump, the push after commit."""
+"""Pieces every arena service uses: the ledger entry, the version bump, the announcement after
+commit."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from leitai.arenas.errors import ArenaRefusal, NotInArena
 from leitai.arenas.models import Arena, ArenaState, Participant
+from leitai.arenas.signals import announce_change
 from leitai.ledger.chain import append, arena_chain
 
 
@@ -25,20 +26,13 @@ def record(arena: Arena, kind: str, data: dict[str, Any], actor: str) -> int:
 
 
 def touch(arena: Arena) -> None:
-    """Bump the arena's version (screens drop older states) and push the new state after commit.
+    """Bump the arena's version (screens drop older states) and announce the change after commit.
 
     The UPDATE also takes the arena's row lock on PostgreSQL, so changes to one arena queue
     behind each other while other arenas go on.
     """
     Arena.objects.filter(pk=arena.pk).update(version=F("version") + 1)
-    arena_id = arena.pk
-
-    def push() -> None:
-        from leitai.arenas.publish import request_publish
-
-        request_publish(arena_id)
-
-    transaction.on_commit(push)
+    announce_change(arena.pk)
 
 
 def lock_arena(arena_id: int) -> Arena:
