@@ -24,8 +24,8 @@ _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if _WORKER and not os.environ["LEITAI_LIVE_REDIS_CHANNEL"].endswith(f":{_WORKER}"):
     os.environ["LEITAI_LIVE_REDIS_CHANNEL"] += f":{_WORKER}"
 
-from leitai.settings import *  # noqa: F403
-from leitai.settings import DATABASES
+from leitai.settings import *  # noqa: E402, F403
+from leitai.settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
