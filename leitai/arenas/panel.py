@@ -12,7 +12,6 @@ import numpy as np
 
 from leitai.arenas.models import Arena, Judge, Mark, Participant, Recusal, Sheet
 from leitai.arenas.result_layout import result_figures
-from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
 from leitai.scoring import PanelScore, Placing, score_panel
 from leitai.scoring.ranking import TieBreakKind, rank_keys
 from leitai.scoring.reliability import CorridorRule, judge_deviations
@@ -87,11 +86,11 @@ def sheet_values(sheets: Iterable[Sheet]) -> dict[int, dict[str, Decimal]]:
 
 
 def compute(arena: Arena, status: PanelStatus) -> PanelScore:
-    rubric = rubric_from_json(arena.rubric)
+    rules = arena.rules
     sheets = {
         judge.code: sheet_marks(status.sheets[judge.pk], status.marks) for judge in status.submitted
     }
-    return score_panel(sheets, weights=rubric.weights, rule=rule_from_json(arena.rule))
+    return score_panel(sheets, weights=rules.rubric.weights, rule=rules.rule)
 
 
 def result_json(score: PanelScore, status: PanelStatus) -> dict[str, Any]:
@@ -107,8 +106,7 @@ def result_json(score: PanelScore, status: PanelStatus) -> dict[str, Any]:
 def rank(arena: Arena, participants: list[Participant]) -> list[Placing]:
     """Competition ranking of confirmed participants from their stored results, with the
     programme's tie-break chain; no recomputation, so no query per participant."""
-    rubric = rubric_from_json(arena.rubric)
-    chain = tie_breaks_from_json(arena.rule, rubric)
+    chain = arena.rules.tie_breaks
     keys: dict[str, tuple[Fraction | Decimal, ...]] = {}
     for participant in participants:
         stored = participant.result or {}

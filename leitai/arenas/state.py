@@ -37,7 +37,7 @@ from leitai.arenas.panel import (
     result_json,
     sheet_values,
 )
-from leitai.programs.rubrics import criterion_description, criterion_label, rubric_from_json
+from leitai.programs.rubrics import criterion_description, criterion_label
 
 SCORED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
 
@@ -369,7 +369,7 @@ class ArenaSnapshot:
 
     @property
     def _maximum_total(self) -> Decimal:
-        return rubric_from_json(self.arena.rubric).maximum_total
+        return self.arena.rules.rubric.maximum_total
 
     def _pending_for_head(self) -> dict[str, Any] | None:
         """The result the head judge is asked to confirm: every expected sheet is in."""

@@ -28,8 +28,8 @@ from leitai.arenas.presence import present_for
 from leitai.arenas.result_layout import result_figures
 from leitai.ledger.checks import Problem, parse_body
 from leitai.ledger.hashing import GENESIS
-from leitai.programs.rubrics import RubricError, parse_rubric, parse_rule, parse_tie_breaks
 from leitai.scoring import PanelScore, Rubric, SheetError, score_panel
+from leitai.scoring.codec import RubricError, rules_of_records
 from leitai.scoring.draw import DrawError, commitment, draw_order
 from leitai.scoring.panel import PanelRule
 from leitai.scoring.ranking import TieBreak, rank_panel_scores
@@ -354,11 +354,10 @@ class _Replayer:
 
     def on_frozen(self, data: dict[str, Any], actor: str) -> None:
         try:
-            self.rubric = parse_rubric(data["rubric"])
-            self.rule = parse_rule(data["rule"])
-            self.tie_breaks = parse_tie_breaks(data["rule"], self.rubric)
+            rules = rules_of_records(data["rubric"], data["rule"])
         except RubricError as error:  # worded as a list, as the ValidationError's messages were
             raise _Refused(f"the frozen rubric or rule is not valid: {[str(error)]}") from None
+        self.rubric, self.rule, self.tie_breaks = rules.rubric, rules.rule, list(rules.tie_breaks)
         self.state.live_seq = self.seq
         self.state.rubric, self.state.rule = data["rubric"], data["rule"]
         self.state.presentation_seconds = data.get("presentation_seconds")
