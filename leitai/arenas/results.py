@@ -37,7 +37,7 @@ from leitai.arenas.models import (
     Sheet,
     SheetSource,
 )
-from leitai.arenas.panel import plain, rank
+from leitai.arenas.panel import rank
 from leitai.arenas.results_reliability import (
     DASH,
     ReliabilityView,
@@ -48,6 +48,8 @@ from leitai.ledger.chain import arena_chain, head_of
 from leitai.ledger.models import LedgerEntry
 from leitai.programs.rubrics import criterion_label
 from leitai.scoring.codec import Rules
+from leitai.scoring.exact import plain
+from leitai.scoring.membership import Seat
 from leitai.scoring.panel import Method, Mode, PanelRule
 
 CONFIRMED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
@@ -374,6 +376,7 @@ class _Sheets:
 
 def _excluded_cell(judge: Judge, participant: Participant, index: _Sheets) -> Cell | None:
     recusal = index.recusals.get((judge.pk, participant.pk))
+    seated = judge.seat_for(participant.position, recused=recusal is not None)
     if recusal is not None:
         if recusal.source == RecusalSource.ABSENT:
             reason = _("did not score: %(reason)s") % {"reason": recusal.reason}
@@ -381,7 +384,7 @@ def _excluded_cell(judge: Judge, participant: Participant, index: _Sheets) -> Ce
         source = RecusalSource(recusal.source).label
         reason = _("%(source)s: %(reason)s") % {"source": source, "reason": recusal.reason}
         return Cell(judge, CellState.RECUSED, reason=reason)
-    if not judge.is_present_for(participant.position):
+    if seated is Seat.NOT_PRESENT:
         if participant.position is not None and participant.position < judge.joins_at:
             reason = _("arrived late: scores from position %(n)s on") % {"n": judge.joins_at}
         else:

@@ -142,7 +142,7 @@ def _submit(
                 for p in error.problems
             ],
         ) from None
-    total = sum((c.weight * checked[c.key] for c in rubric.criteria), Decimal(0))
+    total = rubric.total(checked)
     actor = actor_label(entered_by) if source == SheetSource.PAPER else f"judge:{judge.code}"
     seq = record(
         arena,
