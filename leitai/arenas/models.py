@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from leitai.programs.models import default_rule
-from leitai.scoring.membership import Seat, present_for, seat
+from leitai.scoring.membership import present_for
 
 if TYPE_CHECKING:
     from leitai.scoring.codec import Rules
@@ -251,15 +251,6 @@ class Judge(models.Model):
 
     def is_present_for(self, position: int | None) -> bool:
         return present_for(position, self.joins_at, self.leaves_after)
-
-    def seat_for(self, position: int | None, *, recused: bool) -> Seat:
-        """Whether the judge is expected for the participant at `position` (the panel rule)."""
-        return seat(
-            recused=recused,
-            position=position,
-            joins_at=self.joins_at,
-            leaves_after=self.leaves_after,
-        )
 
 
 class RecusalSource(models.TextChoices):

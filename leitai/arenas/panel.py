@@ -14,7 +14,7 @@ from leitai.arenas.models import Arena, Judge, Mark, Participant, Recusal, Sheet
 from leitai.arenas.result_layout import result_figures
 from leitai.scoring import PanelScore, Placing, score_panel
 from leitai.scoring.exact import plain
-from leitai.scoring.membership import Seat
+from leitai.scoring.membership import Seat, seat_of
 from leitai.scoring.ranking import TieBreakKind, rank_keys
 from leitai.scoring.reliability import CorridorRule, judge_deviations
 
@@ -70,7 +70,7 @@ def status_of(
 ) -> PanelStatus:
     """The panel for one participant from rows already read (judge id → recusal, → sheet), by the
     panel rule (leitai.scoring.membership)."""
-    seats = {j.pk: j.seat_for(participant.position, recused=j.pk in recusals) for j in judges}
+    seats = {j.pk: seat_of(j, participant.position, recused=j.pk in recusals) for j in judges}
     return PanelStatus(
         expected=[j for j in judges if seats[j.pk] is Seat.EXPECTED],
         excluded=recusals,

@@ -49,7 +49,7 @@ from leitai.ledger.models import LedgerEntry
 from leitai.programs.rubrics import criterion_label
 from leitai.scoring.codec import Rules
 from leitai.scoring.exact import plain
-from leitai.scoring.membership import Seat
+from leitai.scoring.membership import Seat, seat_of
 from leitai.scoring.panel import Method, Mode, PanelRule
 
 CONFIRMED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
@@ -376,7 +376,7 @@ class _Sheets:
 
 def _excluded_cell(judge: Judge, participant: Participant, index: _Sheets) -> Cell | None:
     recusal = index.recusals.get((judge.pk, participant.pk))
-    seated = judge.seat_for(participant.position, recused=recusal is not None)
+    seated = seat_of(judge, participant.position, recused=recusal is not None)
     if recusal is not None:
         if recusal.source == RecusalSource.ABSENT:
             reason = _("did not score: %(reason)s") % {"reason": recusal.reason}

@@ -39,7 +39,7 @@ from leitai.arenas.panel import (
 )
 from leitai.programs.rubrics import criterion_description, criterion_label
 from leitai.scoring.exact import plain
-from leitai.scoring.membership import Seat
+from leitai.scoring.membership import Seat, seat_of
 
 SCORED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
 
@@ -124,7 +124,7 @@ class ArenaSnapshot:
     def judge_status(self, judge: Judge, participant: Participant) -> str:
         """submitted | waiting | recused | absent — never what was marked."""
         recusal = self._recusal.get((judge.pk, participant.pk))
-        seated = judge.seat_for(participant.position, recused=recusal is not None)
+        seated = seat_of(judge, participant.position, recused=recusal is not None)
         if recusal is not None:
             return "absent" if recusal.source == "absent" else "recused"
         if seated is Seat.NOT_PRESENT:

@@ -12,6 +12,7 @@ comes first: a recused judge is named recused even where they were not present e
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Protocol
 
 
 class Seat(StrEnum):
@@ -37,6 +38,23 @@ def seat(*, recused: bool, position: int | None, joins_at: int, leaves_after: in
     if not present_for(position, joins_at, leaves_after):
         return Seat.NOT_PRESENT
     return Seat.EXPECTED
+
+
+class PanelMember(Protocol):
+    """A judge as the rule reads them: the arena's Judge row, or the replay's plain record."""
+
+    @property
+    def joins_at(self) -> int: ...
+
+    @property
+    def leaves_after(self) -> int | None: ...
+
+
+def seat_of(judge: PanelMember, position: int | None, *, recused: bool) -> Seat:
+    """`seat` for one judge's presence."""
+    return seat(
+        recused=recused, position=position, joins_at=judge.joins_at, leaves_after=judge.leaves_after
+    )
 
 
 def is_expected(

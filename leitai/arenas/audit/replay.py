@@ -31,7 +31,7 @@ from leitai.scoring import PanelScore, Rubric, SheetError, score_panel
 from leitai.scoring.codec import RubricError, rules_of_records
 from leitai.scoring.draw import DrawError, commitment, draw_order
 from leitai.scoring.exact import plain
-from leitai.scoring.membership import Seat, seat
+from leitai.scoring.membership import Seat, seat_of
 from leitai.scoring.panel import PanelRule
 from leitai.scoring.ranking import TieBreak, rank_panel_scores
 
@@ -53,15 +53,6 @@ class JudgeState:
     revoked: bool = False  # the judge's phone link; the host may still enter paper sheets
     joins_at: int = 1
     leaves_after: int | None = None
-
-    def seat_for(self, position: int | None, *, recused: bool) -> Seat:
-        """Whether the judge is expected for the participant at `position` (the panel rule)."""
-        return seat(
-            recused=recused,
-            position=position,
-            joins_at=self.joins_at,
-            leaves_after=self.leaves_after,
-        )
 
 
 @dataclass
@@ -186,7 +177,8 @@ class _Replayer:
         return [
             judge
             for judge in self.state.judges.values()
-            if judge.seat_for(
+            if seat_of(
+                judge,
                 participant.position,
                 recused=self.recusals.get((judge.code, participant.code), False),
             )
@@ -410,7 +402,7 @@ class _Replayer:
         reopened = pair in self.reopenings
         if participant.status != SCORING and not reopened:
             self.problem(f"scoring was not open for {participant.label} ({participant.status})")
-        seated = judge.seat_for(participant.position, recused=self.recusals.get(pair, False))
+        seated = seat_of(judge, participant.position, recused=self.recusals.get(pair, False))
         if seated is Seat.RECUSED:
             self.problem(f"judge {judge.code} was recused from {participant.label}")
         elif seated is Seat.NOT_PRESENT:
