@@ -127,7 +127,7 @@ def submit_sheet(request: HttpRequest, payload: SheetIn) -> Status[SheetOut]:
     sheet, created = run_command(
         "sheet", Surface.PHONE, arena=judge.arena, data=payload.model_dump(), signed_in=judge
     )
-    from leitai.arenas.panel import plain
+    from leitai.scoring.exact import plain
 
     body = SheetOut(
         participant=sheet.participant_id,
@@ -241,7 +241,7 @@ def paper_sheet(request: HttpRequest, arena_id: int, payload: PaperSheetIn) -> S
     sheet, created = run_command(
         "paper_sheet", Surface.API, arena=arena, data=payload.model_dump(), by=request.user
     )
-    from leitai.arenas.panel import plain
+    from leitai.scoring.exact import plain
 
     return Status(
         201 if created else 200,

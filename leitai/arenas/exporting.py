@@ -117,7 +117,7 @@ def _ranking_sheet(sheet: Worksheet, results: ArenaResults) -> None:
             _("Tie"),
         ],
     )
-    decimals = int(results.arena.rule.get("decimals", 2))
+    decimals = results.arena.rules.rule.decimals
     row = FIRST_ROW
     for entry in results.ranking:
         row += 1

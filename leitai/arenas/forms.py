@@ -10,7 +10,7 @@ from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
 from leitai.arenas.models import Arena, RevealMarks
 from leitai.orgs.models import Unit
 from leitai.programs.models import Programme
-from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
+from leitai.programs.rubrics import rules_from_json
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ATTACHMENT_TYPES = {
@@ -108,9 +108,7 @@ class RubricForm(forms.Form):
             rule = json.loads(data.get("rule") or "")
         except json.JSONDecodeError as error:
             raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
-        parsed = rubric_from_json(rubric)
-        rule_from_json(rule)
-        tie_breaks_from_json(rule, parsed)
+        rules_from_json(rubric, rule)
         data["rubric_json"], data["rule_json"] = rubric, rule
         return data
 

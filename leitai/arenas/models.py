@@ -7,7 +7,9 @@ through a recorded correction (a new sheet superseding the old one); both are in
 
 from __future__ import annotations
 
+import copy
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,8 +17,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from leitai.arenas.presence import present_for
 from leitai.programs.models import default_rule
+from leitai.scoring.membership import present_for
+
+if TYPE_CHECKING:
+    from leitai.scoring.codec import Rules
 
 
 class ArenaState(models.TextChoices):
@@ -123,6 +128,20 @@ class Arena(models.Model):
         if self.reveal_marks == RevealMarks.AT_END:
             return self.state == ArenaState.CLOSED
         return True
+
+    @property
+    def rules(self) -> Rules:
+        """The rubric, rule and tie-breaks, parsed once by the scoring core's codec; parsed again
+        only when the records change (the host edits them until the arena goes live). Raises the
+        codec's RubricError (a ValueError) for a record it cannot use."""
+        from leitai.scoring.codec import rules_of_records  # the core (and numpy) on first use
+
+        cached = self.__dict__.get("_rules")
+        if cached is None or cached[0] != self.rubric or cached[1] != self.rule:
+            cached = (copy.deepcopy(self.rubric), copy.deepcopy(self.rule))
+            cached += (rules_of_records(*cached),)
+            self.__dict__["_rules"] = cached
+        return cached[2]
 
     @property
     def is_frozen(self) -> bool:

@@ -12,8 +12,9 @@ import numpy as np
 
 from leitai.arenas.models import Arena, Judge, Mark, Participant, Recusal, Sheet
 from leitai.arenas.result_layout import result_figures
-from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
 from leitai.scoring import PanelScore, Placing, score_panel
+from leitai.scoring.exact import plain
+from leitai.scoring.membership import Seat, seat_of
 from leitai.scoring.ranking import TieBreakKind, rank_keys
 from leitai.scoring.reliability import CorridorRule, judge_deviations
 
@@ -50,21 +51,33 @@ class PanelStatus:
 
 def panel_status(participant: Participant, judges: list[Judge] | None = None) -> PanelStatus:
     judges = judges if judges is not None else list(participant.arena.judges.all())
-    excluded = {r.judge_id: r for r in Recusal.objects.filter(participant=participant, active=True)}
+    recusals = {r.judge_id: r for r in Recusal.objects.filter(participant=participant, active=True)}
     sheets = {
         s.judge_id: s
         for s in Sheet.objects.filter(participant=participant, active=True).prefetch_related(
             "marks"
         )
     }
-    absent = [j for j in judges if not j.is_present_for(participant.position)]
-    expected = [j for j in judges if j.pk not in excluded and j not in absent]
-    return PanelStatus(expected=expected, excluded=excluded, absent=absent, sheets=sheets)
+    return status_of(participant, judges, recusals, sheets)
 
 
-def plain(value: Decimal) -> str:
-    """A stored decimal as people write it: 20.0000 → "20", 7.5000 → "7.5" (never "2E+1")."""
-    return format(value.normalize(), "f")
+def status_of(
+    participant: Participant,
+    judges: list[Judge],
+    recusals: dict[int, Recusal],
+    sheets: dict[int, Sheet],
+    marks: dict[int, dict[str, Decimal]] | None = None,
+) -> PanelStatus:
+    """The panel for one participant from rows already read (judge id → recusal, → sheet), by the
+    panel rule (leitai.scoring.membership)."""
+    seats = {j.pk: seat_of(j, participant.position, recused=j.pk in recusals) for j in judges}
+    return PanelStatus(
+        expected=[j for j in judges if seats[j.pk] is Seat.EXPECTED],
+        excluded=recusals,
+        absent=[j for j in judges if not j.is_present_for(participant.position)],
+        sheets=sheets,
+        marks=marks,
+    )
 
 
 def sheet_marks(
@@ -87,11 +100,11 @@ def sheet_values(sheets: Iterable[Sheet]) -> dict[int, dict[str, Decimal]]:
 
 
 def compute(arena: Arena, status: PanelStatus) -> PanelScore:
-    rubric = rubric_from_json(arena.rubric)
+    rules = arena.rules
     sheets = {
         judge.code: sheet_marks(status.sheets[judge.pk], status.marks) for judge in status.submitted
     }
-    return score_panel(sheets, weights=rubric.weights, rule=rule_from_json(arena.rule))
+    return score_panel(sheets, weights=rules.rubric.weights, rule=rules.rule)
 
 
 def result_json(score: PanelScore, status: PanelStatus) -> dict[str, Any]:
@@ -107,8 +120,7 @@ def result_json(score: PanelScore, status: PanelStatus) -> dict[str, Any]:
 def rank(arena: Arena, participants: list[Participant]) -> list[Placing]:
     """Competition ranking of confirmed participants from their stored results, with the
     programme's tie-break chain; no recomputation, so no query per participant."""
-    rubric = rubric_from_json(arena.rubric)
-    chain = tie_breaks_from_json(arena.rule, rubric)
+    chain = arena.rules.tie_breaks
     keys: dict[str, tuple[Fraction | Decimal, ...]] = {}
     for participant in participants:
         stored = participant.result or {}

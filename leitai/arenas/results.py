@@ -37,7 +37,7 @@ from leitai.arenas.models import (
     Sheet,
     SheetSource,
 )
-from leitai.arenas.panel import plain, rank
+from leitai.arenas.panel import rank
 from leitai.arenas.results_reliability import (
     DASH,
     ReliabilityView,
@@ -46,7 +46,11 @@ from leitai.arenas.results_reliability import (
 from leitai.arenas.services.draw import verify_command
 from leitai.ledger.chain import arena_chain, head_of
 from leitai.ledger.models import LedgerEntry
-from leitai.programs.rubrics import DEFAULT_RULE, criterion_label
+from leitai.programs.rubrics import criterion_label
+from leitai.scoring.codec import Rules
+from leitai.scoring.exact import plain
+from leitai.scoring.membership import Seat, seat_of
+from leitai.scoring.panel import Method, Mode, PanelRule
 
 CONFIRMED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
 
@@ -239,15 +243,11 @@ def tie_break_label(name: str, criteria: dict[str, Criterion]) -> str:
     return _("the panel mark for %(criterion)s") % {"criterion": label}
 
 
-def rule_lines(rule: dict[str, Any], criteria: dict[str, Criterion]) -> list[str]:
-    merged = {**DEFAULT_RULE, **(rule or {})}
-    values = {
-        "trim": merged["trim"],
-        "min": merged["min_panel"],
-        "decimals": merged["decimals"],
-    }
+def rule_lines(rules: Rules, criteria: dict[str, Criterion]) -> list[str]:
+    rule = rules.rule
+    values = {"trim": rule.trim, "min": rule.min_panel, "decimals": rule.decimals}
     lines = []
-    if merged["mode"] == "criterion":
+    if rule.mode is Mode.CRITERION:
         lines.append(
             _("Each criterion is aggregated over the judges, weighted, and the results added up.")
         )
@@ -255,9 +255,9 @@ def rule_lines(rule: dict[str, Any], criteria: dict[str, Criterion]) -> list[str
         lines.append(
             _("Each judge's total is the weighted sum of their marks; the panel aggregates totals.")
         )
-    if merged["method"] == "median":
+    if rule.method is Method.MEDIAN:
         lines.append(_("The panel takes the median."))
-    elif merged["method"] == "mean" or int(merged["trim"]) == 0:
+    elif rule.method is Method.MEAN or rule.trim == 0:
         lines.append(_("The panel takes the mean of every judge; nothing is dropped."))
     else:
         lines.append(
@@ -268,7 +268,7 @@ def rule_lines(rule: dict[str, Any], criteria: dict[str, Criterion]) -> list[str
             % values
         )
     lines.append(_("Rounded once to %(decimals)s decimals, half away from zero.") % values)
-    chain = [tie_break_label(str(n), criteria) for n in merged.get("tie_breaks") or []]
+    chain = [tie_break_label(tie_break.name, criteria) for tie_break in rules.tie_breaks]
     if chain:
         lines.append(
             _("Equal scores are separated by %(chain)s; a tie that remains is decided on record.")
@@ -279,14 +279,13 @@ def rule_lines(rule: dict[str, Any], criteria: dict[str, Criterion]) -> list[str
     return lines
 
 
-def trim_note(outcome: str, judges: int, rule: dict[str, Any]) -> str:
-    merged = {**DEFAULT_RULE, **(rule or {})}
-    values = {"judges": judges, "min": merged["min_panel"], "trim": merged["trim"]}
+def trim_note(outcome: str, judges: int, rule: PanelRule) -> str:
+    values = {"judges": judges, "min": rule.min_panel, "trim": rule.trim}
     if outcome == "trimmed":
         return _("%(judges)s judges: the %(trim)s highest and %(trim)s lowest dropped") % values
     if outcome == "too_few_judges":
         return _("fewer than %(min)s judges (%(judges)s): nothing dropped") % values
-    if merged["method"] == "median":
+    if rule.method is Method.MEDIAN:
         return _("%(judges)s judges: median, nothing dropped") % values
     return _("%(judges)s judges: mean, nothing dropped") % values
 
@@ -377,6 +376,7 @@ class _Sheets:
 
 def _excluded_cell(judge: Judge, participant: Participant, index: _Sheets) -> Cell | None:
     recusal = index.recusals.get((judge.pk, participant.pk))
+    seated = seat_of(judge, participant.position, recused=recusal is not None)
     if recusal is not None:
         if recusal.source == RecusalSource.ABSENT:
             reason = _("did not score: %(reason)s") % {"reason": recusal.reason}
@@ -384,7 +384,7 @@ def _excluded_cell(judge: Judge, participant: Participant, index: _Sheets) -> Ce
         source = RecusalSource(recusal.source).label
         reason = _("%(source)s: %(reason)s") % {"source": source, "reason": recusal.reason}
         return Cell(judge, CellState.RECUSED, reason=reason)
-    if not judge.is_present_for(participant.position):
+    if seated is Seat.NOT_PRESENT:
         if participant.position is not None and participant.position < judge.joins_at:
             reason = _("arrived late: scores from position %(n)s on") % {"n": judge.joins_at}
         else:
@@ -509,7 +509,7 @@ def build_results(arena: Arena, *, audience: Audience = Audience.STAFF) -> Arena
             entry.score = stored.get("score")
             entry.judges = int(stored.get("judges", 0))
             entry.note = trim_note(
-                stored.get("note", {}).get("outcome", ""), entry.judges, arena.rule
+                stored.get("note", {}).get("outcome", ""), entry.judges, arena.rules.rule
             )
             entry.dropped = _dropped_text(stored, by_key)
             if public_marks:
@@ -545,7 +545,7 @@ def build_results(arena: Arena, *, audience: Audience = Audience.STAFF) -> Arena
         ranking=ranking,
         reliability=reliability,
         reliability_reason=why_not,
-        rule_lines=rule_lines(arena.rule, by_key),
+        rule_lines=rule_lines(arena.rules, by_key),
         draw=_draw(arena, rows.participants),
         chain=chain,
         chain_seq=seq,

@@ -33,11 +33,13 @@ from leitai.arenas.panel import (
     PanelStatus,
     compute,
     outlying_totals,
-    plain,
     result_json,
     sheet_values,
+    status_of,
 )
-from leitai.programs.rubrics import criterion_description, criterion_label, rubric_from_json
+from leitai.programs.rubrics import criterion_description, criterion_label
+from leitai.scoring.exact import plain
+from leitai.scoring.membership import Seat, seat_of
 
 SCORED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
 
@@ -122,9 +124,10 @@ class ArenaSnapshot:
     def judge_status(self, judge: Judge, participant: Participant) -> str:
         """submitted | waiting | recused | absent — never what was marked."""
         recusal = self._recusal.get((judge.pk, participant.pk))
+        seated = seat_of(judge, participant.position, recused=recusal is not None)
         if recusal is not None:
             return "absent" if recusal.source == "absent" else "recused"
-        if not judge.is_present_for(participant.position):
+        if seated is Seat.NOT_PRESENT:
             return "absent"
         return "submitted" if (judge.pk, participant.pk) in self._sheet else "waiting"
 
@@ -350,26 +353,21 @@ class ArenaSnapshot:
 
     def panel_status(self, participant: Participant) -> PanelStatus:
         """The same as panel.panel_status, from this snapshot's data (no query)."""
-        excluded = {
+        recusals = {
             j.pk: r
             for j in self.judges
             if (r := self._recusal.get((j.pk, participant.pk))) is not None
         }
-        absent = [j for j in self.judges if not j.is_present_for(participant.position)]
-        absent_ids = {j.pk for j in absent}
-        expected = [j for j in self.judges if j.pk not in excluded and j.pk not in absent_ids]
         sheets = {
             j.pk: s
             for j in self.judges
             if (s := self._sheet.get((j.pk, participant.pk))) is not None
         }
-        return PanelStatus(
-            expected=expected, excluded=excluded, absent=absent, sheets=sheets, marks=self.marks
-        )
+        return status_of(participant, self.judges, recusals, sheets, self.marks)
 
     @property
     def _maximum_total(self) -> Decimal:
-        return rubric_from_json(self.arena.rubric).maximum_total
+        return self.arena.rules.rubric.maximum_total
 
     def _pending_for_head(self) -> dict[str, Any] | None:
         """The result the head judge is asked to confirm: every expected sheet is in."""

@@ -42,7 +42,8 @@ from leitai.arenas.services.draw import verify_command
 from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_link
 from leitai.core.qr import qr_svg
-from leitai.programs.rubrics import criterion_description, criterion_label, rule_from_json
+from leitai.programs.rubrics import criterion_description, criterion_label
+from leitai.scoring.codec import RubricError, parse_rule
 from leitai.scoring.panel import Method, Mode
 
 
@@ -371,10 +372,11 @@ def localised_rubric(rubric: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def rule_summary(rule: dict[str, Any]) -> str:
-    """The aggregation rule in words, for the host (the JSON's values are not words)."""
+    """The aggregation rule in words, for the host (the JSON's values are not words); the rule
+    alone, so it is worded while the host is still mending the rubric."""
     try:
-        parsed = rule_from_json(rule)
-    except ValidationError:
+        parsed = parse_rule(rule)
+    except RubricError:
         return ""
     mode = {
         Mode.TOTAL: _("each judge's total is scored"),

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from leitai.arenas.models import Judge
 from leitai.arenas.publish import judge_topic
 from leitai.arenas.tokens import JudgeLinkRefused, LinkRefusal, judge_signed_in_by, refusal_message
-from leitai.arenas.views_screens import snapshot_or_404
-from leitai.programs.rubrics import DEFAULT_RULE
+from leitai.arenas.views_screens import page_rule, snapshot_or_404
 
 SESSION_TOKEN = "judge_token"
 SESSION_JUDGE = "judge_id"
@@ -191,7 +190,6 @@ def judge_page(request: HttpRequest, arena_id: int) -> HttpResponse:
     if judge is None:
         return _signed_out(request, had_link=SESSION_TOKEN in request.session, reason=reason)
     language = get_language() or settings.LANGUAGE_CODE
-    rule = {**DEFAULT_RULE, **(snapshot.arena.rule or {})}
     config: dict[str, Any] = {
         "arena": arena_id,
         "judge": judge.pk,
@@ -199,7 +197,7 @@ def judge_page(request: HttpRequest, arena_id: int) -> HttpResponse:
         "topic": judge_topic(arena_id, judge.pk),
         "language": language,
         "strings": judge_strings(),
-        "rule": {"mode": rule["mode"], "trim": rule["trim"], "min_panel": rule["min_panel"]},
+        "rule": page_rule(snapshot.arena),
         "urls": {
             "sheets": reverse("api:submit_sheet"),
             "declare": reverse("api:declare_conflict"),

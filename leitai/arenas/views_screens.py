@@ -19,7 +19,7 @@ from leitai.arenas.models import Arena
 from leitai.arenas.publish import screen_topic
 from leitai.arenas.state import ArenaSnapshot
 from leitai.core.qr import qr_svg
-from leitai.programs.rubrics import DEFAULT_RULE, criterion_label
+from leitai.programs.rubrics import criterion_label
 
 
 def live_url(arena_id: int) -> str:
@@ -107,16 +107,21 @@ def screen_strings() -> dict[str, str]:
     }
 
 
+def page_rule(arena: Arena) -> dict[str, Any]:
+    """What the screen's and the judge's scripts need of the panel rule."""
+    rule = arena.rules.rule
+    return {"mode": rule.mode.value, "trim": rule.trim, "min_panel": rule.min_panel}
+
+
 def page_config(arena: Arena, mode: str) -> dict[str, Any]:
     language = get_language() or settings.LANGUAGE_CODE
-    rule = {**DEFAULT_RULE, **(arena.rule or {})}
     return {
         "mode": mode,
         "topic": screen_topic(arena.pk),
         "language": language,
         "strings": screen_strings(),
         "criteria": {c["key"]: criterion_label(c, language) for c in arena.rubric},
-        "rule": {"mode": rule["mode"], "trim": rule["trim"], "min_panel": rule["min_panel"]},
+        "rule": page_rule(arena),
     }
 
 

@@ -27,8 +27,7 @@ from leitai.arenas.services import console, draw, setup, sheets
 from leitai.demo.generate import DEMO_UNITS
 from leitai.demo.rubric import DEMO_RUBRIC
 from leitai.orgs.models import Unit
-from leitai.programs.models import Programme
-from leitai.programs.rubrics import DEFAULT_RULE
+from leitai.programs.models import Programme, default_rule
 from leitai.simulation import plausible_marks
 
 PROGRAMME_NAME = "青岛市五星级基层党组织"
@@ -109,7 +108,7 @@ def ensure_demo_programme(root: Unit) -> Programme:
             year=PROGRAMME_YEAR,
             root=root,
             rubric=DEMO_RUBRIC,
-            rule=dict(DEFAULT_RULE),
+            rule=default_rule(),
         )
     return programme
 

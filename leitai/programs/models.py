@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from leitai.programs.rubrics import DEFAULT_RULE
-
 
 def default_rule() -> dict[str, object]:
+    from leitai.scoring.codec import DEFAULT_RULE  # the scoring core loads on first use
+
     return dict(DEFAULT_RULE)
 
 

@@ -19,6 +19,11 @@ from numpy.typing import NDArray
 INT64_SAFE = 2**62
 
 
+def plain(value: Decimal) -> str:
+    """A decimal as people write it: 20.0000 → "20", 7.5000 → "7.5" (never "2E+1")."""
+    return format(value.normalize(), "f")
+
+
 def to_fraction(value: Decimal | int | str) -> Fraction:
     """Exact rational value of a finite decimal; raises ValueError for NaN and infinities."""
     decimal = value if isinstance(value, Decimal) else Decimal(value)

@@ -84,6 +84,10 @@ class Rubric:
     def weights(self) -> dict[str, Decimal]:
         return {criterion.key: criterion.weight for criterion in self.criteria}
 
+    def total(self, marks: Mapping[str, Decimal]) -> Decimal:
+        """A judge's weighted total of a checked sheet, exact: the sum of weight × mark."""
+        return sum((c.weight * marks[c.key] for c in self.criteria), Decimal(0))
+
     @property
     def maximum_total(self) -> Decimal:
         return sum((c.weight * c.maximum for c in self.criteria), Decimal(0))

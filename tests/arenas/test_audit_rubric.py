@@ -1,6 +1,7 @@
-"""The rubric and rule as the arena's ledger replay reads them: plain exceptions in English with no
-Django settings (the offline check of an exported file prints them), and the same refusals as a
-ValidationError in the user's language for forms and services."""
+"""The rubric and rule as the codec (leitai.scoring.codec) and the arena's ledger replay read
+them: plain exceptions in English with no Django settings (the offline check of an exported file
+prints them), and the same refusals as a ValidationError in the user's language for forms and
+services (leitai.programs.rubrics)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from leitai.programs.rubrics import (
-    RubricError,
-    parse_rubric,
-    parse_rule,
-    parse_tie_breaks,
-    rubric_from_json,
-    tie_breaks_from_json,
-)
+from leitai.programs.rubrics import rules_from_json
+from leitai.scoring.codec import RubricError, parse_rubric, parse_rule, parse_tie_breaks
 
 RUBRIC = [{"key": "a", "maximum": "10"}, {"key": "b", "maximum": "10"}]
 
@@ -28,7 +23,7 @@ RUBRIC = [{"key": "a", "maximum": "10"}, {"key": "b", "maximum": "10"}]
 def test_a_refusal_is_plain_english_without_django_settings() -> None:
     probe = (
         "import sys\n"
-        "from leitai.programs.rubrics import RubricError, parse_rubric\n"
+        "from leitai.scoring.codec import RubricError, parse_rubric\n"
         "try:\n"
         "    parse_rubric([{'key': 'a', 'maximum': '10'}, {'key': 'b', 'maximum': 'x'}])\n"
         "except RubricError as error:\n"
@@ -74,11 +69,11 @@ def test_each_refusal_is_a_value_error_naming_what_is_wrong(
 
 def test_forms_and_services_get_the_refusal_in_the_users_language() -> None:
     with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
-        rubric_from_json([{"key": "a", "maximum": "10"}, {"key": "b", "maximum": "x"}])
+        rules_from_json([{"key": "a", "maximum": "10"}, {"key": "b", "maximum": "x"}], {})
     assert refused.value.messages == ["第 2 项（b）：“x”不是数字。"]
     with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
-        tie_breaks_from_json({"tie_breaks": ["criterion:c"]}, parse_rubric(RUBRIC))
+        rules_from_json(RUBRIC, {"tie_breaks": ["criterion:c"]})
     assert refused.value.messages == ["并列处理规则引用了不存在的评分项“c”。"]
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        rubric_from_json([{"key": "a", "maximum": "10", "step": "3"}])
+        rules_from_json([{"key": "a", "maximum": "10", "step": "3"}], {})
     assert refused.value.messages[0].startswith("criterion 1 (a): ")

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from leitai.arenas.audit.replay import ArenaReplay, plain
+from leitai.arenas.audit.replay import ArenaReplay
 from leitai.arenas.models import Arena, Mark, Participant, Sheet
 from leitai.ledger.checks import Problem
+from leitai.scoring.exact import plain
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,14 @@ from decimal import Decimal
 from typing import Any
 
 from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
-from leitai.arenas.presence import present_for
 from leitai.arenas.result_layout import result_figures
 from leitai.ledger.checks import Problem, parse_body
 from leitai.ledger.hashing import GENESIS
-from leitai.programs.rubrics import RubricError, parse_rubric, parse_rule, parse_tie_breaks
 from leitai.scoring import PanelScore, Rubric, SheetError, score_panel
+from leitai.scoring.codec import RubricError, rules_of_records
 from leitai.scoring.draw import DrawError, commitment, draw_order
+from leitai.scoring.exact import plain
+from leitai.scoring.membership import Seat, seat_of
 from leitai.scoring.panel import PanelRule
 from leitai.scoring.ranking import TieBreak, rank_panel_scores
 
@@ -39,11 +40,6 @@ REGISTERED, WAITING, PRESENTING = "registered", "waiting", "presenting"
 SCORING, SCORED, CONFIRMED, SHOWN = "scoring", "scored", "confirmed", "shown"
 ABSENT, WITHDRAWN = "absent", "withdrawn"
 DONE = {CONFIRMED, SHOWN, ABSENT, WITHDRAWN}
-
-
-def plain(value: Decimal) -> str:
-    """20.0000 → "20", 7.5000 → "7.5", as the arena pages write them."""
-    return format(value.normalize(), "f")
 
 
 # -- 2. the replay -------------------------------------------------------------------------------
@@ -57,9 +53,6 @@ class JudgeState:
     revoked: bool = False  # the judge's phone link; the host may still enter paper sheets
     joins_at: int = 1
     leaves_after: int | None = None
-
-    def is_present_for(self, position: int | None) -> bool:
-        return present_for(position, self.joins_at, self.leaves_after)
 
 
 @dataclass
@@ -177,12 +170,19 @@ class _Replayer:
             )
         participant.status, participant.status_seq = to, self.seq
 
+    def recused(self, judge: JudgeState, participant: ParticipantState) -> bool:
+        return self.recusals.get((judge.code, participant.code), False)
+
     def expected(self, participant: ParticipantState) -> list[JudgeState]:
         return [
             judge
             for judge in self.state.judges.values()
-            if not self.recusals.get((judge.code, participant.code), False)
-            and judge.is_present_for(participant.position)
+            if seat_of(
+                judge,
+                participant.position,
+                recused=self.recusals.get((judge.code, participant.code), False),
+            )
+            is Seat.EXPECTED
         ]
 
     def active_sheets(self, participant: ParticipantState) -> dict[str, SheetRecord]:
@@ -354,11 +354,10 @@ class _Replayer:
 
     def on_frozen(self, data: dict[str, Any], actor: str) -> None:
         try:
-            self.rubric = parse_rubric(data["rubric"])
-            self.rule = parse_rule(data["rule"])
-            self.tie_breaks = parse_tie_breaks(data["rule"], self.rubric)
+            rules = rules_of_records(data["rubric"], data["rule"])
         except RubricError as error:  # worded as a list, as the ValidationError's messages were
             raise _Refused(f"the frozen rubric or rule is not valid: {[str(error)]}") from None
+        self.rubric, self.rule, self.tie_breaks = rules.rubric, rules.rule, list(rules.tie_breaks)
         self.state.live_seq = self.seq
         self.state.rubric, self.state.rule = data["rubric"], data["rule"]
         self.state.presentation_seconds = data.get("presentation_seconds")
@@ -403,9 +402,10 @@ class _Replayer:
         reopened = pair in self.reopenings
         if participant.status != SCORING and not reopened:
             self.problem(f"scoring was not open for {participant.label} ({participant.status})")
-        if self.recusals.get(pair, False):
+        seated = seat_of(judge, participant.position, recused=self.recusals.get(pair, False))
+        if seated is Seat.RECUSED:
             self.problem(f"judge {judge.code} was recused from {participant.label}")
-        elif not judge.is_present_for(participant.position):
+        elif seated is Seat.NOT_PRESENT:
             self.problem(f"judge {judge.code} was absent for {participant.label}")
         if judge.code in self.active_sheets(participant):
             self.problem(f"judge {judge.code} already had a sheet in force for {participant.label}")
@@ -420,7 +420,7 @@ class _Replayer:
             marks = self.rubric.check_sheet({str(k): str(v) for k, v in raw.items()})
         except SheetError as error:
             raise _Refused(f"marks the rubric refuses: {error}") from None
-        total = sum((c.weight * marks[c.key] for c in self.rubric.criteria), Decimal(0))
+        total = self.rubric.total(marks)
         recorded_total = Decimal(str(data["total"]))
         if recorded_total != total:
             self.problem(

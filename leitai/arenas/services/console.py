@@ -31,7 +31,7 @@ from leitai.arenas.services.common import (
 )
 from leitai.ledger.chain import append, arena_chain, head_of
 from leitai.ledger.hashing import GLOBAL_CHAIN
-from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
+from leitai.programs.rubrics import rules_from_json
 
 DONE = {
     ParticipantStatus.CONFIRMED,
@@ -59,9 +59,7 @@ def _spotlight(arena: Arena, participant: Participant | None = None) -> None:
 def go_live(*, arena: Arena, by: Any) -> Arena:
     """Freeze the rubric and rule and write them, the panel and the order to the ledger."""
     arena = lock_arena(arena.pk)
-    rubric = rubric_from_json(arena.rubric)
-    rule_from_json(arena.rule)
-    tie_breaks_from_json(arena.rule, rubric)
+    rules_from_json(arena.rubric, arena.rule)
     if not arena.judges.exists():
         raise ArenaRefusal("no_panel", _("Add the judges before going live."))
     if not Arena.objects.filter(pk=arena.pk, state=ArenaState.DRAWN).update(state=ArenaState.LIVE):

@@ -25,7 +25,7 @@ from leitai.arenas.services.common import actor_label, lock_arena, record, touch
 from leitai.arenas.tokens import LinkRefusal, issue_token, sign_out_phone, token_for
 from leitai.orgs.models import Unit
 from leitai.programs.models import Programme
-from leitai.programs.rubrics import rubric_from_json, rule_from_json, tie_breaks_from_json
+from leitai.programs.rubrics import rules_from_json
 
 
 @transaction.atomic
@@ -119,9 +119,7 @@ def _update(arena: Arena, by: Any, fields: dict[str, Any]) -> Arena:
     arena = lock_arena(arena.pk)
     if {"rubric", "rule"} & set(fields):
         _editable(arena)
-        rubric = rubric_from_json(fields.get("rubric", arena.rubric))
-        rule_from_json(fields.get("rule", arena.rule))
-        tie_breaks_from_json(fields.get("rule", arena.rule), rubric)
+        rules_from_json(fields.get("rubric", arena.rubric), fields.get("rule", arena.rule))
     changed = {
         name: _ledger_value(value)
         for name, value in fields.items()

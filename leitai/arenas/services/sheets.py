@@ -33,7 +33,6 @@ from leitai.arenas.services.common import (
     unknown_participant,
 )
 from leitai.arenas.services.console import store_ranking
-from leitai.programs.rubrics import rubric_from_json
 from leitai.scoring import SheetError
 
 MAX_KEY_LENGTH = 64
@@ -126,7 +125,7 @@ def _submit(
         raise ArenaRefusal(
             "already_submitted", _("Your sheet for this participant is already in and locked.")
         )
-    rubric = rubric_from_json(arena.rubric)
+    rubric = arena.rules.rubric
     try:
         checked = rubric.check_sheet(marks)
     except SheetError as error:
@@ -143,7 +142,7 @@ def _submit(
                 for p in error.problems
             ],
         ) from None
-    total = sum((c.weight * checked[c.key] for c in rubric.criteria), Decimal(0))
+    total = rubric.total(checked)
     actor = actor_label(entered_by) if source == SheetSource.PAPER else f"judge:{judge.code}"
     seq = record(
         arena,
