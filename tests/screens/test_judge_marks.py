@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from leitai.arenas.panel import plain
-from leitai.programs.rubrics import rubric_from_json
+from leitai.scoring.codec import parse_rubric
+from leitai.scoring.exact import plain
 
 NODE = shutil.which("node")
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +99,7 @@ def generated_cases(count: int) -> list[dict[str, Any]]:
 
 
 def python_answer(case: dict[str, Any]) -> dict[str, Any]:
-    rubric = rubric_from_json(case["rubric"])
+    rubric = parse_rubric(case["rubric"])
     problems = rubric.sheet_problems(case["marks"])
     valid = {
         c.key: Decimal(case["marks"][c.key])
