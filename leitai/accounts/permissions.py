@@ -77,8 +77,18 @@ def roles_over(user: Any, unit: Unit) -> set[str]:
     return {g.role for g in grants_of(user) if g.covers(unit.path)}
 
 
+def has_any_role(user: Any) -> bool:
+    """Holds some role over some unit (superusers hold every role)."""
+    return is_superuser(user) or bool(grants_of(user))
+
+
 def can_view_unit(user: Any, unit: Unit) -> bool:
     return bool(roles_over(user, unit))
+
+
+def reaches_subtree(user: Any, unit: Unit) -> bool:
+    """A role over the unit that reaches below it (a secretary's covers the one unit only)."""
+    return any(role in SUBTREE_ROLES for role in roles_over(user, unit))
 
 
 def can_manage_unit(user: Any, unit: Unit) -> bool:
@@ -140,6 +150,11 @@ def unit_scope_q(user: Any, *, prefix: str = "", roles: Iterable[str] | None = N
     if single_ids:
         q |= Q(**{f"{prefix}pk__in": single_ids})
     return q
+
+
+def organised_top_paths(user: Any) -> list[str]:
+    """The highest units the user organises."""
+    return top_paths(user, roles=[Role.ORGANISER])
 
 
 def top_paths(user: Any, roles: Iterable[str] | None = None) -> list[str]:
