@@ -8,6 +8,26 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from leitai.accounts import permissions
+        from leitai.accounts.queries import memberships_per_unit
         from leitai.accounts.registration import register
+        from leitai.live.permissions import set_operator_rule
+        from leitai.orgs.access import UnitAccess, provide
 
         register()
+        # Organisers operate the live hub (its figures, check messages); live knows no role.
+        set_operator_rule(permissions.is_organiser)
+        # The unit pages, API and tree import ask these; orgs imports nothing of accounts.
+        provide(
+            UnitAccess(
+                is_superuser=permissions.is_superuser,
+                has_any_role=permissions.has_any_role,
+                can_view_unit=permissions.can_view_unit,
+                can_manage_unit=permissions.can_manage_unit,
+                reaches_subtree=permissions.reaches_subtree,
+                can_import_orgs=permissions.can_import_orgs,
+                top_paths=permissions.top_paths,
+                organised_top_paths=permissions.organised_top_paths,
+                memberships_per_unit=memberships_per_unit,
+            )
+        )

@@ -35,7 +35,11 @@ from leitai.accounts.models import (
     StagedChange,
     User,
 )
-from leitai.accounts.permissions import can_manage_unit, manageable_accounts_q, unit_scope_q
+from leitai.accounts.permissions import (
+    can_manage_unit,
+    manageable_accounts_q,
+    organised_scope_q,
+)
 from leitai.core.imports import (
     ImportRejected,
     Plan,
@@ -364,7 +368,7 @@ class UserImporter:
 
         # Pruning changes accounts too: only memberships of accounts the actor manages.
         prunable = Membership.objects.filter(
-            unit_scope_q(actor, prefix="unit__", roles=[Role.ORGANISER]),
+            organised_scope_q(actor, prefix="unit__"),
             user__in=User.objects.filter(manageable_accounts_q(actor)),
         )
         stored = (

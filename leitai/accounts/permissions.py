@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 
 from leitai.accounts.models import SUBTREE_ROLES, Membership, Role, User
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from leitai.orgs.models import Unit
 
 CACHE_ATTRIBUTE = "_leitai_grants"
+
+# Whom a decision is about: a signed-in account or an anonymous visitor (`request.user`).
+Person: TypeAlias = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -37,9 +41,9 @@ class Grant:
         return path == self.path
 
 
-def grants_of(user: Any) -> tuple[Grant, ...]:
+def grants_of(user: Person) -> tuple[Grant, ...]:
     """The user's memberships, read once per user object (one query per request)."""
-    if not getattr(user, "is_authenticated", False):
+    if isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
         return ()
     cached = getattr(user, CACHE_ATTRIBUTE, None)
     if cached is None:
@@ -53,48 +57,58 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
     return cached
 
 
-def forget_grants(user: Any) -> None:
+def forget_grants(user: Person) -> None:
     if hasattr(user, CACHE_ATTRIBUTE):
         delattr(user, CACHE_ATTRIBUTE)
 
 
-def is_superuser(user: Any) -> bool:
+def is_superuser(user: Person) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def has_role(user: Person, *roles: str) -> bool:
     return is_superuser(user) or any(g.role in roles for g in grants_of(user))
 
 
-def is_organiser(user: Any) -> bool:
+def is_organiser(user: Person) -> bool:
     return has_role(user, Role.ORGANISER)
 
 
-def roles_over(user: Any, unit: Unit) -> set[str]:
+def roles_over(user: Person, unit: Unit) -> set[str]:
     """The roles the user holds over this unit (through it or an ancestor)."""
     if is_superuser(user):
         return {role.value for role in Role}
     return {g.role for g in grants_of(user) if g.covers(unit.path)}
 
 
-def can_view_unit(user: Any, unit: Unit) -> bool:
+def has_any_role(user: Person) -> bool:
+    """Holds some role over some unit (superusers hold every role)."""
+    return is_superuser(user) or bool(grants_of(user))
+
+
+def can_view_unit(user: Person, unit: Unit) -> bool:
     return bool(roles_over(user, unit))
 
 
-def can_manage_unit(user: Any, unit: Unit) -> bool:
+def reaches_subtree(user: Person, unit: Unit) -> bool:
+    """A role over the unit that reaches below it (a secretary's covers the one unit only)."""
+    return any(role in SUBTREE_ROLES for role in roles_over(user, unit))
+
+
+def can_manage_unit(user: Person, unit: Unit) -> bool:
     """Organisers change the tree and the accounts within their subtree."""
     return Role.ORGANISER in roles_over(user, unit)
 
 
-def can_import_orgs(user: Any) -> bool:
+def can_import_orgs(user: Person) -> bool:
     return is_organiser(user)
 
 
-def can_manage_accounts(user: Any) -> bool:
+def can_manage_accounts(user: Person) -> bool:
     return is_organiser(user)
 
 
-def manageable_accounts_q(actor: Any) -> Q:
+def manageable_accounts_q(actor: Person) -> Q:
     """Q for the accounts the actor may see and change (reset, rename, grant, prune).
 
     An account is the actor's only when it lies wholly inside the actor's organiser scope: it holds
@@ -107,7 +121,7 @@ def manageable_accounts_q(actor: Any) -> Q:
     current = Q(staged_by__isnull=True)
     if is_superuser(actor):
         return current
-    in_scope = unit_scope_q(actor, prefix="unit__", roles=[Role.ORGANISER])
+    in_scope = organised_scope_q(actor, prefix="unit__")
     roles = Membership.objects.filter(user=OuterRef("pk"))
     # EXISTS / NOT EXISTS rather than IN / NOT IN: with 50,000 accounts the accounts list stays
     # within a few tens of ms on PostgreSQL and SQLite alike, for the city's organiser and a
@@ -120,16 +134,16 @@ def manageable_accounts_q(actor: Any) -> Q:
     )
 
 
-def can_manage_account(actor: Any, account: User) -> bool:
+def can_manage_account(actor: Person, account: User) -> bool:
     return User.objects.filter(manageable_accounts_q(actor), pk=account.pk).exists()
 
 
-def scope_grants(user: Any, roles: Iterable[str] | None = None) -> list[Grant]:
+def scope_grants(user: Person, roles: Iterable[str] | None = None) -> list[Grant]:
     wanted = set(roles) if roles is not None else None
     return [g for g in grants_of(user) if wanted is None or g.role in wanted]
 
 
-def unit_scope_q(user: Any, *, prefix: str = "", roles: Iterable[str] | None = None) -> Q:
+def unit_scope_q(user: Person, *, prefix: str = "", roles: Iterable[str] | None = None) -> Q:
     """Q restricting units (or, with prefix "unit__", rows pointing at units) to the scope."""
     if is_superuser(user):
         return Q()
@@ -142,7 +156,17 @@ def unit_scope_q(user: Any, *, prefix: str = "", roles: Iterable[str] | None = N
     return q
 
 
-def top_paths(user: Any, roles: Iterable[str] | None = None) -> list[str]:
+def organised_top_paths(user: Person) -> list[str]:
+    """The highest units the user organises."""
+    return top_paths(user, roles=[Role.ORGANISER])
+
+
+def organised_scope_q(user: Person, *, prefix: str = "") -> Q:
+    """Q restricting units (or rows pointing at units) to those the user organises."""
+    return unit_scope_q(user, prefix=prefix, roles=[Role.ORGANISER])
+
+
+def top_paths(user: Person, roles: Iterable[str] | None = None) -> list[str]:
     """The highest units of the user's scope: no path in the list lies below another."""
     paths = sorted({g.path for g in scope_grants(user, roles)})
     tops: list[str] = []

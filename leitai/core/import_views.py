@@ -54,11 +54,18 @@ def kind_of(key: str) -> ImportKind:
     return kind
 
 
+def can_follow_job(user: Any, job: ImportJob) -> bool:
+    """The job's pages and live progress: the user who started it, and whom its kind lets see
+    every job (superusers)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    kind = _kinds.get(job.kind)
+    return bool(job.actor_id == user.pk or (kind is not None and kind.sees_every_job(user)))
+
+
 def _job_for(request: HttpRequest, job_id: Any) -> ImportJob:
     job = ImportJob.objects.filter(pk=job_id).first()
-    if job is None or (
-        job.actor_id != request.user.pk and not kind_of(job.kind).sees_every_job(request.user)
-    ):
+    if job is None or not can_follow_job(request.user, job):
         raise Http404
     return job
 

@@ -20,11 +20,10 @@ def _job(match: re.Match[str]) -> Any:
 
 
 def _authorize(access: AccessContext, match: re.Match[str]) -> bool:
+    from leitai.core.import_views import can_follow_job
+
     job = _job(match)
-    user = access.user
-    if job is None or not getattr(user, "is_authenticated", False):
-        return False
-    return bool(job.actor_id == user.pk or user.is_superuser)
+    return job is not None and can_follow_job(access.user, job)
 
 
 def _snapshot(match: re.Match[str]) -> dict[str, Any] | None:

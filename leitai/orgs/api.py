@@ -5,8 +5,8 @@ from http.client import NOT_FOUND, UNAUTHORIZED, UNPROCESSABLE_ENTITY
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from leitai.accounts import permissions
 from leitai.core.refusals import answers
+from leitai.orgs import access
 from leitai.orgs.models import Unit
 from leitai.orgs.queries import ancestors_of, evaluating_unit_of
 from leitai.orgs.scope import search_roots
@@ -49,7 +49,7 @@ def _ref(unit: Unit | None) -> UnitRef | None:
 @router.get("/units/{path:code}", **answers(UnitOut, UNAUTHORIZED, NOT_FOUND))
 def unit(request: HttpRequest, code: str) -> UnitOut:
     found = Unit.objects.filter(code=code).first()
-    if found is None or not permissions.can_view_unit(request.user, found):
+    if found is None or not access.can_view_unit(request.user, found):
         raise Http404
     ancestors = ancestors_of(found)
     return UnitOut(

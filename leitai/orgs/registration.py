@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from leitai.accounts.permissions import can_import_orgs, is_superuser
 from leitai.core.import_views import ImportKind, register_kind
 from leitai.core.imports import register_importer
+from leitai.orgs.access import can_import_orgs, is_superuser
 from leitai.orgs.importing.rows import COLUMNS
 
 

@@ -7,8 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from leitai.accounts import permissions
-from leitai.orgs import exporting
+from leitai.orgs import access, exporting
 from leitai.orgs.models import Sector, Unit, UnitKind
 from leitai.orgs.queries import ancestors_of, children_of, evaluating_unit_of
 from leitai.orgs.scope import scope_tops, search_roots
@@ -20,7 +19,7 @@ CHILDREN_PER_PAGE = 50
 def _visible_unit(request: HttpRequest, code: str) -> Unit:
     """The unit, or 404 when it does not exist or lies outside the user's scope."""
     unit = Unit.objects.filter(code=code).first()
-    if unit is None or not permissions.can_view_unit(request.user, unit):
+    if unit is None or not access.can_view_unit(request.user, unit):
         raise Http404
     return unit
 
@@ -64,7 +63,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 def children(request: HttpRequest, code: str) -> HttpResponse:
     unit = _visible_unit(request, code)
     page = Paginator(children_of(unit), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
-    visible = [c for c in page.object_list if permissions.can_view_unit(request.user, c)]
+    visible = [c for c in page.object_list if access.can_view_unit(request.user, c)]
     return render(request, "orgs/_children.html", {"unit": unit, "children": visible, "page": page})
 
 
@@ -72,7 +71,7 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = _visible_unit(request, code)
     ancestors = ancestors_of(unit)
-    visible_ancestors = [a for a in ancestors if permissions.can_view_unit(request.user, a)]
+    visible_ancestors = [a for a in ancestors if access.can_view_unit(request.user, a)]
     page = Paginator(children_of(unit), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -85,16 +84,16 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "breakdown": _breakdown(unit),
             "can_view_children": unit.counts.get("total", 1) > 1
-            and permissions.can_view_unit(request.user, unit)
-            and bool(permissions.roles_over(request.user, unit) - {"secretary"}),
-            "can_export": permissions.can_manage_unit(request.user, unit),
+            and access.can_view_unit(request.user, unit)
+            and access.reaches_subtree(request.user, unit),
+            "can_export": access.can_manage_unit(request.user, unit),
         },
     )
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    if not (permissions.grants_of(request.user) or permissions.is_superuser(request.user)):
+    if not access.has_any_role(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
     result = search_units(query, scope_roots=search_roots(request.user)) if query else None
@@ -122,6 +121,6 @@ def _result_rows(units: list[Unit]) -> list[dict[str, str]]:
 @login_required
 def export(request: HttpRequest, code: str) -> HttpResponse:
     unit = _visible_unit(request, code)
-    if not permissions.can_manage_unit(request.user, unit):
+    if not access.can_manage_unit(request.user, unit):
         raise PermissionDenied
     return exporting.export_response(unit, request.GET.get("format", "xlsx"))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from leitai.accounts import permissions
+from leitai.arenas.permissions import can_list_arenas
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,9 +17,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated and not user.must_change_password:
         items.append((str(_("Home")), reverse("site:home")))
-        if permissions.grants_of(user) or permissions.is_superuser(user):
+        if permissions.has_any_role(user):
             items.append((str(_("Organisations")), reverse("orgs:tree")))
-        if permissions.has_role(user, "organiser", "reviewer", "host", "secretary"):
+        if can_list_arenas(user):
             items.append((str(_("Arenas")), reverse("arenas:list")))
         if permissions.can_import_orgs(user):
             items.append((str(_("Import")), reverse("core:import_upload", args=["orgs"])))

@@ -14,6 +14,7 @@ from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
 from leitai.arenas.models import (
     Arena,
     ArenaState,
+    DrawState,
     Judge,
     Participant,
     ParticipantStatus,
@@ -216,7 +217,7 @@ def add_participant(
     attachment: Any = None,
 ) -> Participant:
     arena = lock_arena(arena.pk)
-    if arena.state != ArenaState.SETUP or arena.draw_state != "none":
+    if arena.state != ArenaState.SETUP or arena.draw_state != DrawState.NONE:
         raise ArenaRefusal("list_frozen", _("The list of participants is frozen for the draw."))
     if not unit.path.startswith(arena.host.path) or unit.pk == arena.host.pk:
         raise ArenaRefusal("outside_host", _("Only units below the host unit may take part."))
@@ -264,7 +265,7 @@ def withdraw_participant(*, participant: Participant, by: Any) -> Participant:
             "cannot_withdraw", _("Only a participant who has not yet presented can withdraw.")
         )
     record(arena, "withdrawal", {"participant": participant.unit.code}, actor_label(by))
-    if arena.state == ArenaState.SETUP and arena.draw_state == "none":
+    if arena.state == ArenaState.SETUP and arena.draw_state == DrawState.NONE:
         # Before the draw the entry leaves no trace in the list (it may register again);
         # the ledger keeps both the registration and the withdrawal.
         participant.delete()

@@ -8,13 +8,12 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from leitai.accounts.permissions import is_superuser, top_paths
 from leitai.core.imports import Plan, PlanDigest, Progress, StalePlan
 from leitai.core.tabular import open_sheet
 from leitai.orgs import arrays
+from leitai.orgs.access import is_superuser, memberships_per_unit, organised_top_paths
 from leitai.orgs.importing.rows import COLUMNS, FileRows, RowCollector, read_rows
 from leitai.orgs.importing.stored import StoredTree
 from leitai.orgs.models import Unit
@@ -326,7 +325,7 @@ def _scope_nodes(actor: Any, stored: StoredTree) -> list[int] | None:
     """Stored node numbers of the units the actor organises; None means everywhere."""
     if is_superuser(actor):
         return None
-    ids = [int(path[-SEGMENT:]) for path in top_paths(actor, roles=["organiser"])]
+    ids = [int(path[-SEGMENT:]) for path in organised_top_paths(actor)]
     return [
         stored.index[code]
         for code in Unit.objects.filter(pk__in=ids).values_list("code", flat=True)
@@ -398,7 +397,7 @@ def _check_prune(
                 % {"parent": parent_code, "child": code_of[node]},
             )
     node_of_id = {stored.ids[i]: i for i in absent.tolist()}
-    for unit_id, count in _units_with_memberships(list(node_of_id))[:NAMED_LIMIT]:
+    for unit_id, count in memberships_per_unit(list(node_of_id))[:NAMED_LIMIT]:
         problems.add(
             1,
             "code",
@@ -406,21 +405,6 @@ def _check_prune(
             _("Cannot prune this unit: %(n)s account membership(s) refer to it.") % {"n": count},
         )
     return sorted(absent.tolist(), key=lambda node: -int(tree.depth[node]))
-
-
-def _units_with_memberships(unit_ids: list[int]) -> list[tuple[int, int]]:
-    from leitai.accounts.models import Membership
-
-    found: list[tuple[int, int]] = []
-    for start in range(0, len(unit_ids), 5000):
-        chunk = unit_ids[start : start + 5000]
-        found.extend(
-            Membership.objects.filter(unit_id__in=chunk)
-            .values("unit_id")
-            .annotate(n=Count("id"))
-            .values_list("unit_id", "n")
-        )
-    return found
 
 
 def _plan(
