@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "leitai.programs",
     "leitai.ledger",
     "leitai.arenas",
+    "leitai.evidence",
     "leitai.api",
     "leitai.site",  # home, navigation, error pages, `leitai restore`: knows every app
     "leitai.demo",  # the demo city and `leitai simulate`: uses the apps, none uses it

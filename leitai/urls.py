@@ -13,6 +13,7 @@ urlpatterns = [
     path("orgs/", include("leitai.orgs.urls")),
     path("live/", include("leitai.live.urls")),
     path("arenas/", include("leitai.arenas.urls")),
+    path("evidence/", include("leitai.evidence.urls")),
     path("", include("leitai.arenas.urls_root")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

@@ -84,6 +84,21 @@ class Unit(models.Model):
         related_name="children",
     )
     is_evaluating = models.BooleanField(_("evaluating unit"), default=False)
+    # Facts the evidence rules read (issue 11). The founding month is stored as its first day;
+    # unknown facts stay empty (null), never a made-up default.
+    founded = models.DateField(
+        _("founded"),
+        null=True,
+        blank=True,
+        help_text=_("Month the unit was founded (stored as the first day of that month)."),
+    )
+    members = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    has_party_groups = models.BooleanField(
+        _("has party groups"),
+        null=True,
+        blank=True,
+        help_text=_("Whether the branch has party groups (党小组); empty when not known."),
+    )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     # {"total": n, "sector": {sector: n}, "kind": {kind: n}} over the subtree, the unit included.
