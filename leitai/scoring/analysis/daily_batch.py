@@ -20,10 +20,10 @@ costs no gather at all.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,16 +50,39 @@ class DailyArrays:
 
 @dataclass(frozen=True)
 class DailyBatch:
-    score: IntArray  # units: the score in hundredths (rounded half-up); meaningless when young
+    score: IntArray  # units: the score in hundredths (rounded half-up); 0 when young
     young: NDArray[np.bool_]  # units: founded after the window, no score
     no_records: NDArray[np.bool_]  # units: no record in the window (score 0)
     judged: NDArray[np.bool_]  # units × metrics: False when left out
-    completion: IntArray  # units × metrics: completion in hundredths, half-up (0 if left out)
-    completion_numerator: IntArray  # units × metrics: the exact completion …
-    completion_denominator: IntArray  # … as a fraction (1 when left out)
     score_numerator: IntArray  # units: the exact score …
     score_denominator: IntArray  # … as a fraction (1 when young)
     first: NDArray[np.int64]  # units: the judged span's first month (`Month.index`)
+    met: NDArray[np.int64]  # units × metrics: a count's judged blocks that met the requirement
+    ratio_sum: NDArray[np.int64]  # units × metrics: a ratio's sum over the span, × 10⁴
+    blocks: NDArray[np.int64]  # units × metrics: judged blocks (0 when none)
+    length: NDArray[np.int64]  # units: months in the judged span (0 when young)
+    is_ratio: NDArray[np.bool_]  # metrics
+
+    @functools.cached_property
+    def completion_numerator(self) -> IntArray:
+        """units × metrics: the exact completion as a fraction over `completion_denominator`
+        (0 / 1 when left out). Computed on first use: a bulk recomputation may need only the
+        scores."""
+        numerator = np.where(self.is_ratio[None, :], self.ratio_sum, self.met)
+        result: IntArray = np.where(self.judged, numerator, 0)
+        return result
+
+    @functools.cached_property
+    def completion_denominator(self) -> IntArray:
+        months = self.length[:, None] * RATIO_UNITS
+        denominator = np.where(self.is_ratio[None, :], months, self.blocks)
+        result: IntArray = np.where(self.judged, np.maximum(denominator, 1), 1)
+        return result
+
+    @functools.cached_property
+    def completion(self) -> IntArray:
+        """units × metrics: each completion in hundredths, rounded half-up (0 when left out)."""
+        return divide_half_up(self.completion_numerator * 100, self.completion_denominator)
 
 
 def array_value(metric: Metric, value: int | Decimal) -> int:
@@ -149,61 +172,61 @@ def daily_batch(arrays: DailyArrays, rule: DailyRule) -> DailyBatch:
     offset = np.where(known, np.clip(founded - first, 0, n_months), 0).astype(np.int64)
     length = n_months - offset  # 0 for the young
 
-    blocks = np.array([m.cadence.months for m in rule.metrics], dtype=np.int64)
-    weight = np.array([m.weight for m in rule.metrics], dtype=np.int64)
     is_ratio = np.array([m.kind is MetricKind.RATIO for m in rule.metrics])
-    groups_only = np.array([m.party_groups_only for m in rule.metrics])
-    judged_blocks = length[:, None] // blocks[None, :]  # units × metrics
-    judged = judged_blocks > 0
-    judged &= ~(groups_only[None, :] & (arrays.party_groups == 0)[:, None])
 
-    met = np.zeros((n_units, n_metrics), dtype=np.int64)  # count metrics: blocks met
-    ratio_sum = np.zeros((n_units, n_metrics), dtype=np.int64)  # ratio metrics: Σ × 10⁴
-    offsets = np.unique(offset[~young]) if n_units else np.zeros(0, dtype=np.int64)
-    for start in offsets.tolist():
-        rows: Any = slice(None) if offsets.size == 1 and not young.any() else offset == start
-        if not isinstance(rows, slice):
-            rows &= ~young
-        part = values[rows, start:, :]
-        met[rows], ratio_sum[rows] = _blocks(part, rule, is_ratio)
+    # Every unit as if judged from the window's start (no copy of the values), then the units
+    # founded within the window again from their own first month, one slice per offset. The
+    # young are judged on nothing (their results are masked below).
+    met, ratio_sum = _blocks(values, rule, is_ratio)  # blocks met; Σ ratio × 10⁴
+    later = offset * ~young
+    for start in np.unique(later[later > 0]).tolist():
+        rows = np.flatnonzero(later == start)
+        met[rows], ratio_sum[rows] = _blocks(values[rows, start:, :], rule, is_ratio)
 
-    # Every completion as an integer over E = L × 10⁴ × Q × Y.
-    quarters = np.maximum(length // 3, 1)
-    years = np.maximum(length // 12, 1)
-    safe_length = np.maximum(length, 1)
-    common = safe_length * RATIO_UNITS * quarters * years
+    # Every completion as an integer over E = L × 10⁴ × Q × Y (L months, Q quarters and
+    # Y years judged, at least 1); one (units,) vector per metric.
+    judged_blocks = {size: length // size for size in (1, 3, 12)}
+    quarters = np.maximum(judged_blocks[3], 1)
+    years = np.maximum(judged_blocks[12], 1)
+    common = np.maximum(length, 1) * RATIO_UNITS * quarters * years
     # numerator × 10⁴ ≤ 100 × E × 10⁴, E ≤ months³ × 10⁴
     if not fits_int64(100 * 100 * 100 * n_months**3 * RATIO_UNITS):  # a very long window
         common = common.astype(object)
-    safe_blocks = np.maximum(judged_blocks, 1)
-    ratio_scale = (quarters * years)[:, None]
-    term = np.where(
-        is_ratio[None, :], ratio_sum * ratio_scale, met * (common[:, None] // safe_blocks)
-    )
-    term = np.where(judged, term, 0)
-    numerator = (term * weight[None, :]).sum(axis=1)
-    total_weight = np.where(judged, weight[None, :], 0).sum(axis=1)
+    per_block = {size: common // np.maximum(count, 1) for size, count in judged_blocks.items()}
+    ratio_scale = quarters * years  # E / (L × 10⁴)
+    no_groups = arrays.party_groups == 0
+    numerator = np.zeros(n_units, dtype=common.dtype)
+    total_weight = np.zeros(n_units, dtype=np.int64)
+    judged = np.empty((n_units, n_metrics), dtype=bool)
+    blocks = np.empty((n_units, n_metrics), dtype=np.int64)
+    for k, metric in enumerate(rule.metrics):
+        size = metric.cadence.months
+        blocks[:, k] = judged_blocks[size]
+        column = judged_blocks[size] > 0
+        if metric.party_groups_only:
+            column &= ~no_groups
+        judged[:, k] = column
+        if metric.kind is MetricKind.RATIO:
+            term = ratio_sum[:, k] * ratio_scale
+        else:
+            term = met[:, k] * per_block[size]
+        numerator += term * (column * metric.weight)
+        total_weight += column * metric.weight
     denominator = np.maximum(total_weight, 1) * common
     score = divide_half_up(numerator * (100 * 100), denominator)
-
-    completion_numerator = np.where(is_ratio[None, :], ratio_sum, met)
-    completion_denominator = np.where(
-        is_ratio[None, :], safe_length[:, None] * RATIO_UNITS, safe_blocks
-    )
-    completion_numerator = np.where(judged, completion_numerator, 0)
-    completion_denominator = np.where(judged, completion_denominator, 1)
-    completion = divide_half_up(completion_numerator * 100, completion_denominator)
     return DailyBatch(
         score=np.where(young, 0, score),
         young=young,
         no_records=~arrays.recorded & ~young,
         judged=judged,
-        completion=completion,
-        completion_numerator=completion_numerator,
-        completion_denominator=completion_denominator,
         score_numerator=np.where(young, 0, numerator * 100),
         score_denominator=np.where(young, 1, denominator),
         first=first + offset,
+        met=met,
+        ratio_sum=ratio_sum,
+        blocks=blocks,
+        length=length,
+        is_ratio=is_ratio,
     )
 
 
