@@ -118,8 +118,8 @@ def _add_evidence_commands(commands: Any) -> None:
     honours.add_argument("--json", action="store_true")
     daily = commands.add_parser("daily", help="daily-data score per unit")
     daily.add_argument("file")
-    daily.add_argument("--from", type=_month, required=True, dest="from_month")
-    daily.add_argument("--to", type=_month, required=True, dest="to_month")
+    daily.add_argument("--from", type=_month, required=True, dest="from_month", metavar="YYYY-MM")
+    daily.add_argument("--to", type=_month, required=True, dest="to_month", metavar="YYYY-MM")
     daily.add_argument("--founded", default=None, metavar="FILE2")
     daily.add_argument("--json", action="store_true")
 

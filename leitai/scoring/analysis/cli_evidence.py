@@ -16,11 +16,13 @@ import argparse
 import csv
 import io
 import json
+from array import array
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from leitai.scoring.analysis.daily_batch import (
     NOT_FOUNDED,
@@ -30,8 +32,8 @@ from leitai.scoring.analysis.daily_batch import (
     daily_batch,
 )
 from leitai.scoring.analysis.longtable import InputError, UsageError
-from leitai.scoring.analysis.records import read_records
-from leitai.scoring.daily import DailyError, DailyRule, Month, check_value
+from leitai.scoring.analysis.records import iter_records, read_records
+from leitai.scoring.daily import DailyError, DailyRule, Metric, Month, check_value
 from leitai.scoring.exact import units_to_decimal
 from leitai.scoring.honours import (
     Honour,
@@ -165,36 +167,39 @@ def _daily(args: argparse.Namespace) -> str:
     if first > last:
         raise UsageError(f"--from {first} is after --to {last}")
     rule = DailyRule.DEFAULT
-    records = read_records(args.file, ("unit", "period", "metric", "value"))
     units: dict[str, int] = {}
     position = {metric.key: index for index, metric in enumerate(rule.metrics)}
-    n = len(records)
-    unit_of = np.empty(n, dtype=np.int64)
-    month_of = np.empty(n, dtype=np.int64)
-    metric_of = np.empty(n, dtype=np.int64)
-    value_of = np.empty(n, dtype=np.int64)
-    lines: dict[tuple[int, int, int], int] = {}
-    for row, record in enumerate(records):
+    # One entry per record; the texts of periods, metrics and values repeat, so each distinct
+    # one is checked once.
+    unit_of, month_of, metric_of, value_of, line_of = (array("q") for _ in range(5))
+    months: dict[str, Month] = {}
+    metrics: dict[str, Metric] = {}
+    checked: dict[tuple[str, str], int] = {}
+    for record in iter_records(args.file, ("unit", "period", "metric", "value")):
         cells, line = record.cells, record.line
         unit = units.setdefault(cells["unit"], len(units))
         try:
-            month = _month_of_cell(record.raw["period"], cells["period"])
-            metric = rule.metric(cells["metric"])
-            value = check_value(metric, cells["value"])
+            month = months.get(cells["period"]) or _month_of_cell(
+                record.raw["period"], cells["period"]
+            )
+            metric = metrics.get(cells["metric"]) or rule.metric(cells["metric"])
+            value = checked.get((metric.key, cells["value"]))
+            if value is None:
+                value = array_value(metric, check_value(metric, cells["value"]))
         except DailyError as error:
             raise InputError(args.file, line, str(error)) from None
-        index = position[metric.key]
-        key = (unit, month.index, index)
-        if key in lines:
-            raise InputError(
-                args.file,
-                line,
-                f"duplicate value (unit {cells['unit']!r}, period {month}, metric "
-                f"{metric.name}); first given on line {lines[key]}",
-            )
-        lines[key] = line
-        unit_of[row], month_of[row], metric_of[row] = unit, month.index, index
-        value_of[row] = array_value(metric, value)
+        if not isinstance(record.raw["period"], date):
+            months[cells["period"]] = month
+        metrics[cells["metric"]] = metric
+        checked[metric.key, cells["value"]] = value
+        unit_of.append(unit)
+        month_of.append(month.index)
+        metric_of.append(position[metric.key])
+        value_of.append(value)
+        line_of.append(line)
+    columns = [np.frombuffer(column, dtype=np.int64) for column in (unit_of, month_of, metric_of)]
+    line_array = np.frombuffer(line_of, dtype=np.int64)
+    _refuse_duplicates(args.file, list(units), rule, columns[0], columns[1], columns[2], line_array)
     founded, groups = _founded(args.founded, units) if args.founded else ({}, {})
     n_units = len(units)
     founded_of = np.full(n_units, NOT_FOUNDED, dtype=np.int64)
@@ -208,14 +213,45 @@ def _daily(args: argparse.Namespace) -> str:
         first,
         last,
         n_units,
-        unit=unit_of,
-        month=month_of,
-        metric=metric_of,
-        value=value_of,
+        unit=columns[0],
+        month=columns[1],
+        metric=columns[2],
+        value=np.frombuffer(value_of, dtype=np.int64),
         founded=founded_of,
         party_groups=groups_of,
     )
     return _daily_output(list(units), daily_batch(arrays, rule), rule, args.json)
+
+
+def _refuse_duplicates(
+    path: str,
+    units: list[str],
+    rule: DailyRule,
+    unit: NDArray[np.int64],
+    month: NDArray[np.int64],
+    metric: NDArray[np.int64],
+    line: NDArray[np.int64],
+) -> None:
+    """InputError at the first line (in file order) that repeats a unit, period and metric."""
+    if unit.size < 2:
+        return
+    n_metrics = len(rule.metrics)
+    offset = month - month.min()
+    key = (unit * (int(offset.max()) + 1) + offset) * n_metrics + metric
+    order = np.argsort(key, kind="stable")
+    repeated = np.flatnonzero(key[order][1:] == key[order][:-1])
+    if repeated.size == 0:
+        return
+    later = order[repeated + 1]  # every row but the first of its key, in file order per key
+    row = int(later[np.argmin(line[later])])
+    start = np.flatnonzero(key == key[row])[0]  # rows are in file order
+    raise InputError(
+        path,
+        int(line[row]),
+        f"duplicate value (unit {units[int(unit[row])]!r}, period "
+        f"{Month.from_index(int(month[row]))}, metric {rule.metrics[int(metric[row])].name}); "
+        f"first given on line {int(line[start])}",
+    )
 
 
 def _month_of_cell(raw: object, text: str, field: str = "period") -> Month:

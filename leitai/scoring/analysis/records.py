@@ -42,6 +42,13 @@ def read_records(
 ) -> list[Record]:
     """The rows of `path` with the `required` columns (each cell non-empty) and the `optional`
     ones present in the header; InputError for a missing file, column or cell, or no rows."""
+    return list(iter_records(path, required, optional))
+
+
+def iter_records(
+    path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Iterator[Record]:
+    """`read_records` one row at a time, for files too big to hold as records."""
     file = Path(path)
     try:
         data = file.read_bytes()
@@ -65,7 +72,7 @@ def read_records(
         shown = ",".join(header)
         raise InputError(path, header_line, f"missing column {missing[0]!r} (header: {shown})")
     wanted = {name: columns[name] for name in (*required, *optional) if name in columns}
-    records = []
+    found = False
     for line, row in rows:
         texts = [cell_text(cell) for cell in row]
         if not any(texts):
@@ -75,10 +82,10 @@ def read_records(
             if not cells[name]:
                 raise InputError(path, line, f"empty {name}")
         raw = {name: row[index] if index < len(row) else None for name, index in wanted.items()}
-        records.append(Record(line, cells, raw))
-    if not records:
+        found = True
+        yield Record(line, cells, raw)
+    if not found:
         raise InputError(path, header_line + 1, "no rows after the header")
-    return records
 
 
 def _header(path: str, rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, list[str]]:

@@ -354,6 +354,11 @@ DAILY_BAD_FILES = [
         "unit,period,metric,value\nA,2026-01,支委会,1\nB,2026-01,支委会,1\nA,2026-01,committee_meeting,0\n",
         "line 4: duplicate value (unit 'A', period 2026-01, metric 支委会); first given on line 2",
     ),
+    (
+        "unit,period,metric,value\nB,2026-02,党课,1\nA,2026-01,党课,1\nA,2026-01,主题党日,1\n"
+        "B,2026-02,主题党日,1\nA,2026-01,党课,0\nB,2026-02,党课,0\n",
+        "line 6: duplicate value (unit 'A', period 2026-01, metric 党课); first given on line 3",
+    ),
     (b"unit,period,metric,value\nA,2026-01,\xff\xfe,1\n", "line 2: bytes that are neither"),
 ]
 
