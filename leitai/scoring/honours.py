@@ -172,6 +172,9 @@ class HonoursRule:
         _whole(self.cap, "cap", 1)
         object.__setattr__(self, "points", {level: self.points[level] for level in Level})
 
+    def __hash__(self) -> int:  # the points are a dict: hash their values in level order
+        return hash((tuple(self.points.values()), self.window_years, self.cap))
+
     @classmethod
     def from_record(cls, record: Mapping[str, object] | None) -> HonoursRule:
         """The rule a programme setting stores: {} (or None) is the default; `points` may name

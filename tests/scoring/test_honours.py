@@ -184,6 +184,7 @@ def test_the_rule_record_round_trips_and_takes_its_defaults() -> None:
     assert rule.points[Level.PROVINCIAL] == 8
     assert (rule.window_years, rule.cap) == (2, 20)
     assert HonoursRule.from_record(rule.to_record()) == rule
+    assert len({rule, HonoursRule.from_record(rule.to_record()), HonoursRule()}) == 2
 
 
 @pytest.mark.parametrize(
