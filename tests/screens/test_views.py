@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import ParticipantStatus
 from leitai.arenas.services import console, setup, sheets
-from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import token_for
 from leitai.arenas.views.judge import SESSION_JUDGE, SESSION_TOKEN
 from tests.arena_factories import ArenaWorld, make_arena_world, marks, score_current

@@ -22,6 +22,8 @@ from leitai.arenas import forms as arena_forms
 from leitai.arenas import queries
 from leitai.arenas.commands import Surface, run_command
 from leitai.arenas.errors import ArenaRefusal, NotInArena
+from leitai.arenas.live.publish import console_topic
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import (
     Arena,
     ArenaState,
@@ -35,11 +37,9 @@ from leitai.arenas.permissions import (
     can_run_arena,
     can_view_arena,
 )
-from leitai.arenas.publish import console_topic
 from leitai.arenas.services import setup
 from leitai.arenas.services.common import closed_reason
 from leitai.arenas.services.draw import verify_command
-from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_link
 from leitai.core.qr import qr_svg
 from leitai.programs.rubrics import criterion_description, criterion_label

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from leitai.arenas.live.publish import screen_topic
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import Arena
-from leitai.arenas.publish import screen_topic
-from leitai.arenas.state import ArenaSnapshot
 from leitai.core.qr import qr_svg
 from leitai.programs.rubrics import criterion_label
 
