@@ -8,10 +8,11 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from leitai.arenas import exporting, queries
+from leitai.arenas import queries
 from leitai.arenas.models import Arena, DrawState
 from leitai.arenas.permissions import can_view_arena
-from leitai.arenas.results import Audience, build_results
+from leitai.arenas.results import export
+from leitai.arenas.results.tables import Audience, build_results
 from leitai.arenas.services.draw import (
     LIST_FILE,
     ORDER_FILE,
@@ -56,16 +57,16 @@ def results_page(request: HttpRequest, arena_id: int) -> HttpResponse:
 @login_required
 def results_xlsx(request: HttpRequest, arena_id: int) -> HttpResponse:
     arena = _visible(request, arena_id)
-    content = exporting.results_workbook(build_results(arena))
-    return _attachment(content, XLSX, exporting.filename(arena, "xlsx"))
+    content = export.results_workbook(build_results(arena))
+    return _attachment(content, XLSX, export.filename(arena, "xlsx"))
 
 
 @require_safe
 @login_required
 def scoresheet_pdf(request: HttpRequest, arena_id: int) -> HttpResponse:
     arena = _visible(request, arena_id)
-    content = exporting.scoresheet_pdf(arena)
-    return _attachment(content, "application/pdf", exporting.filename(arena, "pdf"))
+    content = export.scoresheet_pdf(arena)
+    return _attachment(content, "application/pdf", export.filename(arena, "pdf"))
 
 
 @require_safe
