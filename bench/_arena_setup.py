@@ -35,7 +35,7 @@ def build(arenas: int, judges: int, participants: int) -> dict:
     from django.conf import settings
     from django.utils import timezone
 
-    import leitai.arenas.publish
+    import leitai.arenas.live.publish
     from leitai.accounts.models import Role
     from leitai.accounts.services import create_user, grant_role
     from leitai.arenas.services import console, draw, setup
@@ -48,7 +48,7 @@ def build(arenas: int, judges: int, participants: int) -> dict:
 
     # Nobody follows the screens while the city is being built: skip the push after each commit
     # (it would build every view's state a thousand times over for no one).
-    leitai.arenas.publish.publish_arena = lambda arena_id: None
+    leitai.arenas.live.publish.publish_arena = lambda arena_id: None
 
     root = create_unit(
         code="B0", name="基准市委", kind=UnitKind.COMMITTEE, sector=Sector.OTHER, parent=None

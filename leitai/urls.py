@@ -14,7 +14,7 @@ urlpatterns = [
     path("live/", include("leitai.live.urls")),
     path("arenas/", include("leitai.arenas.urls")),
     path("evidence/", include("leitai.evidence.urls")),
-    path("", include("leitai.arenas.urls_root")),
+    path("", include("leitai.arenas.urls.root")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     # Before the admin's own URLs: its sign-in is the main one, with the same throttle.

@@ -28,9 +28,9 @@ from ninja.security import APIKeyHeader
 
 from leitai.arenas import permissions
 from leitai.arenas.commands import Surface, run_command
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import Arena, Judge
 from leitai.arenas.services.declarations import Declared
-from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_signed_in_by
 from leitai.core.refusals import INVALID_BODY, answers
 

@@ -11,8 +11,8 @@ class ArenasConfig(AppConfig):
 
     def ready(self) -> None:
         from leitai.arenas import audit
-        from leitai.arenas.publish import follow_changes
-        from leitai.arenas.topics import register
+        from leitai.arenas.live.publish import follow_changes
+        from leitai.arenas.live.topics import register
         from leitai.live.warmup import register_warm_up
 
         register()

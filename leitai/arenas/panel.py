@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from leitai.arenas.models import Arena, Judge, Mark, Participant, Recusal, Sheet
-from leitai.arenas.result_layout import result_figures
+from leitai.arenas.results.layout import result_figures
 from leitai.scoring import PanelScore, Placing, score_panel
 from leitai.scoring.exact import plain
 from leitai.scoring.membership import Seat, seat_of

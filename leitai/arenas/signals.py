@@ -2,7 +2,7 @@
 
 The services change the data and bump the arena's version (services.common.touch); they do not
 know who shows it. After the commit they send `arena_changed` (with `arena_id`); the arena's
-live module (publish.py) receives it and asks the live publisher to build the views that are
+live module (live/publish.py) receives it and asks the live publisher to build the views that are
 followed. Another receiver (a cache, a report) connects in its app's `ready()` the same way.
 """
 

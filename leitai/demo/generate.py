@@ -1106,3 +1106,79 @@ def demo_rows() -> list[Row]:
         else:
             builders[unit.role](city, unit.code)
     return city.rows
+
+
+# --- A unit's facts (founding month, members, party groups) for the demo city -------------------
+
+FACT_HEADERS_ZH: list[str] = ["成立时间", "党员人数", "是否设党小组"]
+# Qingdao's city committee dates from the city's liberation (June 1949).
+ROOT_FOUNDED = (1949, 6)
+# Members of a branch, by sector: (fewest, most) before the occasional outlier.
+BRANCH_MEMBERS = {
+    RURAL: (12, 70),
+    URBAN: (6, 45),
+    STATE: (8, 50),
+    NON_PUBLIC: (3, 25),
+    AGENCY: (5, 40),
+    SCHOOL: (8, 55),
+    OTHER: (5, 30),
+}
+
+
+def _months(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def with_facts(rows: list[Row], today: tuple[int, int, int]) -> list[Row]:
+    """The rows with the import's three fact columns (FACT_HEADERS_ZH) appended.
+
+    Drawn from their own generator, so names and codes stay those of `demo_rows()`. A unit is
+    founded after its parent, over the decades since 1949, a few within the last year; branches
+    have members fitting their sector, general branches and committees the sum below them; most
+    branches of ten or more members have party groups, small ones seldom; about one unit in
+    twenty leaves a fact unknown. `today` is (year, month, day): nothing is founded after it.
+    """
+    rng = random.Random(19490602)
+    now = _months(today[0], today[1])
+    founded: dict[str, int] = {}
+    for code, _name, parent, kind, _sector, _secretary, _evaluating in rows:
+        if not parent:
+            founded[code] = _months(*ROOT_FOUNDED)
+            continue
+        start = founded[parent] + 1
+        if kind == BRANCH and rng.random() < 0.03:  # a new branch, within the last year
+            founded[code] = max(start, now - rng.randint(0, 11))
+        else:
+            # Branches are founded, split and merged all the time; committees mostly long ago.
+            age = (now - _months(1950, 1)) * rng.random() ** (1.2 if kind == BRANCH else 0.6)
+            # Rarely within the last year but for the few above: at least a year old.
+            founded[code] = min(max(start, now - 12 - int(age)), now)
+    members: dict[str, int] = {}
+    for code, _name, parent, kind, sector, _secretary, _evaluating in reversed(rows):
+        own = members.get(code, 0)
+        if kind == BRANCH:
+            low, high = BRANCH_MEMBERS.get(sector, BRANCH_MEMBERS[OTHER])
+            own = rng.randint(low, high) if rng.random() > 0.05 else rng.randint(high, high * 3)
+        elif kind == GENERAL_BRANCH:
+            own += rng.randint(0, 6)  # the general branch's committee members sit in branches too
+        members[code] = own
+        if parent:
+            members[parent] = members.get(parent, 0) + own
+    result: list[Row] = []
+    for row in rows:
+        code, kind = row[0], row[3]
+        month = founded[code]
+        founded_text = f"{month // 12}-{month % 12 + 1:02d}"
+        members_text = str(members[code])
+        groups = ""
+        if kind in (BRANCH, GENERAL_BRANCH):
+            groups = YES if rng.random() < (0.85 if members[code] >= 10 else 0.1) else NO
+        unknown = rng.random()
+        if unknown < 0.02:
+            founded_text = ""
+        elif unknown < 0.04:
+            members_text = ""
+        elif unknown < 0.06:
+            groups = ""
+        result.append([*row, founded_text, members_text, groups])
+    return result

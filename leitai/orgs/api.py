@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from leitai.core.refusals import answers
 from leitai.orgs import access
+from leitai.orgs.facts import founded_cell
 from leitai.orgs.models import Unit
 from leitai.orgs.queries import ancestors_of, evaluating_unit_of
 from leitai.orgs.scope import search_roots
@@ -31,6 +32,10 @@ class UnitOut(Schema):
     evaluating_unit: UnitRef | None
     path: list[UnitRef]
     counts: dict[str, object]
+    # The unit's facts, null when not known: the founding month as "YYYY-MM".
+    founded: str | None
+    members: int | None
+    has_party_groups: bool | None
 
 
 class SearchOut(Schema):
@@ -63,6 +68,9 @@ def unit(request: HttpRequest, code: str) -> UnitOut:
         evaluating_unit=_ref(evaluating_unit_of(found, ancestors)),
         path=[UnitRef(code=a.code, name=a.name) for a in ancestors],
         counts=found.counts,
+        founded=founded_cell(found.founded) or None,
+        members=found.members,
+        has_party_groups=found.has_party_groups,
     )
 
 

@@ -19,9 +19,20 @@ def register() -> None:
             permitted=can_import_orgs,
             columns=COLUMNS,
             example_rows=[
-                ["370200", "中共青岛市委", "", "党委", "其他", "", "否"],
-                ["370202", "中共青岛市市南区委", "370200", "党委", "其他", "", "是"],
-                ["37020201", "金湖路街道党工委", "370202", "党工委", "城市社区", "", ""],
+                ["370200", "中共青岛市委", "", "党委", "其他", "", "否", "", "", ""],
+                ["370202", "中共青岛市市南区委", "370200", "党委", "其他", "", "是", "", "", ""],
+                [
+                    "37020201",
+                    "金湖路街道党工委",
+                    "370202",
+                    "党工委",
+                    "城市社区",
+                    "",
+                    "",
+                    "1984-05",
+                    "126",
+                    "是",
+                ],
             ],
             categories=[
                 ("create", _("New units"), [_("Code"), _("Name"), _("Parent code")]),
@@ -41,6 +52,12 @@ def register() -> None:
                     "Sectors: 农村, 城市社区, 国有企业, 两新组织, 机关事业单位, 学校, 其他."
                 ),
                 _("Evaluating unit: 是 or 否; empty means the default (the root's children)."),
+                _(
+                    "Optional facts: founded (成立时间) as 2019-03, 2019-03-15 or 2019年3月; "
+                    "members (党员人数), a whole number; party groups (是否设党小组), 是 or 否. "
+                    "An empty cell means not known; a file without these columns leaves them "
+                    "as they are."
+                ),
                 _(
                     "Re-importing updates units by code. Units absent from the file are kept "
                     "unless you choose to remove them."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import F
 
@@ -127,4 +129,22 @@ def move_unit(*, unit: Unit, new_parent: Unit | None) -> Unit:
         _apply_to_ancestors(new_parent.path, subtree, +1)
     bump_tree_version()
     unit.refresh_from_db()
+    return unit
+
+
+@transaction.atomic
+def set_unit_facts(
+    *,
+    unit: Unit,
+    founded: dt.date | None,
+    members: int | None,
+    has_party_groups: bool | None,
+) -> Unit:
+    """Set a unit's three facts (None: not known). The tree's shape does not change, so neither
+    its version nor any count does."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit.founded = founded
+    unit.members = members
+    unit.has_party_groups = has_party_groups
+    unit.save(update_fields=["founded", "members", "has_party_groups", "updated_at"])
     return unit

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from leitai.orgs import access, exporting
+from leitai.orgs import access, exporting, services
+from leitai.orgs.facts import founded_label
+from leitai.orgs.forms import UnitFactsForm
 from leitai.orgs.models import Sector, Unit, UnitKind
 from leitai.orgs.queries import ancestors_of, children_of, evaluating_unit_of
 from leitai.orgs.scope import scope_tops, search_roots
@@ -67,12 +72,21 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "orgs/_children.html", {"unit": unit, "children": visible, "page": page})
 
 
-@login_required
-def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _visible_unit(request, code)
+def _party_groups_label(has_party_groups: bool | None) -> str:
+    if has_party_groups is None:
+        return _("Not known")
+    return _("Yes") if has_party_groups else _("No")
+
+
+def _unit_page(
+    request: HttpRequest, unit: Unit, facts_form: UnitFactsForm | None = None, status: int = 200
+) -> HttpResponse:
     ancestors = ancestors_of(unit)
     visible_ancestors = [a for a in ancestors if access.can_view_unit(request.user, a)]
     page = Paginator(children_of(unit), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    may_manage = access.can_manage_unit(request.user, unit)
+    if facts_form is None and may_manage:
+        facts_form = UnitFactsForm.for_unit(unit)
     return render(
         request,
         "orgs/unit.html",
@@ -86,9 +100,39 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_view_children": unit.counts.get("total", 1) > 1
             and access.can_view_unit(request.user, unit)
             and access.reaches_subtree(request.user, unit),
-            "can_export": access.can_manage_unit(request.user, unit),
+            "can_export": may_manage,
+            "founded": founded_label(unit.founded),
+            "party_groups": _party_groups_label(unit.has_party_groups),
+            "facts_form": facts_form,
         },
+        status=status,
     )
+
+
+@login_required
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _unit_page(request, _visible_unit(request, code))
+
+
+@require_POST
+@login_required
+def edit_facts(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit's founding month, members and party groups, set by those who may change the
+    unit (its organisers: `can_manage_unit`); 404 outside the user's scope, 403 within it."""
+    unit = _visible_unit(request, code)
+    if not access.can_manage_unit(request.user, unit):
+        raise PermissionDenied
+    form = UnitFactsForm.for_unit(unit, request.POST)
+    if not form.is_valid():
+        return _unit_page(request, unit, form, status=400)
+    services.set_unit_facts(
+        unit=unit,
+        founded=form.cleaned_data["founded"],
+        members=form.cleaned_data["members"],
+        has_party_groups=form.cleaned_data["has_party_groups"],
+    )
+    messages.success(request, _("The unit's facts are saved."))
+    return redirect("orgs:unit", unit.code)
 
 
 @login_required

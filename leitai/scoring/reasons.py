@@ -3,7 +3,7 @@
 A `Reason` is a `str`, the English sentence the CLI prints and its JSON carries, so nothing that
 shows or compares reasons has to know more. It also carries a stable `code` and the `params` that
 filled the sentence, so a page can say the same in another language without parsing the English
-(leitai/arenas/results_reliability.py keeps one translated sentence per code).
+(leitai/arenas/results/reliability.py keeps one translated sentence per code).
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from leitai.accounts.models import Role
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import Participant
 from leitai.arenas.services import console, sheets
-from leitai.arenas.state import ArenaSnapshot
 from leitai.ledger.models import LedgerEntry
 from leitai.orgs.models import Unit
 from tests.arena_factories import make_arena_world, marks

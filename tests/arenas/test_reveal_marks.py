@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import Arena, ArenaState, RevealMarks
-from leitai.arenas.results import Audience, build_results
-from leitai.arenas.state import ArenaSnapshot
+from leitai.arenas.results.tables import Audience, build_results
 from tests.arena_factories import in_order
 
 EXPECTED = {

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 from leitai.arenas.errors import ArenaRefusal, InvalidSheet
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import ArenaState, Mark, ParticipantStatus, Sheet
 from leitai.arenas.services import console, setup, sheets
-from leitai.arenas.state import ArenaSnapshot
 from leitai.ledger.models import LedgerEntry
 from tests.arena_factories import in_order, make_arena_world, marks, score_current
 

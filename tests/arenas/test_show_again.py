@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import ParticipantStatus
 from leitai.arenas.services import console, sheets
-from leitai.arenas.state import ArenaSnapshot
 from tests.arena_factories import ArenaWorld, make_arena_world, marks, score_current
 from tests.ledger.helpers import run_verify
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from leitai.arenas import publish
+from leitai.arenas.live import publish
 from leitai.arenas.signals import announce_change, arena_changed
 
 

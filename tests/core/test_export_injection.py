@@ -20,9 +20,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from leitai.accounts.models import Role
-from leitai.arenas.exporting import results_workbook
 from leitai.arenas.models import Judge, Participant
-from leitai.arenas.results import build_results
+from leitai.arenas.results.export import results_workbook
+from leitai.arenas.results.tables import build_results
 from leitai.core import imports
 from leitai.core.inert import csv_value, strip_export_quote
 from leitai.core.models import ImportStatus

@@ -133,6 +133,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "orgs:unit": ("get", "unit", IN_SCOPE),
     "orgs:children": ("get", "unit", IN_SCOPE),
     "orgs:export": ("get", "unit", statuses(200, 403, 404, 403, 404, 404, 302)),
+    "orgs:unit_facts": ("post", "unit", statuses(302, 403, 404, 403, 404, 404, 302)),
     "live:status": ("get", "", ORGANISER_ONLY),
     "live:check": ("get", "", every(200)),
     "live:send_check": ("post", "", statuses(302, 403, 403, 403, 403, 403, 302)),

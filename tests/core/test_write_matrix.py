@@ -244,6 +244,17 @@ REGISTER = per_persona(
 )
 
 ORGS_CSV = "编码,名称,上级编码,类型,领域\n9,新,370202,党支部,学校\n"
+# A unit's facts (the unit page's form): its organisers; 404 outside one's scope, 403 within.
+UNIT_ORGANISERS = per_persona(
+    anonymous=LOGIN,
+    organiser=ALLOW,
+    district_organiser_out={"in": 404, "out": ALLOW},
+    reviewer={"in": 403, "out": 404},
+    host={"in": 403, "out": 404},
+    host_out={"in": 404, "out": 403},
+    secretary={"in": 403, "out": 404},
+    judge=LOGIN,
+)
 
 WRITES: dict[str, Row] = {
     "core:import_confirm": Row(_job_url("core:import_confirm"), _no_body, ORGANISERS_OWN),
@@ -254,6 +265,18 @@ WRITES: dict[str, Row] = {
         ORGANISERS_ONLY,
         scopes=("in",),
         files=lambda world: {"file": _upload(world)},
+    ),
+    "orgs:unit_facts": Row(
+        lambda world, scope: reverse(
+            "orgs:unit_facts",
+            kwargs={"code": world.city["branch" if scope == "in" else "village"].code},
+        ),
+        lambda world, scope: {
+            "facts-founded": "2019-03",
+            "facts-members": "23",
+            "facts-has_party_groups": "是",
+        },
+        UNIT_ORGANISERS,
     ),
     "accounts:reset_password": Row(
         lambda world, scope: reverse(

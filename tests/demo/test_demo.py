@@ -126,3 +126,17 @@ def test_running_the_demo_functions_again_changes_nothing(city) -> None:
     assert arenas.ensure_finished_arena(again, host_user=host_user) == finished
     assert arenas.ensure_ready_arena(again, host_user=host_user) == ready
     assert LedgerEntry.objects.count() == entries
+
+
+def test_the_demo_tree_is_imported_with_its_facts() -> None:
+    from leitai.demo.management.commands.demo import load_demo_tree
+
+    created = load_demo_tree(make_user("demo-admin", superuser=True))
+    assert created == len(demo_rows())
+    units = Unit.objects.all()
+    assert units.filter(founded__isnull=False).count() > 0.9 * created
+    assert units.filter(members__isnull=False).count() > 0.9 * created
+    assert units.filter(has_party_groups=True).count() > 0.5 * created
+    root = Unit.objects.get(code=DEMO_UNITS["root"])
+    assert root.founded is not None
+    assert (root.founded.year, root.founded.month) == (1949, 6)

@@ -330,3 +330,33 @@ def test_gen_orgs_rejects_bad_values(arguments: list[str], message: str) -> None
 
     with pytest.raises(CommandError, match=message.replace(".", r"\.")):
         call_command(Command(), *arguments)
+
+
+def test_demo_facts_are_realistic_and_read_by_the_import_s_parsers() -> None:
+    import datetime as dt
+
+    from leitai.demo.generate import with_facts
+    from leitai.orgs.facts import parse_founded, parse_members, parse_party_groups
+
+    rows = with_facts(DEMO, (2026, 12, 4))
+    assert [row[:7] for row in rows] == DEMO  # names and codes are the demo city's
+    assert with_facts(DEMO, (2026, 12, 4)) == rows
+    today = dt.date(2026, 12, 4)
+    founded = {r[0]: parse_founded(r[7], today=today) for r in rows}
+    members = {r[0]: parse_members(r[8]) for r in rows}
+    groups = {r[0]: parse_party_groups(r[9]) for r in rows}
+    for code, _name, parent, *_ in rows:
+        if parent and founded[code] and founded[parent]:
+            assert founded[code] >= founded[parent], code
+    years = Counter(d.year // 10 * 10 for d in founded.values() if d)
+    assert set(years) >= {1950, 1970, 1990, 2010, 2020}
+    recent = [d for d in founded.values() if d and d >= dt.date(2025, 12, 1)]
+    assert 10 <= len(recent) <= len(rows) // 10
+    branches = [r[0] for r in rows if r[3] == "党支部" and members[r[0]] is not None]
+    big = [code for code in branches if members[code] >= 10]  # type: ignore[operator]
+    assert sum(1 for code in big if groups[code]) > 0.7 * len(big)
+    small = [code for code in branches if members[code] < 10]  # type: ignore[operator]
+    assert sum(1 for code in small if groups[code]) < 0.3 * len(small)
+    assert 3 <= sum(1 for v in founded.values() if v is None) <= len(rows) // 10
+    assert 3 <= sum(1 for v in members.values() if v is None) <= len(rows) // 10
+    assert members["370200"] > 10_000  # the city committee counts everyone below it

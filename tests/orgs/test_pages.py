@@ -106,7 +106,7 @@ def test_export_round_trips_through_import(tmp_path) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes(b"".join(response.streaming_content))
     assert path.read_text(encoding="utf-8-sig").splitlines()[0] == (
-        "编码,名称,上级编码,类型,领域,书记,初评单位"
+        "编码,名称,上级编码,类型,领域,书记,初评单位,成立时间,党员人数,是否设党小组"
     )
     plan = OrgImporter().check(
         path,

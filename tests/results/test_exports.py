@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from leitai.arenas import exporting
-from leitai.arenas.results import build_results
+from leitai.arenas.results import export
+from leitai.arenas.results.tables import build_results
 from leitai.ledger.chain import arena_chain, head_of
 from tests.factories import PASSWORD
 from tests.results.days import CORRECTION_REASON, RECUSAL_REASON, full_day, scored_day
@@ -32,7 +32,7 @@ def download(user: object, name: str, arena_id: int, language: str = "en") -> by
     return response.content
 
 
-def rows(sheet: object, first: int = exporting.FIRST_ROW) -> list[tuple[object, ...]]:
+def rows(sheet: object, first: int = export.FIRST_ROW) -> list[tuple[object, ...]]:
     return [tuple(r) for r in sheet.iter_rows(min_row=first, values_only=True)]  # type: ignore[attr-defined]
 
 
@@ -51,7 +51,7 @@ def test_workbook_has_the_three_sheets_and_the_figures() -> None:
         (3, day.second.unit.name, 78.33, 5),
         ("Absent", day.absent.unit.name, None, None),
     ]
-    assert book["Ranking"].cell(row=exporting.FIRST_ROW + 1, column=6).number_format == "0.00"
+    assert book["Ranking"].cell(row=export.FIRST_ROW + 1, column=6).number_format == "0.00"
     seq, digest = head_of(arena_chain(day.world.arena.pk))
     assert (
         book["Ranking"]["A3"].value
@@ -169,7 +169,7 @@ def test_score_sheet_breaks_between_participants_never_inside_one(
 ) -> None:
     world = scored_day(8, 9)
     arena = world.arena
-    content = exporting.scoresheet_pdf(arena)
+    content = export.scoresheet_pdf(arena)
     (artefacts_dir / "results").mkdir(exist_ok=True)
     (artefacts_dir / "results" / "scoresheet-8x9.pdf").write_bytes(content)
     pages = pdf_pages(content, tmp_path)
@@ -194,8 +194,8 @@ def test_score_sheet_breaks_between_participants_never_inside_one(
 
 def test_provisional_score_sheet_says_so(tmp_path: Path) -> None:
     world = scored_day(2, 3, close=False)
-    html = exporting.scoresheet_html(world.arena)
+    html = export.scoresheet_html(world.arena)
     assert 'class="provisional"' in html
     assert 'class="final"' not in html
-    text = pdf_text(exporting.scoresheet_pdf(world.arena), tmp_path)
+    text = pdf_text(export.scoresheet_pdf(world.arena), tmp_path)
     assert world.arena.title in text

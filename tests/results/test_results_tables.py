@@ -1,4 +1,4 @@
-"""The results tables (leitai.arenas.results) checked against arithmetic done by hand."""
+"""The results tables (leitai.arenas.results.tables) checked against arithmetic done by hand."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.utils import translation
 from scipy import stats
 
 from leitai.arenas.models import ParticipantStatus
-from leitai.arenas.results import Audience, CellState, Standing, build_results
-from leitai.arenas.results_reliability import REASON_TRANSLATIONS, explain
+from leitai.arenas.results.reliability import REASON_TRANSLATIONS, explain
+from leitai.arenas.results.tables import Audience, CellState, Standing, build_results
 from leitai.arenas.services import console, sheets
 from leitai.ledger.chain import arena_chain, head_of
 from leitai.scoring.reasons import SENTENCES, Reason

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.utils import formats, timezone, translation
 
-from leitai.arenas import exporting
-from leitai.arenas.results import build_results
+from leitai.arenas.results import export
+from leitai.arenas.results.tables import build_results
 from tests.results.days import scored_day
 from tests.results.test_exports import pdf_pages, pdf_text
 
@@ -29,7 +29,7 @@ def test_score_sheet_prints_the_actual_start_before_the_end() -> None:
     started = build_results(arena).went_live_at
     assert started is not None
     assert started <= arena.closed_at < arena.starts_at
-    html = exporting.scoresheet_html(arena)
+    html = export.scoresheet_html(arena)
     assert f'<td id="started">{printed(started)}</td>' in html
     assert f'<td id="ended">{printed(arena.closed_at)}</td>' in html
 
@@ -38,7 +38,7 @@ def test_marks_heading_is_never_alone_at_the_foot_of_a_page(
     tmp_path: Path, artefacts_dir: Path
 ) -> None:
     world = scored_day(8, 9)
-    content = exporting.scoresheet_pdf(world.arena)
+    content = export.scoresheet_pdf(world.arena)
     (artefacts_dir / "results").mkdir(exist_ok=True)
     (artefacts_dir / "results" / "scoresheet-8x9.pdf").write_bytes(content)
     with translation.override("zh-hans"):
@@ -64,7 +64,7 @@ def contrast_on_white(hex_colour: str) -> float:
 
 
 def test_seal_placeholder_is_printed_dark_enough_to_find() -> None:
-    css = (Path(exporting.__file__).parent / "static" / "leitai" / "scoresheet.css").read_text()
+    css = (Path(export.__file__).parents[1] / "static" / "leitai" / "scoresheet.css").read_text()
     rule = re.search(r"^\.seal \{(.*?)\}", css, re.S | re.M)
     assert rule is not None
     colour = re.search(r"(?<![-\w])color:\s*(#[0-9a-f]{6})", rule.group(1))

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
-from leitai.arenas.state import ArenaSnapshot
+from leitai.arenas.live.state import ArenaSnapshot
 from tests.arena_factories import make_arena_world, marks
 from tests.screens.hall import Hall
 from tests.screens.test_screen import judged

@@ -11,11 +11,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import ParticipantStatus
 from leitai.arenas.services import console, setup, sheets
-from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import token_for
-from leitai.arenas.views_judge import SESSION_JUDGE, SESSION_TOKEN
+from leitai.arenas.views.judge import SESSION_JUDGE, SESSION_TOKEN
 from tests.arena_factories import ArenaWorld, make_arena_world, marks, score_current
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_screen_pages_answer_404_for_an_unknown_arena(client: Client, name: str)
 def test_screen_qr_code_points_at_the_public_view_on_the_public_url(
     client: Client, settings
 ) -> None:
-    from leitai.arenas.views_screens import live_url
+    from leitai.arenas.views.screens import live_url
 
     settings.PUBLIC_URL = "http://192.168.10.5:8000"
     world = make_arena_world(participants=2, judges=1, go_live=False)

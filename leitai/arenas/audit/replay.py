@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
-from leitai.arenas.result_layout import result_figures
+from leitai.arenas.results.layout import result_figures
 from leitai.ledger.checks import Problem, parse_body
 from leitai.ledger.hashing import GENESIS
 from leitai.scoring import PanelScore, Rubric, SheetError, score_panel

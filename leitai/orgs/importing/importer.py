@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,15 @@ from leitai.core.imports import Plan, PlanDigest, Progress, StalePlan
 from leitai.core.tabular import open_sheet
 from leitai.orgs import arrays
 from leitai.orgs.access import is_superuser, memberships_per_unit, organised_top_paths
-from leitai.orgs.importing.rows import COLUMNS, FileRows, RowCollector, read_rows
+from leitai.orgs.facts import FACT_FIELDS
+from leitai.orgs.importing.rows import (
+    COLUMNS,
+    NO_FACTS,
+    Facts,
+    FileRows,
+    RowCollector,
+    read_rows,
+)
 from leitai.orgs.importing.stored import StoredTree
 from leitai.orgs.models import Unit
 from leitai.orgs.paths import MAX_DEPTH, SEGMENT
@@ -42,6 +50,8 @@ class Analysis:
     moved: np.ndarray  # the node's own parent changed
     row_changed: np.ndarray  # a stored unit whose own columns change
     pruned: list[int]  # stored node numbers to delete, deepest first
+    # Stored units whose facts the file changes: (node, the file's facts); see rows.FileRows.
+    fact_updates: list[tuple[int, Facts]] = field(default_factory=list)
 
     @property
     def new_count(self) -> int:
@@ -232,6 +242,7 @@ def analyse(
             changes.append("kind")
         if changes:
             changed[node] = changes
+    fact_updates = _fact_changes(rows, stored, node_of, changed) if rows.fact_fields else []
     default_flag = (tree.depth == 1).astype(np.int8)
     flag = np.where(file_flag == -1, default_flag, file_flag).astype(np.int8)
     stored_flags = np.frombuffer(bytes(stored.evaluating), dtype=np.uint8).astype(np.int8)
@@ -271,7 +282,31 @@ def analyse(
         moved=moved,
         row_changed=row_changed,
         pruned=pruned,
+        fact_updates=fact_updates,
     )
+
+
+def _fact_changes(
+    rows: FileRows, stored: StoredTree, node_of: np.ndarray, changed: dict[int, list[str]]
+) -> list[tuple[int, Facts]]:
+    """Stored units whose facts, in the columns the file has, differ from the file's; each such
+    column is named among the unit's changes. An empty cell means unknown: it clears a fact."""
+    count_stored = len(stored)
+    stored_facts = stored.load_facts()
+    slots = [(FACT_FIELDS.index(f), f) for f in rows.fact_fields]
+    updates: list[tuple[int, Facts]] = []
+    for position, node in enumerate(node_of.tolist()):
+        if node >= count_stored:
+            continue
+        new = rows.facts.get(position, NO_FACTS)
+        old = stored_facts.get(node, NO_FACTS)
+        if new == old:
+            continue
+        differing = [name for slot, name in slots if new[slot] != old[slot]]
+        if differing:
+            changed.setdefault(node, []).extend(differing)
+            updates.append((node, new))
+    return updates
 
 
 def _resolve_parents(
@@ -432,6 +467,10 @@ def _plan(
             rows.secretaries[position],
             rows.flags[position],
         )
+    if with_digest and rows.fact_fields:
+        digest.add("facts", *rows.fact_fields)
+        for position, facts in sorted(rows.facts.items()):
+            digest.add(rows.codes[position], *facts)
     moved_nodes = np.nonzero(moved)[0].tolist()
     absent_codes = sorted(stored.codes[i] for i in absent.tolist())
     # The digest covers what the file says and what it changes in the stored tree, so a preview

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leitai.core.imports import ImportRejected, Progress, RowProblem
 from leitai.core.tabular import Column, Sheet
 from leitai.orgs import codes as arrays
+from leitai.orgs.facts import (
+    FACT_FIELDS,
+    FactError,
+    parse_founded,
+    parse_members,
+    parse_party_groups,
+)
 from leitai.orgs.models import KIND_WORDS, SECTOR_WORDS, Sector, UnitKind
 
 COLUMNS = [
@@ -21,8 +31,12 @@ COLUMNS = [
     Column("sector", ("领域", "所属领域")),
     Column("secretary", ("书记", "党组织书记"), required=False),
     Column("evaluating_unit", ("初评单位", "是否初评单位"), required=False),
+    # A unit's facts (orgs/facts.py): optional, and a file without them leaves them as stored.
+    Column("founded", ("成立时间", "成立年月", "成立日期"), required=False),
+    Column("members", ("党员人数",), required=False),
+    Column("has_party_groups", ("是否设党小组", "党小组"), required=False),
 ]
-FIELDS = [c.field for c in COLUMNS]
+FIELDS = [c.field for c in COLUMNS if c.field not in FACT_FIELDS]
 HEADERS_ZH = [c.headers[0] for c in COLUMNS]
 MAX_LENGTH = {"code": 64, "name": 200, "secretary": 64}
 # Codes are keys that pages link to and officials type: a "/" broke every page linking the unit.
@@ -63,6 +77,10 @@ class RowCollector:
             raise ImportRejected(self.problems, self.total)
 
 
+Facts = tuple[dt.date | None, int | None, bool | None]
+NO_FACTS: Facts = (None, None, None)
+
+
 @dataclass
 class FileRows:
     """The file's valid rows, position p in file order, as parallel columns."""
@@ -79,6 +97,11 @@ class FileRows:
     invalid_rows: dict[str, int] = field(default_factory=dict)  # code → row, rows with errors
     invalid_parents: list[tuple[int, str]] = field(default_factory=list)
     rows_seen: int = 0
+    # The fact columns the file has (in FACT_FIELDS order): only those are written. A row with a
+    # value in any of them has (founded, members, has_party_groups) here, by position; a row
+    # without is all unknown. Sparse, so a file without facts costs nothing per row.
+    fact_fields: tuple[str, ...] = ()
+    facts: dict[int, Facts] = field(default_factory=dict)
 
     def row_of_code(self, code: str) -> int | None:
         position = self.position_of.get(code)
@@ -94,6 +117,17 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
     calls, no dict per row, the allowed words looked up in prepared dicts.
     """
     found = FileRows()
+    present = set(sheet.field_of_column.values())
+    found.fact_fields = tuple(f for f in FACT_FIELDS if f in present)
+    plain = not found.fact_fields  # the file as before the facts: the loop reads 7 cells
+    today = timezone.localdate()
+    parsers = {
+        "founded": lambda text: parse_founded(text, today=today),
+        "members": parse_members,
+        "has_party_groups": parse_party_groups,
+    }
+    fact_readers = [(FACT_FIELDS.index(f), f, parsers[f]) for f in found.fact_fields]
+    facts: Facts | None = None
     kinds_allowed = "、".join(KIND_WORDS)
     sectors_allowed = "、".join(SECTOR_WORDS)
     long_code, long_name, long_secretary = (
@@ -105,10 +139,13 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
     code_characters = CODE_CHARACTERS.fullmatch
     bad_code = _("Only letters A–Z and a–z, digits and - _ . are allowed in a code.")
     rows_seen = 0
-    for rows_seen, (row, values) in enumerate(sheet.tuples(FIELDS), start=1):
+    fields = [*FIELDS, *found.fact_fields]
+    for rows_seen, (row, values) in enumerate(sheet.tuples(fields), start=1):
         if rows_seen % PROGRESS_EVERY == 0:
             progress("reading", rows_seen)
-        code, name, parent_code, kind_text, sector_text, secretary, flag_text = values
+        code, name, parent_code, kind_text, sector_text, secretary, flag_text = (
+            values if plain else values[:7]
+        )
         if not code:
             problems.add(row, "code", code, _("The code is empty."))
             continue
@@ -167,6 +204,19 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
                     _("Write 是 or 否, or leave it empty for the default."),
                 )
                 ok = False
+        if not plain:
+            facts = None
+            cells = values[7:]
+            if any(cells):
+                read: list[Any] = [None, None, None]
+                for (slot, field_name, parse), text in zip(fact_readers, cells, strict=True):
+                    if text:
+                        try:
+                            read[slot] = parse(text)
+                        except FactError as error:
+                            problems.add(row, field_name, text, str(error))
+                            ok = False
+                facts = (read[0], read[1], read[2])
         earlier = found.row_of_code(code)
         if earlier is not None:
             problems.add(
@@ -177,6 +227,8 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
             found.invalid_rows[code] = row
             found.invalid_parents.append((row, parent_code))
             continue
+        if facts is not None:
+            found.facts[len(found.codes)] = facts
         position_of[code] = len(found.codes)
         found.codes.append(code)
         found.names.append(name)

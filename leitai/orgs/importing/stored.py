@@ -6,8 +6,10 @@ from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Q
 
 from leitai.orgs import arrays
+from leitai.orgs.importing.rows import Facts
 from leitai.orgs.models import Unit
 
 
@@ -45,6 +47,29 @@ class StoredTree:
             tree.name_hashes.append(hash(name))
             tree.secretary_hashes.append(hash(secretary))
         return tree
+
+    def load_facts(self) -> dict[int, Facts]:
+        """node → (founded, members, has_party_groups) of the stored units with any fact known;
+        read only when the file has fact columns."""
+        known = (
+            Q(founded__isnull=False) | Q(members__isnull=False) | Q(has_party_groups__isnull=False)
+        )
+        rows = Unit.objects.filter(known).values_list(
+            "id", "founded", "members", "has_party_groups"
+        )
+        found = list(rows.iterator(chunk_size=20_000))
+        if not found or not len(self.ids):
+            return {}
+        ids = np.frombuffer(self.ids, dtype=np.int64)
+        wanted = np.fromiter((row[0] for row in found), dtype=np.int64, count=len(found))
+        nodes = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
+        facts: dict[int, Facts] = {}
+        for node, is_stored, (_, founded, members, groups) in zip(
+            nodes.tolist(), (ids[nodes] == wanted).tolist(), found, strict=True
+        ):
+            if is_stored:
+                facts[node] = (founded, members, groups)
+        return facts
 
     def __len__(self) -> int:
         return len(self.codes)

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from leitai.core.imports import Progress
 from leitai.orgs import arrays
+from leitai.orgs.facts import FACT_FIELDS
 from leitai.orgs.importing.importer import Analysis
-from leitai.orgs.importing.rows import PROGRESS_EVERY
+from leitai.orgs.importing.rows import NO_FACTS, PROGRESS_EVERY
 from leitai.orgs.models import Unit
 from leitai.orgs.paths import SEGMENT
 from leitai.orgs.services import bump_tree_version
@@ -111,6 +112,11 @@ def write(analysis: Analysis, progress: Progress) -> None:
 
     rows = analysis.rows
     node_of = _compact(analysis.node_of)
+    # A file with fact columns inserts them too (a missing column's facts stay unknown); a file
+    # without writes exactly the statements it always did.
+    with_facts = bool(rows.fact_fields)
+    facts_of, no_facts = rows.facts, NO_FACTS
+    adapt_date = connection.ops.adapt_datefield_value
 
     def new_rows() -> Iterator[tuple[Any, ...]]:
         done = 0
@@ -120,7 +126,7 @@ def write(analysis: Analysis, progress: Progress) -> None:
             done += 1
             if done % PROGRESS_EVERY == 0:
                 progress("writing", done)
-            yield (
+            row: tuple[Any, ...] = (
                 id_list[node],
                 rows.codes[position],
                 rows.names[position],
@@ -134,8 +140,12 @@ def write(analysis: Analysis, progress: Progress) -> None:
                 encode(new_counts[node]),
                 now,
             )
+            if with_facts:
+                founded, members, groups = facts_of.get(position, no_facts)
+                row = (*row, adapt_date(founded), members, groups)
+            yield row
 
-    insert_units(new_rows())
+    insert_units(new_rows(), (*INSERT_COLUMNS, *FACT_FIELDS) if with_facts else INSERT_COLUMNS)
     if connection.vendor == "postgresql" and total > count_stored:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -177,8 +187,26 @@ def write(analysis: Analysis, progress: Progress) -> None:
                 "WHERE id = %s",
                 updates,
             )
+    if analysis.fact_updates:
+        _update_facts(analysis, id_list)
     bump_tree_version()
     progress("done", total)
+
+
+def _update_facts(analysis: Analysis, id_list: array[int]) -> None:
+    """Stored units' facts as the file gives them, in the columns the file has only."""
+    fields = analysis.rows.fact_fields
+    slots = [FACT_FIELDS.index(f) for f in fields]
+    adapt_date = connection.ops.adapt_datefield_value
+    updates = []
+    for node, facts in analysis.fact_updates:
+        values: list[Any] = [facts[slot] for slot in slots]
+        if "founded" in fields:
+            values[0] = adapt_date(values[0])
+        updates.append((*values, id_list[node]))
+    assignments = ", ".join(f"{f} = %s" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE orgs_unit SET {assignments} WHERE id = %s", updates)
 
 
 def _delete(unit_ids: list[int]) -> None:
@@ -191,19 +219,21 @@ def _delete(unit_ids: list[int]) -> None:
             )
 
 
-def insert_units(rows: Iterator[tuple[Any, ...]], batch: int = 10_000) -> None:
+def insert_units(
+    rows: Iterator[tuple[Any, ...]],
+    columns: tuple[str, ...] = INSERT_COLUMNS,
+    batch: int = 10_000,
+) -> None:
     """The same statements the benchmark's floor uses: executemany on SQLite, COPY on PG."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(
-                f"COPY orgs_unit ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
-            ) as copy:
+            with cursor.cursor.copy(f"COPY orgs_unit ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
         sql = (
-            f"INSERT INTO orgs_unit ({', '.join(INSERT_COLUMNS)}) "
-            f"VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))})"
+            f"INSERT INTO orgs_unit ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
         )
         pending: list[tuple[Any, ...]] = []
         for row in rows:

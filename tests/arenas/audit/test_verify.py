@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from leitai.arenas.audit.replay import replay_arena
 from leitai.arenas.models import Arena, Mark, Participant, Sheet
-from leitai.arenas.result_layout import result_figures
+from leitai.arenas.results.layout import result_figures
 from leitai.arenas.services import console, setup, sheets
 from leitai.ledger.chain import canonical, entries_of
 from leitai.ledger.hashing import entry_hash

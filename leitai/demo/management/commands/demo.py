@@ -9,11 +9,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from leitai.accounts.models import Role, User
 from leitai.accounts.services import create_user, grant_role
 from leitai.demo.arenas import ensure_demo_programme, ensure_finished_arena, ensure_ready_arena
-from leitai.demo.generate import DEMO_UNITS, HEADERS_ZH, demo_rows
+from leitai.demo.generate import DEMO_UNITS, FACT_HEADERS_ZH, HEADERS_ZH, demo_rows, with_facts
 from leitai.orgs.importing import OrgImporter
 from leitai.orgs.models import Unit
 
@@ -35,8 +36,9 @@ def load_demo_tree(superuser: User) -> int:
         path = Path(folder) / "demo-orgs.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(HEADERS_ZH)
-            writer.writerows(demo_rows())
+            writer.writerow([*HEADERS_ZH, *FACT_HEADERS_ZH])
+            today = timezone.localdate()
+            writer.writerows(with_facts(demo_rows(), (today.year, today.month, today.day)))
         with transaction.atomic():
             plan = OrgImporter().apply(
                 path,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leitai.arenas import views_host
+from leitai.arenas.views import host as views_host
 
 urlpatterns = [
     path("", views_host.arena_list, name="list"),

@@ -24,8 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from leitai.arenas.models import Arena
-from leitai.arenas.results import ArenaResults, Cell, CellState, build_results
-from leitai.arenas.results_reliability import Figure
+from leitai.arenas.results.reliability import Figure
+from leitai.arenas.results.tables import ArenaResults, Cell, CellState, build_results
 from leitai.core.inert import make_inert
 
 PDF_LANGUAGE = "zh-hans"

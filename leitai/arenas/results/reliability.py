@@ -22,7 +22,7 @@ from leitai.scoring.reasons import Reason
 from leitai.scoring.reliability import JudgeDeviation
 
 if TYPE_CHECKING:
-    from leitai.arenas.results import ParticipantResult
+    from leitai.arenas.results.tables import ParticipantResult
 
 DASH = "—"
 

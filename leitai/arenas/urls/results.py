@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from leitai.arenas import views_results
+from leitai.arenas.views import results as views_results
 
 urlpatterns = [
     path("<int:arena_id>/results", views_results.results_page, name="results"),

@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from leitai.arenas.live.publish import judge_topic
 from leitai.arenas.models import Judge
-from leitai.arenas.publish import judge_topic
 from leitai.arenas.tokens import JudgeLinkRefused, LinkRefusal, judge_signed_in_by, refusal_message
-from leitai.arenas.views_screens import page_rule, snapshot_or_404
+from leitai.arenas.views.common import snapshot_or_404
+from leitai.arenas.views.screens import page_rule
 
 SESSION_TOKEN = "judge_token"
 SESSION_JUDGE = "judge_id"

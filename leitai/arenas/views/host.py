@@ -22,6 +22,8 @@ from leitai.arenas import forms as arena_forms
 from leitai.arenas import queries
 from leitai.arenas.commands import Surface, run_command
 from leitai.arenas.errors import ArenaRefusal, NotInArena
+from leitai.arenas.live.publish import console_topic
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import (
     Arena,
     ArenaState,
@@ -35,27 +37,19 @@ from leitai.arenas.permissions import (
     can_run_arena,
     can_view_arena,
 )
-from leitai.arenas.publish import console_topic
 from leitai.arenas.services import setup
 from leitai.arenas.services.common import closed_reason
 from leitai.arenas.services.draw import verify_command
-from leitai.arenas.state import ArenaSnapshot
 from leitai.arenas.tokens import judge_link
+from leitai.arenas.views.common import arena_or_404, visible_arena_or_404
 from leitai.core.qr import qr_svg
 from leitai.programs.rubrics import criterion_description, criterion_label
 from leitai.scoring.codec import RubricError, parse_rule
 from leitai.scoring.panel import Method, Mode
 
 
-def _arena(request: HttpRequest, arena_id: int) -> Arena:
-    arena = queries.arena_or_none(arena_id)
-    if arena is None or not can_view_arena(request.user, arena):
-        raise Http404
-    return arena
-
-
 def _runnable(request: HttpRequest, arena_id: int) -> Arena:
-    arena = _arena(request, arena_id)
+    arena = visible_arena_or_404(request, arena_id)
     if not can_run_arena(request.user, arena):
         raise PermissionDenied
     return arena
@@ -192,7 +186,7 @@ def _handle_setup_post(request: HttpRequest, arena: Arena) -> str:
 
 @login_required
 def arena_detail(request: HttpRequest, arena_id: int) -> HttpResponse:
-    arena = _arena(request, arena_id)
+    arena = visible_arena_or_404(request, arena_id)
     may_run = can_run_arena(request.user, arena)
     if request.method == "POST":
         if not may_run:
@@ -280,9 +274,7 @@ def _render_detail(
 @login_required
 def register(request: HttpRequest, arena_id: int) -> HttpResponse:
     """A branch secretary registers their unit, with the presenter, for an open arena."""
-    arena = queries.arena_or_none(arena_id)
-    if arena is None:
-        raise Http404
+    arena = arena_or_404(arena_id)
     units = queries.registrable_units(request.user, arena)
     if not units:
         if can_view_arena(request.user, arena):

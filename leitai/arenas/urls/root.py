@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from leitai.arenas import views_judge
+from leitai.arenas.views import judge as views_judge
 
 urlpatterns = [
     path("j/<str:token>", views_judge.judge_landing, name="judge_landing"),

@@ -35,8 +35,8 @@ def publish_arena(arena_id: int) -> None:
     A view nobody follows is not built: whoever subscribes later gets its state from the
     topic's snapshot.
     """
+    from leitai.arenas.live.state import ArenaSnapshot
     from leitai.arenas.models import Judge
-    from leitai.arenas.state import ArenaSnapshot
 
     judges = Judge.objects.filter(arena_id=arena_id).values_list("pk", flat=True)
     topics = [screen_topic(arena_id), console_topic(arena_id)]
@@ -71,7 +71,7 @@ def follow_changes() -> None:
     """Push an arena's views after each committed change the services announce (signals.py)."""
     from leitai.arenas.signals import arena_changed
 
-    arena_changed.connect(_arena_changed, dispatch_uid="leitai.arenas.publish")
+    arena_changed.connect(_arena_changed, dispatch_uid="leitai.arenas.live.publish")
 
 
 def _arena_exists(arena_id: int) -> bool:
@@ -99,7 +99,7 @@ def _still_current(match: re.Match[str], frame: str) -> bool:
 
 
 def _screen_snapshot(match: re.Match[str]) -> dict[str, Any] | None:
-    from leitai.arenas.state import ArenaSnapshot
+    from leitai.arenas.live.state import ArenaSnapshot
 
     arena_id = int(match["arena"])
     return ArenaSnapshot(arena_id).screen() if _arena_exists(arena_id) else None
@@ -114,7 +114,7 @@ def _console_authorize(access: AccessContext, match: re.Match[str]) -> bool:
 
 
 def _console_snapshot(match: re.Match[str]) -> dict[str, Any] | None:
-    from leitai.arenas.state import ArenaSnapshot
+    from leitai.arenas.live.state import ArenaSnapshot
 
     return ArenaSnapshot(int(match["arena"])).console()
 
@@ -131,8 +131,8 @@ def _judge_authorize(access: AccessContext, match: re.Match[str]) -> bool:
 
 
 def _judge_snapshot(match: re.Match[str]) -> dict[str, Any] | None:
+    from leitai.arenas.live.state import ArenaSnapshot
     from leitai.arenas.models import Judge
-    from leitai.arenas.state import ArenaSnapshot
 
     judge = Judge.objects.filter(pk=int(match["judge"]), arena_id=int(match["arena"])).first()
     return ArenaSnapshot(int(match["arena"])).judge(judge) if judge is not None else None

@@ -38,7 +38,7 @@ from leitai.arenas.models import (
     SheetSource,
 )
 from leitai.arenas.panel import rank
-from leitai.arenas.results_reliability import (
+from leitai.arenas.results.reliability import (
     DASH,
     ReliabilityView,
     _reliability,

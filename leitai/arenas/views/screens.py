@@ -9,28 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from leitai.arenas.live.publish import screen_topic
 from leitai.arenas.models import Arena
-from leitai.arenas.publish import screen_topic
-from leitai.arenas.state import ArenaSnapshot
+from leitai.arenas.views.common import snapshot_or_404
 from leitai.core.qr import qr_svg
 from leitai.programs.rubrics import criterion_label
 
 
 def live_url(arena_id: int) -> str:
     return f"{settings.PUBLIC_URL}{reverse('arenas:live', args=[arena_id])}"
-
-
-def snapshot_or_404(arena_id: int) -> ArenaSnapshot:
-    try:
-        return ArenaSnapshot(arena_id)
-    except Arena.DoesNotExist:
-        raise Http404 from None
 
 
 def screen_strings() -> dict[str, str]:

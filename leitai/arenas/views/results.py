@@ -8,33 +8,18 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from leitai.arenas import exporting, queries
-from leitai.arenas.models import Arena, DrawState
-from leitai.arenas.permissions import can_view_arena
-from leitai.arenas.results import Audience, build_results
+from leitai.arenas.models import DrawState
+from leitai.arenas.results import export
+from leitai.arenas.results.tables import Audience, build_results
 from leitai.arenas.services.draw import (
     LIST_FILE,
     ORDER_FILE,
     drawn_order_text,
     frozen_list_text,
 )
+from leitai.arenas.views.common import arena_or_404, visible_arena_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _arena(arena_id: int) -> Arena:
-    arena = queries.arena_or_none(arena_id)
-    if arena is None:
-        raise Http404
-    return arena
-
-
-def _visible(request: HttpRequest, arena_id: int) -> Arena:
-    """Staff views answer 404 outside the user's scope, so an arena's existence does not leak."""
-    arena = _arena(arena_id)
-    if not can_view_arena(request.user, arena):
-        raise Http404
-    return arena
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -47,7 +32,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 @require_safe
 @login_required
 def results_page(request: HttpRequest, arena_id: int) -> HttpResponse:
-    arena = _visible(request, arena_id)
+    arena = visible_arena_or_404(request, arena_id)
     results = build_results(arena)
     return render(request, "arenas/results.html", {"arena": arena, "results": results})
 
@@ -55,22 +40,22 @@ def results_page(request: HttpRequest, arena_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def results_xlsx(request: HttpRequest, arena_id: int) -> HttpResponse:
-    arena = _visible(request, arena_id)
-    content = exporting.results_workbook(build_results(arena))
-    return _attachment(content, XLSX, exporting.filename(arena, "xlsx"))
+    arena = visible_arena_or_404(request, arena_id)
+    content = export.results_workbook(build_results(arena))
+    return _attachment(content, XLSX, export.filename(arena, "xlsx"))
 
 
 @require_safe
 @login_required
 def scoresheet_pdf(request: HttpRequest, arena_id: int) -> HttpResponse:
-    arena = _visible(request, arena_id)
-    content = exporting.scoresheet_pdf(arena)
-    return _attachment(content, "application/pdf", exporting.filename(arena, "pdf"))
+    arena = visible_arena_or_404(request, arena_id)
+    content = export.scoresheet_pdf(arena)
+    return _attachment(content, "application/pdf", export.filename(arena, "pdf"))
 
 
 @require_safe
 def public_results(request: HttpRequest, arena_id: int) -> HttpResponse:
-    arena = _arena(arena_id)
+    arena = arena_or_404(arena_id)
     results = build_results(arena, audience=Audience.PUBLIC)
     return render(request, "arenas/public_results.html", {"arena": arena, "results": results})
 
@@ -81,7 +66,7 @@ def draw_file(request: HttpRequest, arena_id: int, name: str) -> HttpResponse:
 
     Public from the step that makes it public: the list from the commitment on, the order once
     drawn (both are on the big screen at that moment)."""
-    arena = _arena(arena_id)
+    arena = arena_or_404(arena_id)
     if name == LIST_FILE and arena.draw_state != DrawState.NONE:
         text = frozen_list_text(arena)
     elif name == ORDER_FILE and arena.draw_state in (DrawState.DRAWN, DrawState.REVEALED):

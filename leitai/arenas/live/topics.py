@@ -4,6 +4,6 @@ from __future__ import annotations
 
 
 def register() -> None:
-    from leitai.arenas.publish import register_topics
+    from leitai.arenas.live.publish import register_topics
 
     register_topics()

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from leitai.arenas import views_judge, views_screens
+from leitai.arenas.views import judge as views_judge
+from leitai.arenas.views import screens as views_screens
 
 urlpatterns = [
     path("<int:arena_id>/screen", views_screens.screen_page, name="screen"),
