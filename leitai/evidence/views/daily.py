@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -32,7 +32,6 @@ from leitai.evidence.rules_daily import daily_rule_for, reference_date
 from leitai.orgs.models import Sector, Unit, UnitKind
 from leitai.orgs.paths import path_ids
 from leitai.scoring.daily import Flag
-from leitai.scoring.exact import plain
 
 # The score bands of the distribution: [low, high), the last one closed at 100.
 BANDS = ((0, 60), (60, 70), (70, 80), (80, 90), (90, 100))
@@ -67,7 +66,11 @@ def unit_daily(request: HttpRequest, unit_id: int) -> HttpResponse:
         {
             "unit": unit,
             "outcome": outcome,
-            "score": plain(outcome.score) if outcome.score is not None else "",
+            "score": (
+                format(outcome.score.quantize(Decimal("0.01")), "f")
+                if outcome.score is not None
+                else ""
+            ),
             "young": outcome.flag is Flag.YOUNG,
             "no_records": outcome.flag is Flag.NO_RECORDS,
             "on": on,
@@ -111,7 +114,9 @@ class Distribution:
     def median(self) -> str:
         if not self.scores:
             return ""
-        return plain(Decimal(statistics.median(self.scores)).quantize(Decimal("0.01")))
+        # The median of two middle scores is their mean: exact, then half-up to 2 places.
+        middle = Decimal(statistics.median(self.scores))
+        return format(middle.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
 
     @property
     def band_cells(self) -> list[tuple[int, int]]:
