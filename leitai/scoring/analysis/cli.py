@@ -6,6 +6,9 @@
     leitai stats reliability FILE [--weights …] [--json]
     leitai stats severity FILE [--weights …] [--json]
     leitai stats robustness FILE --top Q [--samples N] [--seed S] [aggregation options] [--json]
+    leitai stats honours FILE --on YYYY-MM-DD [--window-years 3] [--cap 15]
+                              [--points national=10,provincial=8,…] [--json]
+    leitai stats daily FILE --from YYYY-MM --to YYYY-MM [--founded FILE2] [--json]
     leitai draw commit [--seed S] FILE
     leitai draw order --seed S [--public P] FILE
     leitai draw verify --seed S [--public P] --commitment C LIST [--order ORDER]
@@ -21,9 +24,10 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from leitai.scoring.analysis.longtable import InputError, UsageError, decode_text
 from leitai.scoring.draw import (
@@ -38,6 +42,7 @@ from leitai.scoring.draw import (
 from leitai.scoring.panel import Method, Mode
 
 PROG = "leitai"
+EVIDENCE_COMMANDS = ("honours", "daily")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +92,38 @@ def _add_aggregation_options(parser: argparse.ArgumentParser, *, with_mode: bool
     parser.add_argument("--weights", type=_weights, default=None, metavar="KEY=W,…")
 
 
+def _reference_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _month(text: str) -> Any:
+    from leitai.scoring.daily import DailyError, Month
+
+    try:
+        return Month.parse(text)
+    except DailyError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {text!r}") from None
+
+
+def _add_evidence_commands(commands: Any) -> None:
+    honours = commands.add_parser("honours", help="honours points and component per unit")
+    honours.add_argument("file")
+    honours.add_argument("--on", type=_reference_day, required=True, metavar="YYYY-MM-DD")
+    honours.add_argument("--window-years", type=_natural(1), default=3, metavar="N")
+    honours.add_argument("--cap", type=_natural(1), default=15, metavar="C")
+    honours.add_argument("--points", default=None, metavar="national=10,provincial=8,…")
+    honours.add_argument("--json", action="store_true")
+    daily = commands.add_parser("daily", help="daily-data score per unit")
+    daily.add_argument("file")
+    daily.add_argument("--from", type=_month, required=True, dest="from_month")
+    daily.add_argument("--to", type=_month, required=True, dest="to_month")
+    daily.add_argument("--founded", default=None, metavar="FILE2")
+    daily.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Leitai's scoring tools (no database needed).")
     groups = parser.add_subparsers(dest="group", required=True, parser_class=_Parser)
@@ -115,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     robustness.add_argument("--seed", type=_natural(0), default=0, metavar="S")
     _add_aggregation_options(robustness, with_mode=False)
     robustness.add_argument("--json", action="store_true")
+    _add_evidence_commands(stats_commands)
 
     draw = groups.add_parser("draw", help="verifiable lot drawing")
     draw_commands = draw.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -142,11 +180,16 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(args_list)
         if args.group == "draw":
             return _run_draw(args)
-        from leitai.scoring.analysis.cli_stats import run_stats
-
         if _size(args.file) >= BIG_INPUT_BYTES:
             _keep_freed_memory()
-        output = run_stats(args)
+        if args.command in EVIDENCE_COMMANDS:
+            from leitai.scoring.analysis.cli_evidence import run_evidence
+
+            output = run_evidence(args)
+        else:
+            from leitai.scoring.analysis.cli_stats import run_stats
+
+            output = run_stats(args)
     except SystemExit as exit_request:  # --help
         return exit_request.code if isinstance(exit_request.code, int) else 0
     except (UsageError, InputError, DrawError) as error:

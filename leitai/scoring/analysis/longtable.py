@@ -67,7 +67,7 @@ def read_long_table(path: str) -> LongTable:
     if not data:
         raise InputError(path, 1, "the file is empty")
     if file.suffix.lower() == ".xlsx" or data[:4] == b"PK\x03\x04":
-        return build_table(path, _xlsx_rows(path, data))
+        return build_table(path, iter_xlsx_rows(path, data))
     if len(data) >= FAST_PATH_BYTES:
         from leitai.scoring.analysis.longtable_fast import read_plain_csv
 
@@ -76,7 +76,7 @@ def read_long_table(path: str) -> LongTable:
         fast = read_plain_csv(path, data)
         if fast is not None:
             return fast
-    return build_table(path, _csv_rows(decode_text(path, data)))
+    return build_table(path, iter_csv_rows(decode_text(path, data)))
 
 
 def decode_text(path: str, data: bytes) -> str:
@@ -93,13 +93,13 @@ def decode_text(path: str, data: bytes) -> str:
             raise InputError(path, line, "bytes that are neither UTF-8 nor GB18030") from None
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
+def iter_csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     for row in reader:
         yield reader.line_num, row
 
 
-def _xlsx_rows(path: str, data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def iter_xlsx_rows(path: str, data: bytes) -> Iterator[tuple[int, list[Any]]]:
     # Imported here: only .xlsx input needs it, and it is slow to import.
     import zipfile
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from leitai.scoring.analysis.longtable import (
     FAST_PATH_BYTES,
     InputError,
-    _csv_rows,
     build_table,
+    iter_csv_rows,
     read_long_table,
 )
 from leitai.scoring.analysis.longtable_fast import read_plain_csv
@@ -52,7 +52,7 @@ def test_fast_reader_equals_general_reader(criteria, grouped):
     data = big_csv(criteria, grouped)
     fast = read_plain_csv("f.csv", data)
     assert fast is not None
-    general = build_table("f.csv", _csv_rows(data.decode()))
+    general = build_table("f.csv", iter_csv_rows(data.decode()))
     assert_same(fast, general)
 
 
@@ -75,7 +75,7 @@ def test_crlf_is_read_by_the_fast_reader(tmp_path):
     data = big_csv().replace(b"\n", b"\r\n")
     fast = read_plain_csv("f.csv", data)
     assert fast is not None
-    assert_same(fast, build_table("f.csv", _csv_rows(data.decode())))
+    assert_same(fast, build_table("f.csv", iter_csv_rows(data.decode())))
 
 
 def test_big_file_errors_come_from_the_general_reader(tmp_path):
@@ -100,7 +100,7 @@ def test_fast_reader_without_or_with_extra_final_newlines(ending):
     data = big_csv().rstrip(b"\n") + ending
     fast = read_plain_csv("f.csv", data)
     assert fast is not None
-    assert_same(fast, build_table("f.csv", _csv_rows(data.decode())))
+    assert_same(fast, build_table("f.csv", iter_csv_rows(data.decode())))
 
 
 def test_fast_reader_with_codes_of_one_length():
@@ -111,7 +111,7 @@ def test_fast_reader_with_codes_of_one_length():
     )
     fast = read_plain_csv("f.csv", data)
     assert fast is not None
-    assert_same(fast, build_table("f.csv", _csv_rows(data.decode())))
+    assert_same(fast, build_table("f.csv", iter_csv_rows(data.decode())))
 
 
 @settings(max_examples=150)
@@ -125,7 +125,7 @@ def test_fast_score_parsing_agrees_with_decimal_or_declines(scores):
         # It may decline only what is not a plain decimal, or what the general reader refuses.
         if plain:
             with pytest.raises(InputError):
-                build_table("f.csv", _csv_rows(data.decode()))
+                build_table("f.csv", iter_csv_rows(data.decode()))
         return
     assert plain
-    assert_same(fast, build_table("f.csv", _csv_rows(data.decode())))
+    assert_same(fast, build_table("f.csv", iter_csv_rows(data.decode())))
