@@ -7,6 +7,7 @@ figures at once, even before the replaced rows are cleaned away.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,10 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 
 from leitai.evidence.models import DailyImport, DailyImportState, DailyValue
 from leitai.evidence.rules_daily import daily_rule_for, reference_date
-from leitai.scoring.daily import DailyRule, DailyScore, Month, window
+from leitai.scoring.daily import DailyRule, DailyScore, Flag, MetricKind, Month, window
 from leitai.scoring.daily import daily_score as score_values
 
 Figure = int | Decimal
@@ -142,46 +144,104 @@ class UnitScore:
     flag: str
 
 
+def _window_rows(
+    first: Month, last: Month, imports: Mapping[int, SourceImport]
+) -> list[tuple[int, int, str, Any, int]]:
+    """Every current value of the window: (unit, yyyymm, metric, value, import), one query, no
+    model instances (a province's window is millions of rows)."""
+    if not imports:
+        return []
+    table = connection.ops.quote_name(DailyValue._meta.db_table)
+    marks = ", ".join(["%s"] * len(imports))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unit_id, period, metric, value, daily_import_id FROM {table} "
+            f"WHERE period >= %s AND period <= %s AND daily_import_id IN ({marks})",
+            [month_number(first), month_number(last), *imports],
+        )
+        return list(cursor.fetchall())
+
+
 def scores_of_units(
     units: Iterable[tuple[int, date | None, bool | None]], *, on: date | None = None
 ) -> dict[int, UnitScore]:
-    """Scores of many units (id, founded, has party groups), in one read of the window's values;
-    cached per set of current imports and window, so an overview reads the database once after
-    each import."""
+    """Scores of many units (id, founded, has party groups): one read of the window's values and
+    one numpy pass (leitai.scoring.analysis.daily_batch, equal to `daily_score` to the last
+    digit), cached per set of current imports, window and units."""
+    # numpy is loaded when first needed: a process that serves no overview never pays for it.
+    import numpy as np
+
+    from leitai.scoring.analysis.daily_batch import NOT_FOUNDED, build_arrays, daily_batch
+
     rule = daily_rule_for()
     first, last = judged_window(rule, on)
     imports = current_imports()
     units = list(units)
-    version = ",".join(
-        f"{i.id}:{i.generation}" for i in sorted(imports.values(), key=lambda s: s.id)
-    )
-    key = f"evidence:daily-scores:{first}:{last}:{hash(version)}:{len(units)}:{hash(tuple(units))}"
+    fingerprint = hashlib.sha256(
+        repr(
+            (
+                sorted((i.id, i.generation) for i in imports.values()),
+                str(first),
+                str(last),
+                units,
+            )
+        ).encode()
+    ).hexdigest()
+    key = f"evidence:daily-scores:{fingerprint}"
     cached: dict[int, UnitScore] | None = cache.get(key)
     if cached is not None:
         return cached
-    wanted = {unit_id for unit_id, _f, _g in units}
-    rows = (
-        row
-        for row in DailyValue.objects.filter(
-            period__gte=month_number(first),
-            period__lte=month_number(last),
-            daily_import_id__in=list(imports),
-        )
-        .values_list("unit_id", "period", "metric", "value", "daily_import_id")
-        .iterator(chunk_size=20_000)
-        if row[0] in wanted
+    ids = np.array([unit_id for unit_id, _f, _g in units], dtype=np.int64)
+    order = np.argsort(ids)
+    rows = _window_rows(first, last, imports)
+    position = {m.key: i for i, m in enumerate(rule.metrics)}
+    scale = [
+        (m.kind is MetricKind.RATIO, m.requirement) for m in rule.metrics
+    ]  # a count is capped at its requirement, a ratio in ten-thousandths
+    unit = np.array([r[0] for r in rows], dtype=np.int64)
+    period = np.array([r[1] for r in rows], dtype=np.int64)
+    metric = np.array([position.get(r[2], -1) for r in rows], dtype=np.int64)
+    value = np.array(
+        [
+            round(float(r[3]) * 10_000) if scale[m][0] else min(int(r[3]), scale[m][1])
+            for r, m in zip(rows, metric.tolist(), strict=True)
+        ],
+        dtype=np.int64,
     )
-    values = _resolve(rows, imports, rule)
+    generation = np.array([imports[r[4]].generation for r in rows], dtype=np.int64)
+    # Of each unit's month, only the latest current import's values count.
+    cell = unit * 1_000_000 + period
+    _cells, inverse = np.unique(cell, return_inverse=True)
+    latest = np.full(len(_cells), -1, dtype=np.int64)
+    np.maximum.at(latest, inverse, generation)
+    found = np.searchsorted(ids, unit, sorter=order) if len(ids) else np.zeros(0, np.int64)
+    found = np.minimum(found, max(len(ids) - 1, 0))
+    place = order[found] if len(ids) else found
+    keep = (generation == latest[inverse]) & (metric >= 0)
+    keep &= ids[place] == unit if len(ids) else np.zeros(len(unit), dtype=bool)
+    month = (period // 100) * 12 + period % 100 - 1  # Month.index
+    arrays = build_arrays(
+        rule,
+        first,
+        last,
+        len(units),
+        unit=place[keep],
+        month=month[keep],
+        metric=metric[keep],
+        value=value[keep],
+        founded=np.array(
+            [NOT_FOUNDED if f is None else Month.of(f).index for _u, f, _g in units],
+            dtype=np.int64,
+        ),
+        party_groups=np.array([-1 if g is None else int(g) for _u, _f, g in units], dtype=np.int8),
+    )
+    batch = daily_batch(arrays, rule)
     result = {}
-    for unit_id, founded, groups in units:
-        outcome = score_of(
-            values.get(unit_id, {}),
-            rule,
-            first,
-            last,
-            founded=founded,
-            has_party_groups=groups,
-        )
-        result[unit_id] = UnitScore(outcome.score, outcome.flag.value)
+    for index, (unit_id, _f, _g) in enumerate(units):
+        if batch.young[index]:
+            result[unit_id] = UnitScore(None, Flag.YOUNG.value)
+            continue
+        flag = Flag.NO_RECORDS if batch.no_records[index] else Flag.NONE
+        result[unit_id] = UnitScore(Decimal(int(batch.score[index])).scaleb(-2), flag.value)
     cache.set(key, result, 3600)
     return result

@@ -193,3 +193,28 @@ def test_overview_queries_do_not_grow_with_branches(city: dict[str, Any]) -> Non
     with CaptureQueriesContext(connection) as more:
         client.get(url)
     assert len(more) == len(few)
+
+
+def test_many_units_scores_equal_each_units_own(city: dict[str, Any]) -> None:
+    """The overview's one numpy pass against the pure rule per unit, with a month re-imported
+    (only the latest import counts), a founded unit, a unit without groups, one without records."""
+    from leitai.evidence.queries_daily import daily_score, scores_of_units
+
+    organiser = make_user("org", role=Role.ORGANISER, unit=city["root"])
+    first, _last = hand_computed(city["branch"], organiser)
+    month = month_number(first.plus(5))
+    import_values(
+        actor=organiser,
+        file_name="again.csv",
+        digest="2" * 64,
+        rows=[
+            (city["branch"].pk, month, "dues_rate", Decimal("0.1234")),
+            (city["village"].pk, month, "committee_meeting", 3),
+        ],
+    )
+    units = list(Unit.objects.values_list("pk", "founded", "has_party_groups"))
+    many = scores_of_units(units)
+    for unit in Unit.objects.all():
+        own = daily_score(unit)
+        assert (many[unit.pk].score, many[unit.pk].flag) == (own.score, own.flag.value)
+    assert many[city["branch"].pk].score != Decimal("54.89")  # the re-import counts
