@@ -19,6 +19,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ COLUMNS = [
 HEADERS_ZH = [c.headers[0] for c in COLUMNS]
 PROBLEMS_KEPT = 10_000
 PROGRESS_EVERY = 20_000
+VALUE_CACHE = 100_000
 _PERIOD = re.compile(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?(?:[-/.]0?1(?:\s+00:00:00)?)?$")
 
 
@@ -172,6 +174,9 @@ class Reader:
         unit_ids = self.unit_ids
         keys, lines = checked.keys, checked.lines
         wide = [(index, m) for index, m in enumerate(self.metrics) if m in self.wide]
+        # A file holds few distinct values (counts 0–9, ratios of four places): each is checked
+        # once, which is most of the time a row costs at a province's 32.4 M rows.
+        known_values: dict[tuple[int, str], int | Decimal] = {}
         for number, cells in self.sheet.tuples(fields):
             code, period_cell = cells[0], cells[1]
             ok = True
@@ -220,12 +225,16 @@ class Reader:
                     if not text:
                         continue  # a blank cell of a wide sheet: no record that month
                 index, metric = found
-                try:
-                    value = check_value(metric, text)
-                except DailyError as error:
-                    checked.problem(number, column, text, reason_of(error))
-                    ok = False
-                    continue
+                value = known_values.get((index, text))
+                if value is None:
+                    try:
+                        value = check_value(metric, text)
+                    except DailyError as error:
+                        checked.problem(number, column, text, reason_of(error))
+                        ok = False
+                        continue
+                    if len(known_values) < VALUE_CACHE:
+                        known_values[(index, text)] = value
                 if unit_id is None or period is None:
                     continue
                 keys.append((unit_id * 1_000_000 + period) * 64 + index)
