@@ -199,15 +199,19 @@ def main(argv: list[str] | None = None) -> int:
             if server is not None:
                 server.drop_all()
     print("\nsummary (ours = `leitai import-daily` end to end; floor = the bulk load alone)")
-    print("| database | rows | ours wall s | floor wall s | ratio | ours CPU s | ours peak MiB |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| database | rows | ours wall s | floor wall s | ratio | ours CPU s | floor CPU s "
+        "| CPU ratio | ours peak MiB |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     vendors = list(dict.fromkeys(r.vendor for r in runs))
     for vendor in vendors:
         ours = next(r for r in runs if (r.vendor, r.side) == (vendor, "ours"))
         floor = next(r for r in runs if (r.vendor, r.side) == (vendor, "floor"))
         print(
             f"| {vendor} | {rows:,} | {ours.wall:.1f} | {floor.wall:.1f} | "
-            f"{ours.wall / floor.wall:.2f} | {ours.cpu:.1f} | {ours.peak_rss / MIB:.0f} |"
+            f"{ours.wall / floor.wall:.2f} | {ours.cpu:.1f} | {floor.cpu:.1f} | "
+            f"{ours.cpu / floor.cpu:.2f} | {ours.peak_rss / MIB:.0f} |"
         )
     for vendor in vendors:
         ours = next(r for r in runs if (r.vendor, r.side) == (vendor, "ours"))

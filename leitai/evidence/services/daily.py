@@ -76,7 +76,12 @@ def _write_batch(import_id: int, batch: list[ValueRow]) -> None:
     columns = ", ".join(COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_table()} ({columns}) FROM STDIN") as copy:
+            # COPY goes to psycopg directly: its errors are turned into Django's (an
+            # IntegrityError for a duplicate), as the ORM's own statements' are.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {_table()} ({columns}) FROM STDIN") as copy,
+            ):
                 for unit_id, period, metric, value in batch:
                     copy.write_row((import_id, unit_id, period, metric, value))
         else:
