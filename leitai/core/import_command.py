@@ -10,7 +10,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from leitai.core.imports import Importer, ImportRejected, Plan, StalePlan, importer_for
+from leitai.core.imports import (
+    Importer,
+    ImportRejected,
+    Plan,
+    RecordedImporter,
+    StalePlan,
+    importer_for,
+)
 from leitai.core.progress import ProgressBar
 from leitai.core.tabular import FileProblem
 
@@ -82,8 +89,24 @@ class ImportCommand(BaseCommand):
         progress: ProgressBar,
         expected_digest: str | None,
     ) -> None:
-        """Prepare outside any transaction (the slow, lock-free part), then write in one."""
+        """Prepare outside any transaction (the slow, lock-free part), then write in one; an
+        importer that keeps its own record of an import writes in short transactions instead
+        (a province's daily data would hold the write lock for minutes in one)."""
         prepared = importer.prepare(path, path.name, actor=actor, prune=prune, progress=progress)
+        if isinstance(importer, RecordedImporter):
+            plan = importer.apply_recorded(
+                None,
+                path,
+                path.name,
+                actor=actor,
+                prune=prune,
+                progress=progress,
+                expected_digest=expected_digest,
+                prepared=prepared,
+            )
+            progress.finish()
+            self._show(plan, done=True)
+            return
         with transaction.atomic():
             plan = importer.apply(
                 path,

@@ -38,6 +38,8 @@ class ImportKind:
     notes: list[Any]
     # Who may open a job of this kind that someone else started (besides its starter).
     sees_every_job: Callable[[Any], bool]
+    # Whether "remove what the file does not list" means anything for this kind.
+    offers_prune: bool = True
 
 
 _kinds: dict[str, ImportKind] = {}

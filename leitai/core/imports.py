@@ -170,6 +170,26 @@ class StagedImporter(Importer, Protocol):
         """Remove what an interrupted job staged (its process stopped mid-way)."""
 
 
+@runtime_checkable
+class RecordedImporter(StagedImporter, Protocol):
+    """A staged importer that tags what it stages with its own record of the import (the daily
+    data's), not with the job: the command line runs it in short transactions too, with no job."""
+
+    def apply_recorded(
+        self,
+        job: ImportJob | None,
+        path: Path,
+        original_name: str,
+        *,
+        actor: Any,
+        prune: bool,
+        progress: Progress,
+        expected_digest: str | None,
+        prepared: Any = None,
+    ) -> Plan:
+        """Like `apply_staged`; `job` is None from the command line."""
+
+
 _importers: dict[str, str] = {}
 
 

@@ -6,3 +6,10 @@ class EvidenceConfig(AppConfig):
     name = "leitai.evidence"
     label = "evidence"
     verbose_name = _("Evidence")
+
+    def ready(self) -> None:
+        from leitai.evidence.audit import daily as daily_audit
+        from leitai.evidence.importing.register_daily import register as register_daily_import
+
+        register_daily_import()
+        daily_audit.register()

@@ -134,6 +134,12 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "orgs:children": ("get", "unit", IN_SCOPE),
     "orgs:export": ("get", "unit", statuses(200, 403, 404, 403, 404, 404, 302)),
     "orgs:unit_facts": ("post", "unit", statuses(302, 403, 404, 403, 404, 404, 302)),
+    # Daily data: the secretary's branch; the overview is for organisers and reviewers (each
+    # sees the branches of their own scope, the outside reviewer an empty one).
+    "evidence:unit_daily": ("get", "daily_unit", statuses(200, 200, 404, 200, 404, 200, 302)),
+    "evidence:daily_overview": ("get", "", statuses(200, 200, 200, 403, 403, 403, 302)),
+    "evidence:daily_no_records": ("get", "", statuses(200, 200, 200, 403, 403, 403, 302)),
+    "evidence:daily_import": ("get", "", every(302)),
     "live:status": ("get", "", ORGANISER_ONLY),
     "live:check": ("get", "", every(200)),
     "live:send_check": ("post", "", statuses(302, 403, 403, 403, 403, 403, 302)),
@@ -229,6 +235,7 @@ def world(tmp_path: Path) -> dict[str, Any]:
             "orgs_kind": {"kind_key": "orgs"},
             "username": {"username": "victim"},
             "unit": {"code": city["jinhulu"].code},
+            "daily_unit": {"unit_id": city["branch"].pk},
             "api_unit": {"code": city["jinhulu"].code},
             "api_search": {},
             "arena": {"arena_id": arena.pk},

@@ -14,6 +14,7 @@ from django.utils import timezone
 from leitai.accounts.models import Role, User
 from leitai.accounts.services import create_user, grant_role
 from leitai.demo.arenas import ensure_demo_programme, ensure_finished_arena, ensure_ready_arena
+from leitai.demo.daily import ensure_demo_daily
 from leitai.demo.generate import DEMO_UNITS, FACT_HEADERS_ZH, HEADERS_ZH, demo_rows, with_facts
 from leitai.orgs.importing import OrgImporter
 from leitai.orgs.models import Unit
@@ -83,6 +84,9 @@ class Command(BaseCommand):
         programme = ensure_demo_programme(units["root"])
         finished = ensure_finished_arena(programme, host_user=host)
         ready = ensure_ready_arena(programme, host_user=host)
+        figures = ensure_demo_daily(superuser)
+        if figures:
+            self.stdout.write(f"Daily data: {figures} figures over 24 months for every branch.")
         self.stdout.write(f"Programme: {programme}")
         self.stdout.write(f"  finished arena #{finished.pk}: {finished.title}")
         self.stdout.write(f"  arena ready to run #{ready.pk}: {ready.title}")

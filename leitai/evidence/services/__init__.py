@@ -1,0 +1,1 @@
+"""Every write of the evidence app, one module per kind of evidence."""

@@ -1,0 +1,1 @@
+"""The evidence app's pages, one module per kind of evidence."""
