@@ -1,4 +1,5 @@
-"""Setting up an arena: details, rubric and rule, participants, the panel and recusals."""
+"""Setting up an arena: details, rubric and rule, participants, the panel, recusals and
+absences."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from leitai.arenas.errors import ArenaRefusal
 from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
 from leitai.arenas.models import (
+    Absence,
     Arena,
     ArenaState,
     DrawState,
@@ -21,6 +23,7 @@ from leitai.arenas.models import (
     Recusal,
     RecusalSource,
     RevealMarks,
+    Sheet,
 )
 from leitai.arenas.services.common import actor_label, lock_arena, record, touch
 from leitai.arenas.tokens import LinkRefusal, issue_token, sign_out_phone, token_for
@@ -428,6 +431,51 @@ def set_recusal(
     )
     touch(arena)
     return recusal
+
+
+@transaction.atomic
+def set_absence(
+    *, judge: Judge, participant: Participant, active: bool, reason: str, by: Any
+) -> Absence:
+    """Record a judge absent for one participant (the console does, closing its scoring without
+    their sheet), or lift the absence (the host, from the set-up page), with the reason; every
+    change goes into the ledger as a `judge_absence` entry. An absence is no conflict of interest:
+    it is kept apart from recusals, and a recusal and an absence of the same judge stand apart."""
+    arena = lock_arena(judge.arena_id)
+    reason = reason.strip()
+    if not reason:
+        raise ArenaRefusal("reason_required", _("Give a reason."))
+    if active and Sheet.objects.filter(judge=judge, participant=participant, active=True).exists():
+        raise ArenaRefusal(
+            "sheet_in_force",
+            _("This judge's sheet for this participant is in: they cannot be recorded absent."),
+        )
+    absence = Absence.objects.filter(judge=judge, participant=participant).first()
+    if absence is None and not active:
+        raise ArenaRefusal(
+            "not_absent", _("This judge is not recorded absent for this participant.")
+        )
+    if absence is None:
+        absence = Absence.objects.create(judge=judge, participant=participant, reason=reason)
+    elif active:
+        absence.active, absence.reason, absence.lifted_reason = True, reason, ""
+        absence.save()
+    else:
+        absence.active, absence.lifted_reason = False, reason
+        absence.save()
+    record(
+        arena,
+        "judge_absence",
+        {
+            "judge": judge.code,
+            "participant": participant.unit.code,
+            "reason": reason,
+            "active": active,
+        },
+        actor_label(by),
+    )
+    touch(arena)
+    return absence
 
 
 @transaction.atomic
