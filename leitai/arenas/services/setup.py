@@ -395,10 +395,13 @@ def revoke_link(*, judge: Judge, by: Any) -> None:
 def set_recusal(
     *, judge: Judge, participant: Participant, active: bool, reason: str, source: str, by: Any
 ) -> Recusal:
-    """Add (or lift) a recusal, with its reason; every change goes into the ledger."""
+    """Add (or lift) a recusal, with its reason; every change goes into the ledger.
+
+    The judge and the participant are of one arena: the command table resolves both in the arena
+    of the request (leitai.arenas.commands, the single point where ids are checked), and the
+    services that call this (a declaration, its acceptance) take the participant in the judge's
+    arena."""
     arena = lock_arena(judge.arena_id)
-    if participant.arena_id != arena.pk:
-        raise ArenaRefusal("other_arena", _("That participant is in another arena."))
     if not reason.strip():
         raise ArenaRefusal("reason_required", _("Give a reason."))
     recusal = Recusal.objects.filter(judge=judge, participant=participant).first()
