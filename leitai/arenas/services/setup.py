@@ -4,7 +4,8 @@ absences."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from django.db import transaction
 from django.db.models import Max
@@ -72,32 +73,32 @@ def _editable(arena: Arena) -> None:
         raise ArenaRefusal("frozen", _("The arena is live: its rubric and rule are frozen."))
 
 
-class _Keep:
-    """A detail the caller leaves as it is."""
+class Keep(Enum):
+    """A detail the caller leaves as it is: the default of `update_details` and `update_rubric`.
+    An enum of one member, so that mypy knows it apart from every value a detail may take."""
 
-    def __repr__(self) -> str:
-        return "KEEP"
+    KEEP = "keep"
 
 
-KEEP: Any = _Keep()
+KEEP: Final = Keep.KEEP
 
 
 def update_details(
     *,
     arena: Arena,
     by: Any,
-    programme: Programme = KEEP,
-    title: str = KEEP,
-    venue: str = KEEP,
-    starts_at: dt.datetime = KEEP,
-    presentation_seconds: int = KEEP,
-    warning_seconds: int = KEEP,
-    reveal_marks: str = KEEP,
-    registration_open: bool = KEEP,
+    programme: Programme | Keep = KEEP,
+    title: str | Keep = KEEP,
+    venue: str | Keep = KEEP,
+    starts_at: dt.datetime | Keep = KEEP,
+    presentation_seconds: int | Keep = KEEP,
+    warning_seconds: int | Keep = KEEP,
+    reveal_marks: str | Keep = KEEP,
+    registration_open: bool | Keep = KEEP,
 ) -> Arena:
     """Change the arena's details; the programme and the reveal setting only until it goes live.
     A change made while live is written to the ledger."""
-    given = {
+    given: dict[str, object] = {
         "programme": programme,
         "title": title,
         "venue": venue,
@@ -111,10 +112,14 @@ def update_details(
 
 
 def update_rubric(
-    *, arena: Arena, by: Any, rubric: list[dict[str, Any]] = KEEP, rule: dict[str, Any] = KEEP
+    *,
+    arena: Arena,
+    by: Any,
+    rubric: list[dict[str, Any]] | Keep = KEEP,
+    rule: dict[str, Any] | Keep = KEEP,
 ) -> Arena:
     """Change the rubric or the aggregation rule, until the arena goes live."""
-    given = {"rubric": rubric, "rule": rule}
+    given: dict[str, object] = {"rubric": rubric, "rule": rule}
     return _update(arena, by, {name: value for name, value in given.items() if value is not KEEP})
 
 
