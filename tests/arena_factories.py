@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from leitai.accounts.models import Role, User
 from leitai.arenas.models import (
+    Absence,
     Arena,
     ConflictDeclaration,
     Judge,
@@ -163,6 +164,7 @@ def everything() -> tuple[Any, ...]:
         list(Participant.objects.order_by("pk").values()),
         list(Judge.objects.order_by("pk").values()),
         list(Recusal.objects.order_by("pk").values()),
+        list(Absence.objects.order_by("pk").values()),
         list(Sheet.objects.order_by("pk").values_list("pk", "active")),
         list(Reopening.objects.order_by("pk").values()),
         list(ConflictDeclaration.objects.order_by("pk").values()),

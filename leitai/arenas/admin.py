@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from leitai.arenas.models import (
+    Absence,
     Arena,
     ConflictDeclaration,
     Judge,
@@ -89,6 +90,15 @@ class RecusalAdmin(ReadOnlyAdmin):
     list_filter = ("source", "active")
     list_select_related = ("judge", "participant__unit")
     fields = ("judge", "participant", "source", "reason", "active", "lifted_reason", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(Absence)
+class AbsenceAdmin(ReadOnlyAdmin):
+    list_display = ("judge", "participant", "reason", "active")
+    list_filter = ("active",)
+    list_select_related = ("judge", "participant__unit")
+    fields = ("judge", "participant", "reason", "active", "lifted_reason", "created_at")
     readonly_fields = fields
 
 

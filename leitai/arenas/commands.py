@@ -175,6 +175,18 @@ COMMANDS: dict[str, Command] = {
         JUDGE_AND_PARTICIPANT,
         inputs=("active", "reason"),
     ),
+    "lift_absence": Command(
+        lambda c: setup.set_absence(
+            judge=_judge(c),
+            participant=_participant(c),
+            active=False,
+            reason=c.text("reason"),
+            by=c.by,
+        ),
+        _on(Surface.SETUP),
+        JUDGE_AND_PARTICIPANT,
+        inputs=("reason",),
+    ),
     "accept_declaration": _decide(accept=True),
     "decline_declaration": _decide(accept=False),
     # -- the draw and going live (the set-up page and the console both offer them)

@@ -168,6 +168,12 @@ class RecusalForm(forms.Form):
     active = forms.BooleanField(required=False, initial=True)
 
 
+class LiftAbsenceForm(forms.Form):
+    judge = forms.CharField(label=_("Judge"))
+    participant = forms.IntegerField(label=_("Participant"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
 class PresenceForm(forms.Form):
     judge = forms.CharField()
     joins_at = forms.IntegerField(label=_("Scores from position"), min_value=1)

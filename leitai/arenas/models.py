@@ -257,10 +257,12 @@ class RecusalSource(models.TextChoices):
     AUTOMATIC = "automatic", _("Affiliation")
     HOST = "host", _("Set by the host")
     DECLARED = "declared", _("Declared by the judge")
-    ABSENT = "absent", _("Did not score (absent)")
 
 
 class Recusal(models.Model):
+    """A conflict of interest: the judge may not score the participant (leitai.scoring.membership).
+    A judge who was expected and did not score is an Absence, not a recusal."""
+
     judge = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="recusals")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="recusals")
     source = models.CharField(max_length=16, choices=RecusalSource.choices)
@@ -278,6 +280,42 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.judge} ⟂ {self.participant}"
+
+    is_absence = False
+
+    @property
+    def why(self) -> str:
+        """What the set-up page's table of recusals and absences says in its "Why" column."""
+        return str(self.get_source_display())
+
+
+class Absence(models.Model):
+    """A judge recorded absent for one participant: the host closed its scoring without the
+    judge's sheet, with the reason, so the panel shrinks openly. No conflict of interest (that is
+    a Recusal): the judge was expected and did not score. The host may lift it, with a reason."""
+
+    judge = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="absences")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="absences")
+    reason = models.CharField(_("reason"), max_length=200)
+    active = models.BooleanField(default=True)
+    lifted_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.UniqueConstraint(fields=["judge", "participant"], name="arenas_absence_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judge} ∅ {self.participant}"
+
+    is_absence = True
+
+    @property
+    def why(self) -> str:
+        return str(_("Did not score (absent)"))
 
 
 class SheetSource(models.TextChoices):

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from leitai.arenas.models import Arena, Judge, Mark, Participant, Recusal, Sheet
+from leitai.arenas.models import Absence, Arena, Judge, Mark, Participant, Recusal, Sheet
 from leitai.arenas.results.layout import result_figures
 from leitai.scoring import PanelScore, Placing, score_panel
 from leitai.scoring.exact import plain
@@ -27,11 +27,13 @@ SLIP_CORRIDOR_SHARE = Decimal("0.1")
 
 @dataclass
 class PanelStatus:
-    """For one participant: the judges expected to score, who has, and who is excluded why."""
+    """For one participant: the judges expected to score, who has, and who is not expected why
+    (each judge's seat by the panel rule, leitai.scoring.membership)."""
 
     expected: list[Judge]
-    excluded: dict[int, Recusal]  # judge id → active recusal (or per-participant absence)
-    absent: list[Judge]  # not present for this position (arrived late, left early)
+    seats: dict[int, Seat]  # judge id → expected, recused, absent, not present
+    recusals: dict[int, Recusal]  # judge id → active recusal (a conflict of interest)
+    absences: dict[int, Absence]  # judge id → active absence (scoring closed without the sheet)
     sheets: dict[int, Sheet]  # judge id → active sheet
     # sheet id → its marks, when read in bulk (sheet_values); else read from each sheet
     marks: dict[int, dict[str, Decimal]] | None = None
@@ -52,29 +54,35 @@ class PanelStatus:
 def panel_status(participant: Participant, judges: list[Judge] | None = None) -> PanelStatus:
     judges = judges if judges is not None else list(participant.arena.judges.all())
     recusals = {r.judge_id: r for r in Recusal.objects.filter(participant=participant, active=True)}
+    absences = {a.judge_id: a for a in Absence.objects.filter(participant=participant, active=True)}
     sheets = {
         s.judge_id: s
         for s in Sheet.objects.filter(participant=participant, active=True).prefetch_related(
             "marks"
         )
     }
-    return status_of(participant, judges, recusals, sheets)
+    return status_of(participant, judges, recusals, absences, sheets)
 
 
 def status_of(
     participant: Participant,
     judges: list[Judge],
     recusals: dict[int, Recusal],
+    absences: dict[int, Absence],
     sheets: dict[int, Sheet],
     marks: dict[int, dict[str, Decimal]] | None = None,
 ) -> PanelStatus:
-    """The panel for one participant from rows already read (judge id → recusal, → sheet), by the
-    panel rule (leitai.scoring.membership)."""
-    seats = {j.pk: seat_of(j, participant.position, recused=j.pk in recusals) for j in judges}
+    """The panel for one participant from rows already read (judge id → active recusal, → active
+    absence, → sheet), by the panel rule (leitai.scoring.membership)."""
+    seats = {
+        j.pk: seat_of(j, participant.position, recused=j.pk in recusals, absent=j.pk in absences)
+        for j in judges
+    }
     return PanelStatus(
         expected=[j for j in judges if seats[j.pk] is Seat.EXPECTED],
-        excluded=recusals,
-        absent=[j for j in judges if not j.is_present_for(participant.position)],
+        seats=seats,
+        recusals=recusals,
+        absences=absences,
         sheets=sheets,
         marks=marks,
     )

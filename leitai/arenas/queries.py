@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from leitai.arenas.models import (
+    Absence,
     Arena,
     ConflictDeclaration,
     DeclarationState,
@@ -75,13 +76,19 @@ def host_units(user: Any) -> list[Unit]:
     return list(Unit.objects.filter(pk__in={g.unit_id for g in host_grants(user)}))
 
 
-def recusals_of(arena: Arena) -> list[Recusal]:
-    """Every recusal in the arena, in the order of presentation, then judge."""
-    return list(
-        Recusal.objects.filter(judge__arena=arena)
-        .select_related("judge", "participant__unit")
-        .order_by("participant__position", "judge__code")
-    )
+def recusals_and_absences_of(arena: Arena) -> list[Recusal | Absence]:
+    """Every recusal and every absence in the arena (the set-up page lists them in one table), in
+    the order of presentation (participants not yet drawn first), then judge."""
+    rows: list[Recusal | Absence] = [
+        *Recusal.objects.filter(judge__arena=arena).select_related("judge", "participant__unit"),
+        *Absence.objects.filter(judge__arena=arena).select_related("judge", "participant__unit"),
+    ]
+
+    def order(row: Recusal | Absence) -> tuple[bool, int, str, bool]:
+        position = row.participant.position
+        return (position is not None, position or 0, row.judge.code, row.is_absence)
+
+    return sorted(rows, key=order)
 
 
 def pending_declarations(arena: Arena) -> list[ConflictDeclaration]:

@@ -4,9 +4,16 @@ The write path (a sheet is refused from a judge who is not expected), the live s
 still awaited), the results page (why a cell is empty) and the ledger's replay (a result is
 confirmed only with every expected sheet) all ask this module, so the rule is written once.
 
-A judge is expected for a participant unless recused from it (an active recusal, whatever its
-source) or not present for its position in the drawn order (arrived late, left early). A recusal
-comes first: a recused judge is named recused even where they were not present either.
+A judge is expected for a participant unless
+- recused from it: an active recusal (a conflict of interest: by affiliation, set by the host,
+  declared by the judge);
+- recorded absent for it: the host closed its scoring without the judge's sheet, with a reason
+  (an absence is no conflict of interest: the judge was expected, and did not score);
+- or not present for its position in the drawn order (arrived late, left early).
+
+They are named in that order: a recused judge is named recused even where they were recorded
+absent or not present too, and a judge recorded absent is named so even where a later change of
+presence says they were not there.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ from typing import Protocol
 
 class Seat(StrEnum):
     EXPECTED = "expected"
-    RECUSED = "recused"  # an active recusal for this participant
+    RECUSED = "recused"  # an active recusal for this participant (a conflict of interest)
+    ABSENT = "absent"  # recorded absent for this participant (scoring closed without the sheet)
     NOT_PRESENT = "not_present"  # not on the panel at this position (arrived late, left early)
 
 
@@ -31,10 +39,19 @@ def present_for(position: int | None, joins_at: int, leaves_after: int | None) -
     return leaves_after is None or position <= leaves_after
 
 
-def seat(*, recused: bool, position: int | None, joins_at: int, leaves_after: int | None) -> Seat:
+def seat(
+    *,
+    recused: bool,
+    absent: bool,
+    position: int | None,
+    joins_at: int,
+    leaves_after: int | None,
+) -> Seat:
     """Where one judge stands for one participant."""
     if recused:
         return Seat.RECUSED
+    if absent:
+        return Seat.ABSENT
     if not present_for(position, joins_at, leaves_after):
         return Seat.NOT_PRESENT
     return Seat.EXPECTED
@@ -50,16 +67,26 @@ class PanelMember(Protocol):
     def leaves_after(self) -> int | None: ...
 
 
-def seat_of(judge: PanelMember, position: int | None, *, recused: bool) -> Seat:
+def seat_of(judge: PanelMember, position: int | None, *, recused: bool, absent: bool) -> Seat:
     """`seat` for one judge's presence."""
     return seat(
-        recused=recused, position=position, joins_at=judge.joins_at, leaves_after=judge.leaves_after
+        recused=recused,
+        absent=absent,
+        position=position,
+        joins_at=judge.joins_at,
+        leaves_after=judge.leaves_after,
     )
 
 
 def is_expected(
-    *, recused: bool, position: int | None, joins_at: int, leaves_after: int | None
+    *, recused: bool, absent: bool, position: int | None, joins_at: int, leaves_after: int | None
 ) -> bool:
     """Whether the judge is expected to score the participant."""
-    seated = seat(recused=recused, position=position, joins_at=joins_at, leaves_after=leaves_after)
+    seated = seat(
+        recused=recused,
+        absent=absent,
+        position=position,
+        joins_at=joins_at,
+        leaves_after=leaves_after,
+    )
     return seated is Seat.EXPECTED

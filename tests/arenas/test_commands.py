@@ -76,6 +76,7 @@ SAMPLES: dict[str, Sample] = {
         "reason": "同一社区",
         "active": "on",
     },
+    "lift_absence": lambda w: {"judge": "J3", "participant": _current(w), "reason": "评委回场"},
     "accept_declaration": lambda w: {"judge": "J2", "participant": _current(w)},
     "decline_declaration": lambda w: {"judge": "J2", "participant": _current(w)},
     "freeze": lambda w: {},

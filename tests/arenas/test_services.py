@@ -199,3 +199,23 @@ def test_screen_state_carries_no_mark_before_the_result_is_shown() -> None:
     shown = ArenaSnapshot(world.arena.pk).screen()["current"]["result"]
     assert shown["score"] == "81.33"
     assert [m["total"] for m in shown["marks"]] == ["89", "75", "80"]
+
+
+def test_what_update_details_and_update_rubric_keep_is_typed_for_mypy() -> None:
+    """KEEP, the default of a detail left as it is, is a member of its own enum, so mypy checks
+    the callers (a detail's type or KEEP), where an Any sentinel let anything through."""
+    import typing
+
+    assert setup.KEEP is setup.Keep.KEEP
+    assert list(setup.Keep) == [setup.Keep.KEEP]
+    details = typing.get_type_hints(setup.update_details)
+    assert details["title"] == str | setup.Keep
+    assert details["presentation_seconds"] == int | setup.Keep
+    assert details["registration_open"] == bool | setup.Keep
+    rubric = typing.get_type_hints(setup.update_rubric)
+    assert rubric["rule"] == dict[str, typing.Any] | setup.Keep
+    world = make_arena_world(participants=1, judges=1, go_live=False)
+    venue = world.arena.venue
+    setup.update_details(arena=world.arena, by=world.host_user, title="改过的标题")
+    world.arena.refresh_from_db()
+    assert (world.arena.title, world.arena.venue) == ("改过的标题", venue)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.conf import settings
@@ -10,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from leitai.arenas.models import Arena, Participant
-from leitai.arenas.services import draw
-from tests.arena_factories import make_arena_world
+from leitai.arenas.models import Absence, Arena, Participant, Recusal
+from leitai.arenas.services import console, draw
+from leitai.arenas.state import ArenaSnapshot
+from leitai.ledger.models import LedgerEntry
+from tests.arena_factories import in_order, make_arena_world
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +85,42 @@ def test_going_live_long_before_the_scheduled_time_is_warned(
     text = host_client(world).get(reverse("arenas:detail", args=[arena.pk])).content.decode()
     assert 'id="go-live"' in text
     assert ('id="early-warning"' in text) is warned
+
+
+def test_an_absence_is_listed_with_the_recusals_and_lifted_as_an_absence() -> None:
+    """Scoring closed without J3's sheet: the table of recusals and absences names it "did not
+    score (absent)", and its Lift button lifts the absence (its own ledger entry), no recusal."""
+    world = make_arena_world(participants=2, judges=3)
+    host = world.host_user
+    first = in_order(world)[0]
+    console.call_next(arena=world.arena, expected_current=None, by=host)
+    console.open_scoring(arena=world.arena, participant_id=first.pk, by=host)
+    console.close_scoring(arena=world.arena, participant_id=first.pk, by=host, reason="评委离场")
+    client = host_client(world, "en")
+    url = reverse("arenas:detail", args=[world.arena.pk])
+    table = client.get(url).content.decode().split('id="recusal-table"')[1].split("</table>")[0]
+    assert table.count("Did not score (absent)") == 3
+    assert table.count('value="lift_absence"') == 3
+    assert 'value="recusal"' not in table
+
+    response = client.post(
+        url,
+        {"action": "lift_absence", "judge": "J3", "participant": first.pk, "reason": "评委回场"},
+    )
+    assert response.status_code == 302
+    absence = Absence.objects.get(judge=world.judge("J3"), participant=first)
+    assert (absence.active, absence.lifted_reason) == (False, "评委回场")
+    assert not Recusal.objects.filter(judge__arena=world.arena).exists()
+    last = LedgerEntry.objects.filter(chain=f"arena:{world.arena.pk}").order_by("-seq").first()
+    assert last is not None
+    assert last.kind == "judge_absence"
+    assert json.loads(last.body)["data"] == {
+        "judge": "J3",
+        "participant": first.unit.code,
+        "reason": "评委回场",
+        "active": False,
+    }
+    status = ArenaSnapshot(world.arena.pk).console()["participants"]
+    assert [p["judges"] for p in status if p["id"] == first.pk] == [
+        {"J1": "absent", "J2": "absent", "J3": "waiting"}
+    ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from leitai.arenas.live import publish
 from leitai.arenas.signals import announce_change, arena_changed
@@ -56,11 +57,37 @@ def test_only_the_views_someone_follows_are_built(monkeypatch):
     monkeypatch.setattr(publish, "publish", lambda topic, state: pushed.update({topic: state}))
 
     monkeypatch.setattr(publish, "followed", lambda names: set())
-    publish.publish_arena(arena_id)
-    assert pushed == {}  # nobody follows: nothing read, nothing built
+    monkeypatch.setattr(publish, "followed_under", lambda prefix: set())
+    with CaptureQueriesContext(connection) as queries:
+        publish.publish_arena(arena_id)
+    assert pushed == {}  # nobody follows: nothing built
+    assert len(queries) == 0  # and nothing read, not even the judges' ids
 
     wanted = {publish.screen_topic(arena_id), publish.judge_topic(arena_id, judge.pk)}
     monkeypatch.setattr(publish, "followed", lambda names: wanted & set(names))
+    monkeypatch.setattr(
+        publish,
+        "followed_under",
+        lambda prefix: {name for name in wanted if name.startswith(prefix)},
+    )
     publish.publish_arena(arena_id)
     assert set(pushed) == wanted
     assert pushed[publish.judge_topic(arena_id, judge.pk)]["me"]["code"] == judge.code
+
+    # Who follows the phones cannot be known (Redis did not answer): every phone is built.
+    pushed.clear()
+    monkeypatch.setattr(publish, "followed", lambda names: set())
+    monkeypatch.setattr(publish, "followed_under", lambda prefix: None)
+    publish.publish_arena(arena_id)
+    assert set(pushed) == {publish.judge_topic(arena_id, j.pk) for j in world.judges}
+
+
+@pytest.mark.django_db
+def test_an_arena_nobody_follows_costs_no_query():
+    """With the hub itself (no subscriber here; with Redis, none marked for this arena)."""
+    from tests.arena_factories import make_arena_world
+
+    world = make_arena_world(judges=3)
+    with CaptureQueriesContext(connection) as queries:
+        publish.publish_arena(world.arena.pk)
+    assert len(queries) == 0

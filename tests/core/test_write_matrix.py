@@ -157,6 +157,11 @@ SETUP_ACTIONS: dict[str, Callable[[World, str], dict[str, Any]]] = {
         "reason": "matrix",
         "active": "on",
     },
+    "lift_absence": lambda world, scope: {
+        "judge": "J2",
+        "participant": participant(world, scope),
+        "reason": "matrix",
+    },
     "accept_declaration": lambda world, scope: {
         "judge": "J2",
         "participant": participant(world, scope),

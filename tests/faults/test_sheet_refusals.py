@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from leitai.arenas.models import Arena, Mark, Sheet
-from leitai.arenas.services import console, draw, setup
+from leitai.arenas.services import console, draw, setup, sheets
 from leitai.ledger.models import LedgerEntry
 from tests.arena_factories import (
     ArenaWorld,
@@ -227,6 +227,25 @@ def test_a_judge_recorded_absent_is_refused() -> None:
     )
     untouched = NothingStored(world.arena)
     response = post_sheet(world.tokens["J5"], current, marks("20"))
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "absent",
+        "detail": "You are recorded as absent for this participant.",
+    }
+    untouched.check()
+
+
+def test_a_judge_recorded_absent_when_scoring_closed_is_refused_as_absent() -> None:
+    """Scoring closed without J3's sheet (J3 recorded absent), then opened again by a correction:
+    J3 is absent, not recused (an absence is no conflict of interest)."""
+    world, current = scoring_world(participants=2, judges=3)
+    host = world.host_user
+    for code in ("J1", "J2"):
+        post_sheet(world.tokens[code], current, marks("20"), key=f"k-{code}")
+    console.close_scoring(arena=world.arena, participant_id=current, by=host, reason="评委离场")
+    sheets.reopen_sheet(judge=world.judge("J1"), participant_id=current, reason="录入有误", by=host)
+    untouched = NothingStored(world.arena)
+    response = post_sheet(world.tokens["J3"], current, marks("20"))
     assert response.status_code == 409
     assert response.json() == {
         "code": "absent",

@@ -470,3 +470,34 @@ def test_followed_names_the_topics_a_client_of_another_process_follows(settings,
         assert await loop.run_in_executor(None, here.followed, names) == {"arena:1:judge:2"}
 
     run_two(test)
+
+
+def test_followed_under_names_the_followed_topics_by_their_prefix():
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        phone = subscribe(hub, Socket(loop), "arena:1:judge:2")
+        subscribe(hub, Socket(loop), "arena:12:judge:5")
+        subscribe(hub, Socket(loop), "arena:1:screen")
+        asked = await loop.run_in_executor(None, hub.followed_under, "arena:1:judge:")
+        assert asked == {"arena:1:judge:2"}
+        hub.unsubscribe(phone)
+        assert await loop.run_in_executor(None, hub.followed_under, "arena:1:judge:") == set()
+
+    run(test)
+
+
+@pytest.mark.redis
+def test_followed_under_names_what_a_client_of_another_process_follows(settings, live_channel):
+    import os
+
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+
+    async def test(here: Hub, there: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        there.subscribe("arena:1:judge:2", Socket(loop).send).release(None)
+        assert await loop.run_in_executor(None, here.followed_under, "arena:1:judge:") == set()
+        await loop.run_in_executor(None, there.mark_followed, ["arena:1:judge:2", "arena:1:x"])
+        found = await loop.run_in_executor(None, here.followed_under, "arena:1:judge:")
+        assert found == {"arena:1:judge:2"}
+        # Glob characters in a prefix are taken literally.
+        assert await loop.run_in_executor(None, here.followed_under, "arena:*:judge:") == set()
+
+    run_two(test)

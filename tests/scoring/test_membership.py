@@ -1,4 +1,5 @@
-"""Who sits on the panel for which participant: presence by position, a recusal first."""
+"""Who sits on the panel for which participant: a recusal first, then an absence recorded, then
+presence by position."""
 
 from __future__ import annotations
 
@@ -23,16 +24,21 @@ def test_present_for(position: int | None, joins_at: int, leaves_after: int | No
 
 
 @pytest.mark.parametrize(
-    ("recused", "position", "seated"),
+    ("recused", "absent", "position", "seated"),
     [
-        (False, 2, Seat.EXPECTED),
-        (True, 2, Seat.RECUSED),
-        (False, 5, Seat.NOT_PRESENT),  # left after the fourth
-        (True, 5, Seat.RECUSED),  # a recusal is named first
-        (False, None, Seat.EXPECTED),  # not yet drawn
+        (False, False, 2, Seat.EXPECTED),
+        (True, False, 2, Seat.RECUSED),
+        (False, True, 2, Seat.ABSENT),  # scoring closed without the judge's sheet
+        (False, False, 5, Seat.NOT_PRESENT),  # left after the fourth
+        (True, False, 5, Seat.RECUSED),  # a recusal is named first
+        (True, True, 2, Seat.RECUSED),
+        (False, True, 5, Seat.ABSENT),  # an absence recorded before a presence not there
+        (False, False, None, Seat.EXPECTED),  # not yet drawn
+        (False, True, None, Seat.ABSENT),
     ],
 )
-def test_seat(recused: bool, position: int | None, seated: Seat) -> None:
-    assert seat(recused=recused, position=position, joins_at=1, leaves_after=4) is seated
-    expected = is_expected(recused=recused, position=position, joins_at=1, leaves_after=4)
+def test_seat(recused: bool, absent: bool, position: int | None, seated: Seat) -> None:
+    rows = {"joins_at": 1, "leaves_after": 4}
+    assert seat(recused=recused, absent=absent, position=position, **rows) is seated
+    expected = is_expected(recused=recused, absent=absent, position=position, **rows)
     assert expected is (seated is Seat.EXPECTED)

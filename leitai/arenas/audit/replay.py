@@ -4,13 +4,17 @@
 kind, registered with the ledger by leitai.arenas.audit) and on an exported file
 (leitai.ledger.exporting), so both go through the same code. The ledger has already checked the
 chain's links and hashes (leitai.ledger.checks); the replay applies the entries in order as the
-arena services applied them — panel, recusals and presence, the draw (commitment and order
+arena services applied them — panel, recusals, absences and presence, the draw (commitment and order
 checked once the seed is revealed), the frozen rubric and rule, every sheet (validated against
 the rubric, its total recomputed), reopenings superseding sheets — and recomputes each confirmed
 result with the scoring core (`score_panel`) from the sheets in force, comparing it with the
 result recorded; every ranking (after each result shown and at the close) is recomputed with the
 tie-break chain. It says where the global chain must anchor the arena's chain (`arena_live` at
 its `frozen` entry, `arena_closed` at its `closed` entry), which the ledger then checks.
+
+Chains written before a judge's absence had its own entry hold it as a `recusal` entry with
+source "absent" (and its lifting as a `recusal` entry that is not in force): those chains replay and
+verify as they always did (`LEGACY_ABSENT_SOURCE`).
 
 Each problem names its entry (`arena:12 #37 sheet: …`); the first one is what a person reads.
 """
@@ -40,6 +44,11 @@ REGISTERED, WAITING, PRESENTING = "registered", "waiting", "presenting"
 SCORING, SCORED, CONFIRMED, SHOWN = "scoring", "scored", "confirmed", "shown"
 ABSENT, WITHDRAWN = "absent", "withdrawn"
 DONE = {CONFIRMED, SHOWN, ABSENT, WITHDRAWN}
+
+# The source of a `recusal` entry that recorded a judge absent, in chains written before the
+# `judge_absence` entry: then a judge and a participant had one row, recusal or absence, so a
+# `recusal` entry lifting it lifted either.
+LEGACY_ABSENT_SOURCE = "absent"
 
 
 # -- 2. the replay -------------------------------------------------------------------------------
@@ -129,7 +138,10 @@ class _Refused(Exception):
 class _Replayer:
     def __init__(self, chain: str) -> None:
         self.state = ArenaReplay(chain=chain)
+        # (judge, participant) → in force: recusals (conflicts of interest) and absences apart.
         self.recusals: dict[tuple[str, str], bool] = {}
+        self.absences: dict[tuple[str, str], bool] = {}
+        self.legacy_absences: set[tuple[str, str]] = set()  # recorded by a `recusal` entry
         self.reopenings: set[tuple[str, str]] = set()
         # (judge, participant) declarations after the sheet: waiting for the host, and accepted
         # (the recusal the acceptance writes comes next).
@@ -170,19 +182,20 @@ class _Replayer:
             )
         participant.status, participant.status_seq = to, self.seq
 
-    def recused(self, judge: JudgeState, participant: ParticipantState) -> bool:
-        return self.recusals.get((judge.code, participant.code), False)
+    def seat(self, judge: JudgeState, participant: ParticipantState) -> Seat:
+        pair = (judge.code, participant.code)
+        return seat_of(
+            judge,
+            participant.position,
+            recused=self.recusals.get(pair, False),
+            absent=self.absences.get(pair, False),
+        )
 
     def expected(self, participant: ParticipantState) -> list[JudgeState]:
         return [
             judge
             for judge in self.state.judges.values()
-            if seat_of(
-                judge,
-                participant.position,
-                recused=self.recusals.get((judge.code, participant.code), False),
-            )
-            is Seat.EXPECTED
+            if self.seat(judge, participant) is Seat.EXPECTED
         ]
 
     def active_sheets(self, participant: ParticipantState) -> dict[str, SheetRecord]:
@@ -285,6 +298,13 @@ class _Replayer:
         participant = self.participant(data["participant"])
         pair = (judge.code, participant.code)
         active = bool(data["active"])
+        if data.get("source") == LEGACY_ABSENT_SOURCE:
+            self.legacy_absences.add(pair)
+            self.absent(judge, participant, active=active)
+            return
+        if not active and pair in self.legacy_absences:
+            # Written before absences had their own entry: the one row was lifted, whichever.
+            self.absences[pair] = False
         if (
             active
             and data.get("source") == "declared"
@@ -297,6 +317,23 @@ class _Replayer:
             )
         self.accepted.discard(pair)
         self.recusals[pair] = active
+
+    def on_judge_absence(self, data: dict[str, Any], actor: str) -> None:
+        self.absent(
+            self.judge(data["judge"]),
+            self.participant(data["participant"]),
+            active=bool(data["active"]),
+        )
+
+    def absent(self, judge: JudgeState, participant: ParticipantState, *, active: bool) -> None:
+        """A judge recorded absent for a participant (scoring closed without their sheet), or the
+        absence lifted. Recording absent a judge whose sheet is in force would drop it unseen."""
+        if active and judge.code in self.active_sheets(participant):
+            self.problem(
+                f"judge {judge.code} recorded absent for {participant.label}, "
+                "with their sheet in force"
+            )
+        self.absences[(judge.code, participant.code)] = active
 
     def on_conflict_declared(self, data: dict[str, Any], actor: str) -> None:
         judge = self.judge(data["judge"])
@@ -402,9 +439,11 @@ class _Replayer:
         reopened = pair in self.reopenings
         if participant.status != SCORING and not reopened:
             self.problem(f"scoring was not open for {participant.label} ({participant.status})")
-        seated = seat_of(judge, participant.position, recused=self.recusals.get(pair, False))
+        seated = self.seat(judge, participant)
         if seated is Seat.RECUSED:
             self.problem(f"judge {judge.code} was recused from {participant.label}")
+        elif seated is Seat.ABSENT:
+            self.problem(f"judge {judge.code} was recorded absent for {participant.label}")
         elif seated is Seat.NOT_PRESENT:
             self.problem(f"judge {judge.code} was absent for {participant.label}")
         if judge.code in self.active_sheets(participant):

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from leitai.live.hub import followed, publish
+from leitai.live.hub import followed, followed_under, publish
 from leitai.live.publisher import request
 from leitai.live.topics import AccessContext, register_topic
 
@@ -25,24 +25,27 @@ def console_topic(arena_id: int) -> str:
     return f"arena:{arena_id}:console"
 
 
+def judge_topics(arena_id: int) -> str:
+    """What every judge's topic of the arena starts with."""
+    return f"arena:{arena_id}:judge:"
+
+
 def judge_topic(arena_id: int, judge_id: int) -> str:
-    return f"arena:{arena_id}:judge:{judge_id}"
+    return f"{judge_topics(arena_id)}{judge_id}"
 
 
 def publish_arena(arena_id: int) -> None:
     """One read of the arena, one message per view someone follows (none: no read at all).
 
-    A view nobody follows is not built: whoever subscribes later gets its state from the
-    topic's snapshot.
+    Who follows is asked before anything is read: the judges' topics by their common prefix, so
+    an arena nobody follows costs no query. A view nobody follows is not built: whoever
+    subscribes later gets its state from the topic's snapshot.
     """
     from leitai.arenas.live.state import ArenaSnapshot
-    from leitai.arenas.models import Judge
 
-    judges = Judge.objects.filter(arena_id=arena_id).values_list("pk", flat=True)
-    topics = [screen_topic(arena_id), console_topic(arena_id)]
-    topics += [judge_topic(arena_id, judge_id) for judge_id in judges]
-    wanted = followed(topics)
-    if not wanted:
+    wanted = followed([screen_topic(arena_id), console_topic(arena_id)])
+    phones = followed_under(judge_topics(arena_id))  # None: not known, so every phone
+    if not wanted and phones == set():
         return
     snapshot = ArenaSnapshot(arena_id)
     if screen_topic(arena_id) in wanted:
@@ -50,8 +53,9 @@ def publish_arena(arena_id: int) -> None:
     if console_topic(arena_id) in wanted:
         publish(console_topic(arena_id), snapshot.console())
     for judge in snapshot.judges:
-        if judge_topic(arena_id, judge.pk) in wanted:
-            publish(judge_topic(arena_id, judge.pk), snapshot.judge(judge))
+        topic = judge_topic(arena_id, judge.pk)
+        if phones is None or topic in phones:
+            publish(topic, snapshot.judge(judge))
 
 
 def request_publish(arena_id: int) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from leitai.arenas.models import (
+    Absence,
     Arena,
     ConflictDeclaration,
     DeclarationState,
@@ -93,6 +94,7 @@ class ArenaSnapshot:
         self.sheets = list(Sheet.objects.filter(participant__arena_id=arena_id, active=True))
         self.marks = sheet_values(self.sheets)
         self.recusals = list(Recusal.objects.filter(judge__arena_id=arena_id, active=True))
+        self.absences = list(Absence.objects.filter(judge__arena_id=arena_id, active=True))
         self.by_id = {p.pk: p for p in self.participants}
         # What the views call each unit ("name"; "unit" stays the full name): relative to the host.
         self.names = dict(
@@ -110,6 +112,7 @@ class ArenaSnapshot:
         # Indexes, so that a 25-participant, 9-judge arena costs lookups, not nested scans.
         self._sheet = {(s.judge_id, s.participant_id): s for s in self.sheets}
         self._recusal = {(r.judge_id, r.participant_id): r for r in self.recusals}
+        self._absence = {(a.judge_id, a.participant_id): a for a in self.absences}
         self._common: dict[str, Any] | None = None
         self._pending: dict[str, Any] | None = None
 
@@ -122,14 +125,27 @@ class ArenaSnapshot:
         return self._sheet.get((judge.pk, participant.pk))
 
     def judge_status(self, judge: Judge, participant: Participant) -> str:
-        """submitted | waiting | recused | absent — never what was marked."""
-        recusal = self._recusal.get((judge.pk, participant.pk))
-        seated = seat_of(judge, participant.position, recused=recusal is not None)
-        if recusal is not None:
-            return "absent" if recusal.source == "absent" else "recused"
-        if seated is Seat.NOT_PRESENT:
+        """submitted | waiting | recused | absent — never what was marked. A judge recorded
+        absent and one not present for the position (arrived late, left early) both read absent."""
+        pair = (judge.pk, participant.pk)
+        seated = seat_of(
+            judge,
+            participant.position,
+            recused=pair in self._recusal,
+            absent=pair in self._absence,
+        )
+        if seated is Seat.RECUSED:
+            return "recused"
+        if seated is not Seat.EXPECTED:
             return "absent"
-        return "submitted" if (judge.pk, participant.pk) in self._sheet else "waiting"
+        return "submitted" if pair in self._sheet else "waiting"
+
+    def excluded_reason(self, judge: Judge, participant: Participant) -> str:
+        """Why the judge does not score the participant, as recorded: the recusal's reason, else
+        the absence's (the host's reason for closing without the sheet); "" for neither."""
+        pair = (judge.pk, participant.pk)
+        excluded = self._recusal.get(pair) or self._absence.get(pair)
+        return excluded.reason if excluded is not None else ""
 
     def reveals_marks(self, participant: Participant) -> bool:
         if participant.status != ParticipantStatus.SHOWN or not participant.result:
@@ -302,11 +318,10 @@ class ArenaSnapshot:
         state["current"] = None
         if current is not None:
             own = self.sheet_of(judge, current)
-            recusal = self._recusal.get((judge.pk, current.pk))
             state["current"] = {
                 **_participant(current, self.names[current.pk]),
                 "my_status": self.judge_status(judge, current),
-                "my_reason": recusal.reason if recusal is not None else "",
+                "my_reason": self.excluded_reason(judge, current),
                 "my_sheet": self._own_sheet(own),
                 # A conflict declared after the sheet, waiting for the host: the phone says so,
                 # after a reload too.
@@ -358,12 +373,17 @@ class ArenaSnapshot:
             for j in self.judges
             if (r := self._recusal.get((j.pk, participant.pk))) is not None
         }
+        absences = {
+            j.pk: a
+            for j in self.judges
+            if (a := self._absence.get((j.pk, participant.pk))) is not None
+        }
         sheets = {
             j.pk: s
             for j in self.judges
             if (s := self._sheet.get((j.pk, participant.pk))) is not None
         }
-        return status_of(participant, self.judges, recusals, sheets, self.marks)
+        return status_of(participant, self.judges, recusals, absences, sheets, self.marks)
 
     @property
     def _maximum_total(self) -> Decimal:

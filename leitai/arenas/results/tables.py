@@ -25,6 +25,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from leitai.arenas.models import (
+    Absence,
     Arena,
     ArenaState,
     DrawState,
@@ -299,6 +300,7 @@ class _Rows:
     participants: list[Participant]
     sheets: list[Sheet]
     recusals: list[Recusal]
+    absences: list[Absence]
     reopenings: list[Reopening]
 
 
@@ -310,7 +312,7 @@ def _read(arena: Arena, audience: Audience) -> _Rows:
         .order_by(F("position").asc(nulls_last=True), "unit__code")
     )
     if audience is Audience.PUBLIC:
-        return _Rows(judges, participants, [], [], [])
+        return _Rows(judges, participants, [], [], [], [])
     sheets = list(
         Sheet.objects.filter(participant__arena=arena)
         .select_related("entered_by")
@@ -318,8 +320,9 @@ def _read(arena: Arena, audience: Audience) -> _Rows:
         .order_by("submitted_at", "pk")
     )
     recusals = list(Recusal.objects.filter(participant__arena=arena, active=True))
+    absences = list(Absence.objects.filter(participant__arena=arena, active=True))
     reopenings = list(Reopening.objects.filter(participant__arena=arena).order_by("created_at"))
-    return _Rows(judges, participants, sheets, recusals, reopenings)
+    return _Rows(judges, participants, sheets, recusals, absences, reopenings)
 
 
 def _standing(participant: Participant, audience: Audience) -> Standing:
@@ -357,7 +360,7 @@ def _dropped_text(result: dict[str, Any], criteria: dict[str, Criterion]) -> lis
 
 
 class _Sheets:
-    """The arena's sheets, recusals and reopenings indexed by (judge, participant)."""
+    """The arena's sheets, recusals, absences and reopenings indexed by (judge, participant)."""
 
     def __init__(self, rows: _Rows) -> None:
         self.active: dict[tuple[int, int], Sheet] = {}
@@ -369,21 +372,25 @@ class _Sheets:
             else:
                 self.superseded.setdefault(key, []).append(sheet)
         self.recusals = {(r.judge_id, r.participant_id): r for r in rows.recusals}
+        self.absences = {(a.judge_id, a.participant_id): a for a in rows.absences}
         self.reopened: dict[tuple[int, int], Reopening] = {}
         for reopening in rows.reopenings:  # oldest first: the last one wins
             self.reopened[(reopening.judge_id, reopening.participant_id)] = reopening
 
 
 def _excluded_cell(judge: Judge, participant: Participant, index: _Sheets) -> Cell | None:
-    recusal = index.recusals.get((judge.pk, participant.pk))
-    seated = seat_of(judge, participant.position, recused=recusal is not None)
-    if recusal is not None:
-        if recusal.source == RecusalSource.ABSENT:
-            reason = _("did not score: %(reason)s") % {"reason": recusal.reason}
-            return Cell(judge, CellState.ABSENT, reason=reason)
+    pair = (judge.pk, participant.pk)
+    recusal, absence = index.recusals.get(pair), index.absences.get(pair)
+    seated = seat_of(
+        judge, participant.position, recused=recusal is not None, absent=absence is not None
+    )
+    if seated is Seat.RECUSED and recusal is not None:
         source = RecusalSource(recusal.source).label
         reason = _("%(source)s: %(reason)s") % {"source": source, "reason": recusal.reason}
         return Cell(judge, CellState.RECUSED, reason=reason)
+    if seated is Seat.ABSENT and absence is not None:
+        reason = _("did not score: %(reason)s") % {"reason": absence.reason}
+        return Cell(judge, CellState.ABSENT, reason=reason)
     if seated is Seat.NOT_PRESENT:
         if participant.position is not None and participant.position < judge.joins_at:
             reason = _("arrived late: scores from position %(n)s on") % {"n": judge.joins_at}

@@ -161,7 +161,7 @@ def close_scoring(*, arena: Arena, participant_id: int, by: Any, reason: str = "
     """Stop taking sheets. Judges who have not submitted are recorded absent for this
     participant (with the host's reason), so the panel shrinks openly, never silently."""
     from leitai.arenas.panel import panel_status
-    from leitai.arenas.services.setup import set_recusal
+    from leitai.arenas.services.setup import set_absence
 
     arena = lock_arena(arena.pk)
     _live(arena)
@@ -181,14 +181,7 @@ def close_scoring(*, arena: Arena, participant_id: int, by: Any, reason: str = "
     if not _move(participant, {ParticipantStatus.SCORING}, ParticipantStatus.SCORED):
         raise ArenaRefusal("not_scoring", _("Scoring is not open for this participant."))
     for judge in status.missing:
-        set_recusal(
-            judge=judge,
-            participant=participant,
-            active=True,
-            reason=reason.strip(),
-            source="absent",
-            by=by,
-        )
+        set_absence(judge=judge, participant=participant, active=True, reason=reason, by=by)
     record(
         arena,
         "scoring_closed",

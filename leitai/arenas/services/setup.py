@@ -1,9 +1,11 @@
-"""Setting up an arena: details, rubric and rule, participants, the panel and recusals."""
+"""Setting up an arena: details, rubric and rule, participants, the panel, recusals and
+absences."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from django.db import transaction
 from django.db.models import Max
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from leitai.arenas.errors import ArenaRefusal
 from leitai.arenas.frozen import DETAILS_FROZEN_WHEN_LIVE
 from leitai.arenas.models import (
+    Absence,
     Arena,
     ArenaState,
     DrawState,
@@ -21,6 +24,7 @@ from leitai.arenas.models import (
     Recusal,
     RecusalSource,
     RevealMarks,
+    Sheet,
 )
 from leitai.arenas.services.common import actor_label, lock_arena, record, touch
 from leitai.arenas.tokens import LinkRefusal, issue_token, sign_out_phone, token_for
@@ -69,32 +73,32 @@ def _editable(arena: Arena) -> None:
         raise ArenaRefusal("frozen", _("The arena is live: its rubric and rule are frozen."))
 
 
-class _Keep:
-    """A detail the caller leaves as it is."""
+class Keep(Enum):
+    """A detail the caller leaves as it is: the default of `update_details` and `update_rubric`.
+    An enum of one member, so that mypy knows it apart from every value a detail may take."""
 
-    def __repr__(self) -> str:
-        return "KEEP"
+    KEEP = "keep"
 
 
-KEEP: Any = _Keep()
+KEEP: Final = Keep.KEEP
 
 
 def update_details(
     *,
     arena: Arena,
     by: Any,
-    programme: Programme = KEEP,
-    title: str = KEEP,
-    venue: str = KEEP,
-    starts_at: dt.datetime = KEEP,
-    presentation_seconds: int = KEEP,
-    warning_seconds: int = KEEP,
-    reveal_marks: str = KEEP,
-    registration_open: bool = KEEP,
+    programme: Programme | Keep = KEEP,
+    title: str | Keep = KEEP,
+    venue: str | Keep = KEEP,
+    starts_at: dt.datetime | Keep = KEEP,
+    presentation_seconds: int | Keep = KEEP,
+    warning_seconds: int | Keep = KEEP,
+    reveal_marks: str | Keep = KEEP,
+    registration_open: bool | Keep = KEEP,
 ) -> Arena:
     """Change the arena's details; the programme and the reveal setting only until it goes live.
     A change made while live is written to the ledger."""
-    given = {
+    given: dict[str, object] = {
         "programme": programme,
         "title": title,
         "venue": venue,
@@ -108,10 +112,14 @@ def update_details(
 
 
 def update_rubric(
-    *, arena: Arena, by: Any, rubric: list[dict[str, Any]] = KEEP, rule: dict[str, Any] = KEEP
+    *,
+    arena: Arena,
+    by: Any,
+    rubric: list[dict[str, Any]] | Keep = KEEP,
+    rule: dict[str, Any] | Keep = KEEP,
 ) -> Arena:
     """Change the rubric or the aggregation rule, until the arena goes live."""
-    given = {"rubric": rubric, "rule": rule}
+    given: dict[str, object] = {"rubric": rubric, "rule": rule}
     return _update(arena, by, {name: value for name, value in given.items() if value is not KEEP})
 
 
@@ -392,10 +400,13 @@ def revoke_link(*, judge: Judge, by: Any) -> None:
 def set_recusal(
     *, judge: Judge, participant: Participant, active: bool, reason: str, source: str, by: Any
 ) -> Recusal:
-    """Add (or lift) a recusal, with its reason; every change goes into the ledger."""
+    """Add (or lift) a recusal, with its reason; every change goes into the ledger.
+
+    The judge and the participant are of one arena: the command table resolves both in the arena
+    of the request (leitai.arenas.commands, the single point where ids are checked), and the
+    services that call this (a declaration, its acceptance) take the participant in the judge's
+    arena."""
     arena = lock_arena(judge.arena_id)
-    if participant.arena_id != arena.pk:
-        raise ArenaRefusal("other_arena", _("That participant is in another arena."))
     if not reason.strip():
         raise ArenaRefusal("reason_required", _("Give a reason."))
     recusal = Recusal.objects.filter(judge=judge, participant=participant).first()
@@ -428,6 +439,51 @@ def set_recusal(
     )
     touch(arena)
     return recusal
+
+
+@transaction.atomic
+def set_absence(
+    *, judge: Judge, participant: Participant, active: bool, reason: str, by: Any
+) -> Absence:
+    """Record a judge absent for one participant (the console does, closing its scoring without
+    their sheet), or lift the absence (the host, from the set-up page), with the reason; every
+    change goes into the ledger as a `judge_absence` entry. An absence is no conflict of interest:
+    it is kept apart from recusals, and a recusal and an absence of the same judge stand apart."""
+    arena = lock_arena(judge.arena_id)
+    reason = reason.strip()
+    if not reason:
+        raise ArenaRefusal("reason_required", _("Give a reason."))
+    if active and Sheet.objects.filter(judge=judge, participant=participant, active=True).exists():
+        raise ArenaRefusal(
+            "sheet_in_force",
+            _("This judge's sheet for this participant is in: they cannot be recorded absent."),
+        )
+    absence = Absence.objects.filter(judge=judge, participant=participant).first()
+    if absence is None and not active:
+        raise ArenaRefusal(
+            "not_absent", _("This judge is not recorded absent for this participant.")
+        )
+    if absence is None:
+        absence = Absence.objects.create(judge=judge, participant=participant, reason=reason)
+    elif active:
+        absence.active, absence.reason, absence.lifted_reason = True, reason, ""
+        absence.save()
+    else:
+        absence.active, absence.lifted_reason = False, reason
+        absence.save()
+    record(
+        arena,
+        "judge_absence",
+        {
+            "judge": judge.code,
+            "participant": participant.unit.code,
+            "reason": reason,
+            "active": active,
+        },
+        actor_label(by),
+    )
+    touch(arena)
+    return absence
 
 
 @transaction.atomic

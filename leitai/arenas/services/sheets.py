@@ -34,6 +34,7 @@ from leitai.arenas.services.common import (
 )
 from leitai.arenas.services.console import store_ranking
 from leitai.scoring import SheetError
+from leitai.scoring.membership import Seat
 
 MAX_KEY_LENGTH = 64
 
@@ -113,13 +114,13 @@ def _submit(
     if participant.status != ParticipantStatus.SCORING and reopening is None:
         raise ArenaRefusal("not_open", _("Scoring is not open for this participant."))
     status = panel_status(participant, list(arena.judges.all()))
-    if judge.pk in status.excluded:
+    if status.seats[judge.pk] is Seat.RECUSED:
         raise ArenaRefusal(
             "recused",
             _("You are recused from this participant: %(reason)s")
-            % {"reason": status.excluded[judge.pk].reason},
+            % {"reason": status.recusals[judge.pk].reason},
         )
-    if judge not in status.expected:
+    if status.seats[judge.pk] is not Seat.EXPECTED:  # recorded absent, or not present
         raise ArenaRefusal("absent", _("You are recorded as absent for this participant."))
     if judge.pk in status.sheets:
         raise ArenaRefusal(

@@ -128,6 +128,7 @@ SETUP_FORMS: dict[str, type[forms.Form] | type[forms.ModelForm]] = {  # type: ig
     "judge": arena_forms.JudgeForm,
     "presence": arena_forms.PresenceForm,
     "recusal": arena_forms.RecusalForm,
+    "lift_absence": arena_forms.LiftAbsenceForm,
 }
 # Where the page returns to after each action.
 SETUP_SECTIONS = {
@@ -142,6 +143,7 @@ SETUP_SECTIONS = {
     "revoke": "panel",
     "presence": "panel",
     "recusal": "recusals",
+    "lift_absence": "recusals",
     "accept_declaration": "recusals",
     "decline_declaration": "recusals",
     "freeze": "draw",
@@ -232,7 +234,7 @@ def _render_detail(
         # What the screens call it, shown beside the short-name field.
         participant.screen_name = snapshot.names[participant.pk]  # type: ignore[attr-defined]
     judges = snapshot.judges
-    recusals = queries.recusals_of(arena)
+    recusals = queries.recusals_and_absences_of(arena)
     declarations = queries.pending_declarations(arena)
     details_form = arena_forms.ArenaForm(instance=arena)
     locked = closed_reason() if arena.state == ArenaState.CLOSED else ""

@@ -8,6 +8,7 @@
  *   arena-marks.js      the marks on the step grid and the weighted total, exact
  *   arena-outbox.js     sheets kept in localStorage and resent until the server answers
  *   arena-judge-api.js  the HTTP client, with the token in X-Judge-Token
+ *   arena-judge-target.js  which sheet the form is for (the presenter on stage, or a reopened one)
  *
  * Plain ES2017, no modules, no build step, no service worker and no crypto.randomUUID: it runs
  * on a plain-HTTP LAN address (not a secure context) and in in-app browsers such as WeChat's.
@@ -133,27 +134,9 @@
   var rendered = { scoring: null, pending: null };
 
   // What the judge's form is for: the presenter on stage while this judge has a sheet to give,
-  // otherwise a sheet the host reopened for correction (possibly for an earlier presenter).
+  // otherwise a sheet the host reopened for correction (arena-judge-target.js).
   function scoringTarget() {
-    var cur = state.current;
-    var onStage = cur && !cur.my_sheet && cur.my_status === "waiting" &&
-      (cur.status === "presenting" || cur.status === "scoring");
-    var reopened = state.reopened || [];
-    if (onStage) {
-      for (var k = 0; k < reopened.length; k++) {
-        // The host reopened this presenter's sheet: the form says why.
-        if (reopened[k].participant === cur.id) return Object.assign({}, cur, { reopened: reopened[k].reason });
-      }
-      return cur;
-    }
-    // Otherwise the first reopened sheet, unless it is the presenter's on stage (already sent).
-    var r = reopened[0];
-    if (!r || (cur && r.participant === cur.id)) return cur;
-    return {
-      id: r.participant, position: r.position, unit: r.unit, presenter: "", presenter_role: "",
-      no_notes: false, status: "scoring", scoring_open: true, my_status: "waiting",
-      my_sheet: null, result: null, reopened: r.reason
-    };
+    return window.LeitaiJudgeTarget.scoringTarget(state);
   }
 
   function scoringMode() {
