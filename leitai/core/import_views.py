@@ -34,7 +34,7 @@ class ImportKind:
     example_rows: list[list[str]]
     categories: list[tuple[str, Any, list[Any]]]  # (plan key, label, sample column labels)
     back_url_name: str
-    prune_label: Any
+    prune_label: Any  # "": the kind has no pruning, and the box is not shown
     notes: list[Any]
     # Who may open a job of this kind that someone else started (besides its starter).
     sees_every_job: Callable[[Any], bool]

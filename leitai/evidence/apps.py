@@ -6,3 +6,10 @@ class EvidenceConfig(AppConfig):
     name = "leitai.evidence"
     label = "evidence"
     verbose_name = _("Evidence")
+
+    def ready(self) -> None:
+        from leitai.evidence import audit
+        from leitai.evidence.registration import register_honours_import
+
+        audit.register()
+        register_honours_import()
