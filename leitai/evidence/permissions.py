@@ -43,6 +43,7 @@ __all__ = [
     "can_verify_honour",
     "can_view_evidence",
     "is_verifier_for",
+    "own_unit",
     "sees_verification_queue",
     "verifiable_q",
 ]
@@ -105,6 +106,13 @@ def can_import_honours(user: Person) -> bool:
 
 def sees_verification_queue(user: Person) -> bool:
     return has_role(user, Role.REVIEWER, Role.ORGANISER)
+
+
+def own_unit(user: Person) -> int | None:
+    """The unit of a user whose only memberships are one unit's secretary (its id), else None."""
+    units = {g.unit_id for g in grants_of(user) if g.role == Role.SECRETARY}
+    others = [g for g in grants_of(user) if g.role != Role.SECRETARY]
+    return units.pop() if len(units) == 1 and not others else None
 
 
 def verifiable_q(user: Person, *, prefix: str = "unit__") -> Q:

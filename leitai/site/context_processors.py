@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leitai.accounts import permissions
 from leitai.arenas.permissions import can_list_arenas
-from leitai.evidence.permissions import sees_verification_queue
+from leitai.evidence.permissions import own_unit, sees_verification_queue
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,6 +24,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((str(_("Arenas")), reverse("arenas:list")))
         if sees_verification_queue(user):
             items.append((str(_("Honours")), reverse("evidence:queue")))
+        elif (unit_id := own_unit(user)) is not None:
+            # A secretary's honours and vetoes: the evidence page of its one unit.
+            items.append((str(_("Honours")), reverse("evidence:unit", args=[unit_id])))
         if permissions.can_import_orgs(user):
             items.append((str(_("Import")), reverse("core:import_upload", args=["orgs"])))
         if permissions.can_manage_accounts(user):

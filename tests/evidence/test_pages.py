@@ -207,3 +207,15 @@ def test_an_unknown_or_outside_unit_is_404(world: dict[str, Any], name: str) -> 
     client = client_for(world["people"]["secretary"])
     assert client.get(reverse(name, args=[world["city"]["village"].pk])).status_code == 404
     assert client.get(reverse(name, args=[987654])).status_code == 404
+
+
+def test_the_navigation_leads_each_role_to_its_honours(world: dict[str, Any]) -> None:
+    branch, people = world["city"]["branch"], world["people"]
+    own = client_for(people["secretary"]).get(reverse("site:home")).content.decode()
+    assert f'href="{reverse("evidence:unit", args=[branch.pk])}"' in own
+    queue = client_for(people["reviewer_in"]).get(reverse("site:home")).content.decode()
+    assert f'href="{reverse("evidence:queue")}"' in queue
+    host = client_for(people["host_in"]).get(reverse("site:home")).content.decode()
+    assert "/evidence/" not in host
+    unit_page = client_for(people["host_in"]).get(reverse("orgs:unit", args=[branch.code]))
+    assert f'href="{reverse("evidence:unit", args=[branch.pk])}"' in unit_page.content.decode()

@@ -13,6 +13,7 @@ from django.db import transaction
 from leitai.accounts.models import Role, User
 from leitai.accounts.services import create_user, grant_role
 from leitai.demo.arenas import ensure_demo_programme, ensure_finished_arena, ensure_ready_arena
+from leitai.demo.evidence import People, ensure_demo_evidence
 from leitai.demo.generate import DEMO_UNITS, HEADERS_ZH, demo_rows
 from leitai.orgs.importing import OrgImporter
 from leitai.orgs.models import Unit
@@ -84,6 +85,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Programme: {programme}")
         self.stdout.write(f"  finished arena #{finished.pk}: {finished.title}")
         self.stdout.write(f"  arena ready to run #{ready.pk}: {ready.title}")
+        honours = ensure_demo_evidence(
+            root=units["root"],
+            demo_branch=units["taizhoulu_branch"],
+            people=People(
+                secretary=User.objects.get(username="zhengsuxiu"),
+                reviewer=User.objects.get(username="shinan-review"),
+                organiser=User.objects.get(username="zuzhibu"),
+                admin=superuser,
+            ),
+        )
+        self.stdout.write(f"Evidence: {honours} honours added now, with a few vetoes")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, display_name, role, unit_key in DEMO_ACCOUNTS:
             where = f" @ {units[unit_key].name}" if unit_key else ""
