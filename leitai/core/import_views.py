@@ -38,6 +38,9 @@ class ImportKind:
     notes: list[Any]
     # Who may open a job of this kind that someone else started (besides its starter).
     sees_every_job: Callable[[Any], bool]
+    # A kind that takes a .zip of files its rows name beside the spreadsheet: the field's label
+    # ("" takes none). The importer finds it at `imports.attachments_path(path)`.
+    attachments_label: Any = ""
 
 
 _kinds: dict[str, ImportKind] = {}
@@ -85,6 +88,7 @@ def upload(request: HttpRequest, kind_key: str) -> HttpResponse:
                 actor=request.user,
                 upload=form.cleaned_data["file"],
                 prune=form.cleaned_data["prune"],
+                attachments=form.cleaned_data["attachments"] if kind.attachments_label else None,
             )
         except FileProblem as error:
             problem = str(error)

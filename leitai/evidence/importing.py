@@ -3,8 +3,10 @@ preview, all-or-nothing, row errors naming row, column, value and reason, UTF-8 
 
 Each row is one new record, pending verification, entered by whoever imports the file and written
 through the same service as a record entered on its page (`services.honours.enter_honour`: the
-same checks, the same ledger entry). Evidence files are attached afterwards on each record's page;
-a record without its file cannot be verified.
+same checks, the same ledger entry). A row's evidence file is the member of the .zip uploaded
+beside the spreadsheet that its file-name column names (leitai.evidence.attachments: a missing
+member, a member no row names and bad content are row errors); a row without one gets its file
+later on the record's page, and a record without its file cannot be verified.
 """
 
 from __future__ import annotations
@@ -17,9 +19,19 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from leitai.core.imports import ImportRejected, Plan, PlanDigest, Progress, RowProblem, StalePlan
+from leitai.core.imports import (
+    ImportRejected,
+    Plan,
+    PlanDigest,
+    Progress,
+    RowProblem,
+    StalePlan,
+    attachments_path,
+)
 from leitai.core.tabular import Column, open_sheet
 from leitai.evidence import permissions
+from leitai.evidence.attachments import open_attachments
+from leitai.evidence.files import BadEvidenceFile, CheckedFile
 from leitai.evidence.models import LEVEL_LABELS, Honour, HonourState
 from leitai.evidence.rules import reference_date_for
 from leitai.evidence.services.honours import LIMITS, HonourFields, enter_honour
@@ -33,6 +45,7 @@ COLUMNS = [
     Column("conferred_by", ("授予机关", "授予单位", "conferring body")),
     Column("document", ("文号", "document number", "document")),
     Column("date", ("日期", "授予日期", "date")),
+    Column("file", ("佐证材料文件名", "文件名", "evidence file name", "file"), required=False),
 ]
 _DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?"
@@ -52,10 +65,12 @@ def parse_date(text: str) -> date | None:
 
 
 class HonourRow:
-    __slots__ = ("fields", "row", "unit")
+    __slots__ = ("fields", "file", "row", "unit")
 
-    def __init__(self, row: int, unit: Unit, fields: HonourFields) -> None:
-        self.row, self.unit, self.fields = row, unit, fields
+    def __init__(
+        self, row: int, unit: Unit, fields: HonourFields, file: CheckedFile | None
+    ) -> None:
+        self.row, self.unit, self.fields, self.file = row, unit, fields, file
 
 
 class HonourImporter:
@@ -74,6 +89,8 @@ class HonourImporter:
         def problem(row: int, name: str, value: str, reason: str) -> None:
             problems.append(RowProblem(row, sheet.header_text(name), value, reason))
 
+        attachments = open_attachments(attachments_path(path))
+        named: dict[str, int] = {}
         codes = {values["unit_code"] for _, values in records}
         units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
         keys: dict[tuple[int, str], int] = {}
@@ -121,6 +138,31 @@ class HonourImporter:
             elif day > reference_date_for(unit):
                 problem(number, "date", values["date"], _("In the future."))
                 bad = True
+            checked: CheckedFile | None = None
+            name = values.get("file", "")
+            if name:
+                if attachments.path is None:
+                    problem(number, "file", name, _("Names a file, but no .zip was uploaded."))
+                    bad = True
+                elif name in named:
+                    problem(
+                        number,
+                        "file",
+                        name,
+                        _("Row %(row)s names the same file.") % {"row": named[name]},
+                    )
+                    bad = True
+                elif name not in attachments.names:
+                    named[name] = number
+                    problem(number, "file", name, _("No file of this name in the .zip."))
+                    bad = True
+                else:
+                    named[name] = number
+                    try:
+                        checked = attachments.read(name)
+                    except BadEvidenceFile as refused:
+                        problem(number, "file", name, str(refused))
+                        bad = True
             if bad:
                 continue
             assert day is not None
@@ -148,8 +190,11 @@ class HonourImporter:
                         document=values["document"],
                         conferred_on=day,
                     ),
+                    checked,
                 )
             )
+        for name in sorted(set(attachments.names) - set(named)):
+            problem(1, "file", name, _("In the .zip, but no row names it."))
         existing = {
             (h.unit_id, h.document_key): h
             for h in Honour.objects.filter(
@@ -178,8 +223,16 @@ class HonourImporter:
         samples: list[list[str]] = []
         for row in rows:
             f = row.fields
+            sha = row.file.sha256 if row.file else ""
             digest.add(
-                row.row, row.unit.pk, f.title, f.level, f.conferred_by, f.document, f.conferred_on
+                row.row,
+                row.unit.pk,
+                f.title,
+                f.level,
+                f.conferred_by,
+                f.document,
+                f.conferred_on,
+                sha,
             )
             if len(samples) < 20:
                 samples.append(
@@ -189,6 +242,7 @@ class HonourImporter:
                         str(LEVEL_LABELS[f.level]),
                         f.document,
                         f.conferred_on.isoformat(),
+                        _("attached") if row.file else _("to attach"),
                     ]
                 )
         plan = Plan(
@@ -223,6 +277,6 @@ class HonourImporter:
         if expected_digest is not None and plan.digest != expected_digest:
             raise StalePlan
         for done, row in enumerate(rows, start=1):
-            enter_honour(unit=row.unit, by=actor, fields=row.fields, file=None)
+            enter_honour(unit=row.unit, by=actor, fields=row.fields, file=row.file)
             progress("writing", done)
         return plan

@@ -27,6 +27,7 @@ def register_honours_import() -> None:
                     "中共青岛市委",
                     "青发〔2024〕12号",
                     "2024-06-28",
+                    "青发2024-12.pdf",
                 ],
                 [
                     "3702020101",
@@ -35,13 +36,21 @@ def register_honours_import() -> None:
                     "中共青岛市市南区委",
                     "南发[2023]5号",
                     "2023-07-01",
+                    "",
                 ],
             ],
             categories=[
                 (
                     "create",
                     _("New honours (pending verification)"),
-                    [_("Unit code"), _("Title"), _("Level"), _("Document number"), _("Date")],
+                    [
+                        _("Unit code"),
+                        _("Title"),
+                        _("Level"),
+                        _("Document number"),
+                        _("Date"),
+                        _("Evidence file"),
+                    ],
                 ),
             ],
             back_url_name="evidence:queue",
@@ -49,9 +58,10 @@ def register_honours_import() -> None:
             notes=[
                 _("Levels: 国家级, 省级, 市级, 区级 (区(市)级, 县级), 街道级 (镇级, 乡级)."),
                 _(
-                    "Each row becomes a record pending verification. Attach each record's "
-                    "evidence file (PDF, JPEG or PNG, up to 20 MB) on its page afterwards: a "
-                    "record without its file cannot be verified."
+                    "Each row becomes a record pending verification. Its evidence file (PDF, "
+                    "JPEG or PNG, up to 20 MB) is the file of the .zip its file-name column "
+                    "names, or is attached on the record's page afterwards: a record without "
+                    "its file cannot be verified."
                 ),
                 _(
                     "A unit and a document number are one record: a document already in the "
@@ -60,5 +70,6 @@ def register_honours_import() -> None:
                 ),
             ],
             sees_every_job=is_superuser,
+            attachments_label=_("Evidence files (.zip, optional): the names the file column gives"),
         )
     )

@@ -140,3 +140,125 @@ def test_missing_columns_or_an_empty_file_are_refused(
     )
     assert job.status in (ImportStatus.FAILED, ImportStatus.REJECTED)
     assert not Honour.objects.exists()
+
+
+def archive(tmp_path: Path, members: dict[str, bytes], name: str = "files.zip") -> Path:
+    import zipfile
+
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for member, content in members.items():
+            out.writestr(member, content)
+    return path
+
+
+def test_evidence_files_from_a_zip_are_attached_by_the_names_the_rows_give(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    from leitai.demo.evidence_files import scan_png
+
+    branch = world["city"]["branch"]
+    path = tmp_path / "h.csv"
+    path.write_text(
+        HEADER.strip() + ",佐证材料文件名\n"
+        f"{branch.code},甲,市级,机关,A1,2024-01-01,扫描件/甲.png\n"
+        f"{branch.code},乙,区级,机关,A2,2024-01-02,\n",
+        encoding="utf-8",
+    )
+    files = archive(tmp_path, {"扫描件/甲.png": scan_png("甲"), "扫描件/": b""})
+    job = create_job_from_path(
+        kind="honours",
+        actor=world["people"]["reviewer_in"],
+        path=path,
+        prune=False,
+        attachments=files,
+    )
+    assert job.status == ImportStatus.READY, job.problems
+    confirm_job(job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    attached = Honour.objects.get(document="A1")
+    assert attached.file.read() == scan_png("甲")
+    assert Honour.objects.get(document="A2").file_sha256 == ""
+    assert attached.file_sha256 in LedgerEntry.objects.filter(kind="honour_entered").first().body
+
+
+def test_a_zip_with_missing_unknown_bad_or_bomb_members_writes_nothing(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    from leitai.demo.evidence_files import scan_png
+
+    branch = world["city"]["branch"]
+    path = tmp_path / "h.csv"
+    path.write_text(
+        HEADER.strip() + ",file\n"
+        f"{branch.code},甲,市级,机关,B1,2024-01-01,missing.pdf\n"
+        f"{branch.code},乙,市级,机关,B2,2024-01-01,text.pdf\n"
+        f"{branch.code},丙,市级,机关,B3,2024-01-01,bomb.pdf\n"
+        f"{branch.code},丁,市级,机关,B4,2024-01-01,good.png\n"
+        f"{branch.code},戊,市级,机关,B5,2024-01-01,good.png\n",
+        encoding="utf-8",
+    )
+    files = archive(
+        tmp_path,
+        {
+            "text.pdf": b"not a pdf at all",
+            "bomb.pdf": b"%PDF-" + b"\x00" * (19 * 1024 * 1024),
+            "good.png": scan_png("good"),
+            "stray.png": scan_png("stray"),
+        },
+    )
+    job = create_job_from_path(
+        kind="honours",
+        actor=world["people"]["reviewer_in"],
+        path=path,
+        prune=False,
+        attachments=files,
+    )
+    assert job.status == ImportStatus.REJECTED
+    found = {(row, value): reason for row, _, value, reason in job.problems}
+    assert found[(2, "missing.pdf")] == "No file of this name in the .zip."
+    assert "is not a PDF, JPEG or PNG file" in found[(3, "text.pdf")]
+    assert "zip bomb" in found[(4, "bomb.pdf")]
+    assert found[(6, "good.png")] == "Row 5 names the same file."
+    assert found[(1, "stray.png")] == "In the .zip, but no row names it."
+    assert not Honour.objects.exists()
+
+
+def test_a_row_naming_a_file_without_a_zip(world: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(
+        HEADER.strip() + ",file\n"
+        f"{world['city']['branch'].code},甲,市级,机关,C1,2024-01-01,a.pdf\n",
+        encoding="utf-8",
+    )
+    job = run(path, world["people"]["reviewer_in"])
+    assert job.status == ImportStatus.REJECTED
+    assert job.problems[0][3] == "Names a file, but no .zip was uploaded."
+    assert not Honour.objects.exists()
+
+
+def test_the_upload_page_takes_the_zip(world: dict[str, Any], tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leitai.demo.evidence_files import scan_png
+
+    branch = world["city"]["branch"]
+    client = Client()
+    assert client.login(username=world["people"]["reviewer_in"].username, password=PASSWORD)
+    url = reverse("core:import_upload", args=["honours"])
+    assert 'name="attachments"' in client.get(url).content.decode()
+    sheet = HEADER.strip() + ",file\n" + f"{branch.code},甲,市级,机关,D1,2024-01-01,a.png\n"
+    files = archive(tmp_path, {"a.png": scan_png("a")})
+    response = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("h.csv", sheet.encode()),
+            "attachments": SimpleUploadedFile("files.zip", files.read_bytes()),
+        },
+    )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.READY, job.problems
+    client.post(reverse("core:import_confirm", args=[job.pk]))
+    assert Honour.objects.get().file_type == "image/png"
