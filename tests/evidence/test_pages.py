@@ -190,6 +190,7 @@ def test_the_file_is_served_inline_with_its_checked_type(world: dict[str, Any]) 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"  # shown in the record's own page
     assert response["Content-Disposition"].startswith("inline")
     assert b"".join(response.streaming_content) == scan_png("f")
     assert (

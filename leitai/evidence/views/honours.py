@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from leitai.evidence import permissions
@@ -128,6 +129,7 @@ def honour_detail(request: HttpRequest, honour_id: int) -> HttpResponse:
 
 
 @login_required
+@xframe_options_sameorigin  # shown in the record's page (an iframe of the same site)
 def honour_file(request: HttpRequest, honour_id: int) -> HttpResponseBase:
     honour = honour_in_scope(request, honour_id)
     return file_response(honour, f"honour-{honour.pk}")
