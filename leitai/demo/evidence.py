@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import transaction
+
 from leitai.demo.evidence_files import notice_pdf, scan_png
 from leitai.evidence.files import CheckedFile, check_bytes
 from leitai.evidence.models import Honour, VetoCategory
@@ -74,9 +76,17 @@ def _file(unit: Unit, fields: HonourFields, *, pdf: bool) -> CheckedFile:
 
 
 def ensure_demo_evidence(*, root: Unit, demo_branch: Unit, people: People) -> int:
-    """Honours and vetoes for the demo city; returns how many honours were added."""
+    """Honours and vetoes for the demo city; returns how many honours were added.
+
+    One transaction for all of it (each service's own becomes a savepoint): one commit instead of
+    some 150 keeps `leitai demo` fast on SQLite."""
     if Honour.objects.filter(subtree_q(root.path, prefix="unit__")).exists():
         return 0
+    with transaction.atomic():
+        return _add_demo_evidence(root=root, demo_branch=demo_branch, people=people)
+
+
+def _add_demo_evidence(*, root: Unit, demo_branch: Unit, people: People) -> int:
     today = reference_date_for(root)
     branches = list(
         Unit.objects.filter(subtree_q(root.path), kind=UnitKind.BRANCH)
