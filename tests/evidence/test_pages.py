@@ -220,3 +220,41 @@ def test_the_navigation_leads_each_role_to_its_honours(world: dict[str, Any]) ->
     assert "/evidence/" not in host
     unit_page = client_for(people["host_in"]).get(reverse("orgs:unit", args=[branch.code]))
     assert f'href="{reverse("evidence:unit", args=[branch.pk])}"' in unit_page.content.decode()
+
+
+def test_the_queue_and_the_veto_list_read_a_fixed_number_of_queries(
+    world: dict[str, Any],
+) -> None:
+    from leitai.evidence.models import VetoCategory
+    from leitai.evidence.services.vetoes import lift_veto, record_veto
+
+    city, people = world["city"], world["people"]
+    reviewer = client_for(people["reviewer_in"])
+    organiser = client_for(people["organiser"])
+
+    def count(client: Client, url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            key = f"{n}-{i}"
+            enter_honour(
+                unit=city["branch"], by=people["secretary"], fields=fields(key), file=png(key)
+            )
+            veto = record_veto(
+                unit=city["branch"],
+                by=people["committee"],
+                year=2025,
+                category=VetoCategory.LAX,
+                evidence=key,
+            )
+            lift_veto(veto=veto, by=people["committee"], reason="ok")
+
+    queue = reverse("evidence:queue")
+    vetoes = reverse("evidence:unit_vetoes", args=[city["branch"].pk])
+    add(1)
+    one = (count(reviewer, queue), count(organiser, vetoes))
+    add(2)
+    assert (count(reviewer, queue), count(organiser, vetoes)) == one
