@@ -25,10 +25,12 @@ def main(argv: list[str] | None = None) -> int:
         # Each app whose chains an export may hold registers its kind, as its AppConfig.ready()
         # does when Django runs.
         from leitai.arenas import audit
+        from leitai.evidence import audit as evidence_audit
         from leitai.evidence.audit import daily as daily_audit
         from leitai.ledger.exporting import main as verify_export
 
         audit.register()
+        evidence_audit.register()
         daily_audit.register()
         return verify_export(args[2:])
 

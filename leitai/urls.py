@@ -24,5 +24,15 @@ urlpatterns = [
 
 if settings.DEBUG:  # pragma: no cover - the demo serves uploads itself only in debug mode
     from django.conf.urls.static import static
+    from django.urls import re_path
+    from django.views.defaults import page_not_found
 
+    # Evidence files are served only through the evidence views, which check who asks.
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/evidence/",
+            page_not_found,
+            {"exception": Exception("not served")},
+        )
+    ]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

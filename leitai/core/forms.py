@@ -11,3 +11,5 @@ class UploadForm(forms.Form):
         required=False,
         help_text=_("Off by default: records missing from the file are kept."),
     )
+    # Shown only for a kind that takes attachments (ImportKind.attachments_label).
+    attachments = forms.FileField(required=False)

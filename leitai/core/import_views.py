@@ -34,12 +34,13 @@ class ImportKind:
     example_rows: list[list[str]]
     categories: list[tuple[str, Any, list[Any]]]  # (plan key, label, sample column labels)
     back_url_name: str
-    prune_label: Any
+    prune_label: Any  # "": the kind has no pruning, and the box is not shown
     notes: list[Any]
     # Who may open a job of this kind that someone else started (besides its starter).
     sees_every_job: Callable[[Any], bool]
-    # Whether "remove what the file does not list" means anything for this kind.
-    offers_prune: bool = True
+    # A kind that takes a .zip of files its rows name beside the spreadsheet: the field's label
+    # ("" takes none). The importer finds it at `imports.attachments_path(path)`.
+    attachments_label: Any = ""
 
 
 _kinds: dict[str, ImportKind] = {}
@@ -87,6 +88,7 @@ def upload(request: HttpRequest, kind_key: str) -> HttpResponse:
                 actor=request.user,
                 upload=form.cleaned_data["file"],
                 prune=form.cleaned_data["prune"],
+                attachments=form.cleaned_data["attachments"] if kind.attachments_label else None,
             )
         except FileProblem as error:
             problem = str(error)

@@ -217,6 +217,17 @@ def stored_path(job: ImportJob) -> Path:
     return upload_dir() / job.stored_name
 
 
+def attachments_path(path: Path) -> Path:
+    """Where the .zip of files uploaded beside a spreadsheet is kept (a kind that takes
+    attachments: ImportKind.attachments_label); it goes with the upload."""
+    return path.with_name(f"{path.stem}-attachments.zip")
+
+
+def _remove_upload(job: ImportJob) -> None:
+    stored_path(job).unlink(missing_ok=True)
+    attachments_path(stored_path(job)).unlink(missing_ok=True)
+
+
 # One background worker per process: imports write in one transaction each, so running two at
 # once would only make one wait for the other's lock.
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leitai-import")
@@ -287,16 +298,29 @@ class _ProgressReporter:
         _publish(self.job)
 
 
-def create_job(*, kind: str, actor: Any, upload: UploadedFile, prune: bool) -> ImportJob:
-    """Store the upload and check it: inline when small, in the background when large."""
-    if upload.size is not None and upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-        raise FileProblem(
-            _("The file is %(size)s MB; uploads are limited to %(limit)s MB.")
-            % {
-                "size": f"{upload.size / 1048576:.1f}",
-                "limit": settings.IMPORT_MAX_UPLOAD_BYTES // 1048576,
-            }
-        )
+def create_job(
+    *,
+    kind: str,
+    actor: Any,
+    upload: UploadedFile,
+    prune: bool,
+    attachments: UploadedFile | None = None,
+) -> ImportJob:
+    """Store the upload (and the .zip of files beside it, for a kind that takes one) and check
+    it: inline when small, in the background when large."""
+    for each in (upload, attachments):
+        if (
+            each is not None
+            and each.size is not None
+            and each.size > settings.IMPORT_MAX_UPLOAD_BYTES
+        ):
+            raise FileProblem(
+                _("The file is %(size)s MB; uploads are limited to %(limit)s MB.")
+                % {
+                    "size": f"{each.size / 1048576:.1f}",
+                    "limit": settings.IMPORT_MAX_UPLOAD_BYTES // 1048576,
+                }
+            )
     job = ImportJob(
         kind=kind,
         status=ImportStatus.ANALYSING,
@@ -311,6 +335,11 @@ def create_job(*, kind: str, actor: Any, upload: UploadedFile, prune: bool) -> I
     with os.fdopen(_create_private(stored_path(job)), "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    if attachments is not None:
+        target = attachments_path(stored_path(job))
+        with os.fdopen(_create_private(target), "wb") as out:
+            for chunk in attachments.chunks():
+                out.write(chunk)
     job.save()
     expire_jobs()
     if job.size <= settings.IMPORT_INLINE_BYTES:
@@ -321,7 +350,9 @@ def create_job(*, kind: str, actor: Any, upload: UploadedFile, prune: bool) -> I
     return job
 
 
-def create_job_from_path(*, kind: str, actor: Any, path: Path, prune: bool) -> ImportJob:
+def create_job_from_path(
+    *, kind: str, actor: Any, path: Path, prune: bool, attachments: Path | None = None
+) -> ImportJob:
     """For tests and scripts that hold a file already: same path as an upload."""
     job = ImportJob(
         kind=kind,
@@ -336,6 +367,10 @@ def create_job_from_path(*, kind: str, actor: Any, path: Path, prune: bool) -> I
     job.stored_name = f"{job.pk}{path.suffix.lower()}"
     with path.open("rb") as source, os.fdopen(_create_private(stored_path(job)), "wb") as out:
         shutil.copyfileobj(source, out)
+    if attachments is not None:
+        target = attachments_path(stored_path(job))
+        with attachments.open("rb") as source, os.fdopen(_create_private(target), "wb") as out:
+            shutil.copyfileobj(source, out)
     job.save()
     check_job(job.pk)
     job.refresh_from_db()
@@ -354,7 +389,7 @@ def _finish(job: ImportJob, status: str, **fields: Any) -> None:
     ImportJob.objects.filter(pk=job.pk).update(status=status, updated_at=timezone.now(), **fields)
     job.refresh_from_db()
     if status in UPLOAD_DONE_WITH:
-        stored_path(job).unlink(missing_ok=True)
+        _remove_upload(job)
     transaction.on_commit(lambda: _publish(job))
 
 
@@ -417,7 +452,7 @@ def cancel_job(job: ImportJob, *, message: str = "") -> bool:
         message=message,
     )
     if cancelled:
-        stored_path(job).unlink(missing_ok=True)
+        _remove_upload(job)
     return bool(cancelled)
 
 
@@ -488,7 +523,7 @@ def fail_interrupted_jobs() -> int:
         failed += ImportJob.objects.filter(pk=job.pk, status=job.status, owner=job.owner).update(
             status=ImportStatus.FAILED, message=message, finished_at=timezone.now()
         )
-        stored_path(job).unlink(missing_ok=True)
+        _remove_upload(job)
     return failed
 
 

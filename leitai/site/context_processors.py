@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leitai.accounts import permissions
 from leitai.arenas.permissions import can_list_arenas
+from leitai.evidence.permissions import own_unit, sees_verification_queue
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -21,6 +22,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((str(_("Organisations")), reverse("orgs:tree")))
         if can_list_arenas(user):
             items.append((str(_("Arenas")), reverse("arenas:list")))
+        if sees_verification_queue(user):
+            items.append((str(_("Honours")), reverse("evidence:queue")))
+        elif (unit_id := own_unit(user)) is not None:
+            # A secretary's honours and vetoes: the evidence page of its one unit.
+            items.append((str(_("Honours")), reverse("evidence:unit", args=[unit_id])))
         if permissions.can_import_orgs(user):
             items.append((str(_("Import")), reverse("core:import_upload", args=["orgs"])))
         if permissions.can_manage_accounts(user):

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from leitai.arenas.live.state import ArenaSnapshot
 from leitai.arenas.models import Absence, Arena, Participant, Recusal
 from leitai.arenas.services import console, draw
-from leitai.arenas.state import ArenaSnapshot
 from leitai.ledger.models import LedgerEntry
 from tests.arena_factories import in_order, make_arena_world
 from tests.factories import PASSWORD

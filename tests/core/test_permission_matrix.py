@@ -102,6 +102,10 @@ ORGANISER_ONLY = statuses(200, 403, 403, 403, 403, 403, 302)
 IN_SCOPE = statuses(200, 200, 404, 200, 404, 404, 302)
 OWN_JOB = statuses(200, 404, 404, 404, 404, 404, 302)
 RUN = statuses(200, 403, 404, 200, 404, 404, 302)
+EV_SEES = statuses(200, 200, 404, 200, 404, 200, 302)
+EV_ENTERS = statuses(200, 200, 404, 403, 404, 200, 302)
+EV_VETOES = statuses(200, 403, 404, 403, 404, 403, 302)
+EV_DECIDES = statuses(302, 302, 404, 403, 404, 403, 302)
 API_RUN = statuses(200, 403, 404, 200, 404, 404, 401)
 
 
@@ -181,11 +185,56 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api:run_action": ("post", "api_action", refused(API_RUN)),
     "api:paper_sheet": ("post", "api_arena", refused(API_RUN)),
     "api:reopen": ("post", "api_arena", refused(API_RUN)),
+    # Evidence: the branch's (泰州路居民区党支部, the secretary's own unit, in 市南区) honour and
+    # veto, entered and recorded by others than the personas.
+    "evidence:unit": ("get", "ev_unit", EV_SEES),
+    "evidence:unit_vetoes": ("get", "ev_unit", EV_SEES),
+    "evidence:honour_new": ("get", "ev_unit", EV_ENTERS),
+    "evidence:veto_new": ("get", "ev_unit", EV_VETOES),
+    "evidence:queue": ("get", "", statuses(200, 200, 200, 403, 403, 403, 302)),
+    "evidence:honour": ("get", "honour", EV_SEES),
+    "evidence:honour_edit": ("get", "honour", EV_ENTERS),
+    "evidence:honour_file": ("get", "honour", EV_SEES),
+    # Allowed: verified (or refused as decided already), back to the record: 302.
+    "evidence:honour_verify": ("post", "honour", EV_DECIDES),
+    "evidence:honour_reject": ("post", "honour", EV_DECIDES),
+    "evidence:veto_lift": ("post", "veto", statuses(302, 403, 404, 403, 404, 403, 302)),
+    "evidence:veto_file": ("get", "veto", EV_SEES),
 }
 
 
+def evidence_records(city: dict[str, Any], settings: Any, tmp_path: Path) -> dict[str, Any]:
+    """The branch's honour (entered by another secretary) and veto (by the street's committee)."""
+    from leitai.demo.evidence_files import scan_png
+    from leitai.evidence.files import check_bytes
+    from leitai.evidence.models import VetoCategory
+    from leitai.evidence.services.honours import enter_honour
+    from leitai.evidence.services.vetoes import record_veto
+    from tests.evidence.conftest import fields
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    colleague = make_user("colleague", role=Role.SECRETARY, unit=city["branch"])
+    street = make_user("street-org", role=Role.ORGANISER, unit=city["jinhulu"])
+    honour = enter_honour(
+        unit=city["branch"], by=colleague, fields=fields(), file=check_bytes(scan_png("m"))
+    )
+    veto = record_veto(
+        unit=city["branch"],
+        by=street,
+        year=2025,
+        category=VetoCategory.RECORDS,
+        evidence="档案缺失",
+        file=check_bytes(scan_png("v")),
+    )
+    return {
+        "ev_unit": {"unit_id": city["branch"].pk},
+        "honour": {"honour_id": honour.pk},
+        "veto": {"veto_id": veto.pk},
+    }
+
+
 @pytest.fixture
-def world(tmp_path: Path) -> dict[str, Any]:
+def world(tmp_path: Path, settings: Any) -> dict[str, Any]:
     city = small_city()
     people = {
         "organiser": make_user("org", role=Role.ORGANISER, unit=city["root"]),
@@ -243,6 +292,7 @@ def world(tmp_path: Path) -> dict[str, Any]:
             "api_action": {"arena_id": arena.pk, "action": "no-such-action"},
             "draw_file": {"arena_id": arena.pk, "name": "participants.txt"},
             "token": {"token": token_for(judge)},
+            **evidence_records(city, settings, tmp_path),
         },
         "query": {"api:search": "?q=金湖", "orgs:search": "?q=金湖"},
     }

@@ -248,6 +248,69 @@ REGISTER = per_persona(
     judge=LOGIN,
 )
 
+# Evidence: scope "in" is the branch (市南区), "out" the village (莱西市); the records are entered
+# and recorded by people who are none of the personas (add_extras).
+EV_ENTER = per_persona(
+    anonymous=LOGIN,
+    organiser=ALLOW,
+    district_organiser_out={"in": 404, "out": ALLOW},
+    reviewer={"in": ALLOW, "out": 404},
+    host={"in": 403, "out": 404},
+    host_out={"in": 404, "out": 403},
+    secretary={"in": ALLOW, "out": 404},
+    judge=LOGIN,
+)
+EV_DECIDE = per_persona(
+    anonymous=LOGIN,
+    organiser=ALLOW,
+    district_organiser_out={"in": 404, "out": ALLOW},
+    reviewer={"in": ALLOW, "out": 404},
+    host={"in": 403, "out": 404},
+    host_out={"in": 404, "out": 403},
+    secretary={"in": 403, "out": 404},
+    judge=LOGIN,
+)
+EV_VETO = per_persona(
+    anonymous=LOGIN,
+    organiser=ALLOW,
+    district_organiser_out={"in": 404, "out": ALLOW},
+    reviewer={"in": 403, "out": 404},
+    host={"in": 403, "out": 404},
+    host_out={"in": 404, "out": 403},
+    secretary={"in": 403, "out": 404},
+    judge=LOGIN,
+)
+
+
+def _ev_unit(world: World, scope: str) -> int:
+    return int(world.city["branch" if scope == "in" else "village"].pk)
+
+
+def _ev_url(name: str, key: str) -> Callable[[World, str], str]:
+    if key == "unit_id":
+        return lambda world, scope: reverse(name, kwargs={"unit_id": _ev_unit(world, scope)})
+    return lambda world, scope: reverse(name, kwargs={key: world.extra[f"{key}_{scope}"]})
+
+
+def _honour_body(world: World, scope: str) -> dict[str, Any]:
+    return {
+        "title": "市级先进基层党组织",
+        "level": "municipal",
+        "conferred_by": "中共青岛市委",
+        "document": "青发〔2024〕99号",
+        "conferred_on": "2024-06-28",
+        "version": "1",
+    }
+
+
+def _scan(world: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leitai.demo.evidence_files import scan_png
+
+    return {"file": SimpleUploadedFile("scan.png", scan_png("matrix"), content_type="image/png")}
+
+
 ORGS_CSV = "编码,名称,上级编码,类型,领域\n9,新,370202,党支部,学校\n"
 # A unit's facts (the unit page's form): its organisers; 404 outside one's scope, 403 within.
 UNIT_ORGANISERS = per_persona(
@@ -369,6 +432,28 @@ WRITES: dict[str, Row] = {
         api=True,
         scopes=("in", "cross"),
     ),
+    "evidence:honour_new": Row(
+        _ev_url("evidence:honour_new", "unit_id"), _honour_body, EV_ENTER, files=_scan
+    ),
+    "evidence:honour_edit": Row(
+        _ev_url("evidence:honour_edit", "honour_id"), _honour_body, EV_ENTER
+    ),
+    "evidence:honour_verify": Row(
+        _ev_url("evidence:honour_verify", "honour_id"), _no_body, EV_DECIDE
+    ),
+    "evidence:honour_reject": Row(
+        _ev_url("evidence:honour_reject", "honour_id"),
+        lambda world, scope: {"reason": "matrix"},
+        EV_DECIDE,
+    ),
+    "evidence:veto_new": Row(
+        _ev_url("evidence:veto_new", "unit_id"),
+        lambda world, scope: {"year": "2025", "category": "lax", "evidence": "matrix"},
+        EV_VETO,
+    ),
+    "evidence:veto_lift": Row(
+        _ev_url("evidence:veto_lift", "veto_id"), lambda world, scope: {"reason": "x"}, EV_VETO
+    ),
 }
 for _action in names_on(Surface.CONSOLE):
     WRITES[f"api:run_action[{_action}]"] = Row(
@@ -429,6 +514,12 @@ READ_ONLY = frozenset(
         "core:import_errors",
         "core:import_job",
         "core:import_template",
+        "evidence:honour",
+        "evidence:honour_file",
+        "evidence:queue",
+        "evidence:unit",
+        "evidence:unit_vetoes",
+        "evidence:veto_file",
         "judge_landing",
         "live:check",
         "live:status",
@@ -473,6 +564,40 @@ def add_extras(world: World, tmp_path: Path) -> None:
             ).pk,
         }
     )
+    add_evidence(world)
+
+
+def add_evidence(world: World) -> None:
+    """An honour and a veto on each side, by people who are none of the personas."""
+    from leitai.accounts.models import User
+    from leitai.demo.evidence_files import scan_png
+    from leitai.evidence.files import check_bytes
+    from leitai.evidence.models import VetoCategory
+    from leitai.evidence.services.honours import enter_honour
+    from leitai.evidence.services.vetoes import record_veto
+    from tests.evidence.conftest import fields
+
+    city = world.city
+    committees = {
+        "in": make_user("street-org", role=Role.ORGANISER, unit=city["jinhulu"]),
+        "out": make_user("town-org", role=Role.ORGANISER, unit=city["jiangshan"]),
+    }
+    for scope, unit, secretary in (("in", "branch", "victim"), ("out", "village", "villager")):
+        honour = enter_honour(
+            unit=city[unit],
+            by=User.objects.get(username=secretary),
+            fields=fields(),
+            file=check_bytes(scan_png(scope)),
+        )
+        veto = record_veto(
+            unit=city[unit],
+            by=committees[scope],
+            year=2025,
+            category=VetoCategory.RECORDS,
+            evidence="档案缺失",
+        )
+        world.extra[f"honour_id_{scope}"] = honour.pk
+        world.extra[f"veto_id_{scope}"] = veto.pk
 
 
 def digest() -> str:
@@ -528,7 +653,8 @@ def cells(name: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> World:
+def world(tmp_path: Path, settings: Any) -> World:
+    settings.MEDIA_ROOT = tmp_path / "media"
     built = build_world()
     add_extras(built, tmp_path)
     return built
@@ -593,4 +719,7 @@ def read_only_args(world: World) -> dict[str, dict[str, Any]]:
         "api_action": {"arena_id": arena, "action": "freeze"},
         "draw_file": {"arena_id": arena, "name": "draw.json"},
         "token": {"token": token_for(world.inside.head)},
+        "ev_unit": {"unit_id": world.city["branch"].pk},
+        "honour": {"honour_id": world.extra["honour_id_in"]},
+        "veto": {"veto_id": world.extra["veto_id_in"]},
     }

@@ -50,7 +50,7 @@ def test_organisers_navigation_shows_every_item_on_a_phone(
     page = signed_in(browser, served, organiser, language=language, device=PHONE)
     page.goto(f"{served.url}/arenas/")
     links = page.locator("nav.nav a")
-    assert links.count() == 6
+    assert links.count() == 7
     for index in range(links.count()):
         link = links.nth(index)
         box = link.bounding_box()

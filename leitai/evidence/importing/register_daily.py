@@ -32,7 +32,7 @@ def register() -> None:
                 ),
             ],
             back_url_name="evidence:daily_overview",
-            prune_label=_("(not used for daily data)"),
+            prune_label="",  # no pruning: a period is replaced for the units in the file
             notes=[
                 _(
                     "Long form: unit code, period (YYYY-MM), metric, value — one figure a row. "
@@ -49,6 +49,5 @@ def register() -> None:
                 ),
             ],
             sees_every_job=is_superuser,
-            offers_prune=False,
         )
     )

@@ -6,5 +6,26 @@ from leitai.evidence.models.daily import (
     DailyImportState,
     DailyValue,
 )
+from leitai.evidence.models.honours import (
+    LEVEL_CHOICES,
+    LEVEL_LABELS,
+    Honour,
+    HonourState,
+    evidence_path,
+)
+from leitai.evidence.models.vetoes import Veto, VetoCategory, VetoState
 
-__all__ = ["READ_STATES", "DailyImport", "DailyImportState", "DailyValue"]
+__all__ = [
+    "LEVEL_CHOICES",
+    "LEVEL_LABELS",
+    "READ_STATES",
+    "DailyImport",
+    "DailyImportState",
+    "DailyValue",
+    "Honour",
+    "HonourState",
+    "Veto",
+    "VetoCategory",
+    "VetoState",
+    "evidence_path",
+]

@@ -15,6 +15,7 @@ from leitai.accounts.models import Role, User
 from leitai.accounts.services import create_user, grant_role
 from leitai.demo.arenas import ensure_demo_programme, ensure_finished_arena, ensure_ready_arena
 from leitai.demo.daily import ensure_demo_daily
+from leitai.demo.evidence import People, ensure_demo_evidence
 from leitai.demo.generate import DEMO_UNITS, FACT_HEADERS_ZH, HEADERS_ZH, demo_rows, with_facts
 from leitai.orgs.importing import OrgImporter
 from leitai.orgs.models import Unit
@@ -90,6 +91,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Programme: {programme}")
         self.stdout.write(f"  finished arena #{finished.pk}: {finished.title}")
         self.stdout.write(f"  arena ready to run #{ready.pk}: {ready.title}")
+        honours = ensure_demo_evidence(
+            root=units["root"],
+            demo_branch=units["taizhoulu_branch"],
+            people=People(
+                secretary=User.objects.get(username="zhengsuxiu"),
+                reviewer=User.objects.get(username="shinan-review"),
+                organiser=User.objects.get(username="zuzhibu"),
+                admin=superuser,
+            ),
+        )
+        self.stdout.write(f"Evidence: {honours} honours added now, with a few vetoes")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, display_name, role, unit_key in DEMO_ACCOUNTS:
             where = f" @ {units[unit_key].name}" if unit_key else ""

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0002_import_job_owner'),
-        ('evidence', '0001_initial'),
+        ('evidence', '0002_honours_vetoes'),
         ('orgs', '0002_unit_facts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
