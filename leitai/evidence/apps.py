@@ -11,7 +11,7 @@ class EvidenceConfig(AppConfig):
         from leitai.evidence import audit
         from leitai.evidence.audit import daily as daily_audit
         from leitai.evidence.importing.register_daily import register as register_daily_import
-        from leitai.evidence.registration import register_honours_import
+        from leitai.evidence.importing.register_honours import register_honours_import
 
         audit.register()
         daily_audit.register()

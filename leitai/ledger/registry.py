@@ -104,5 +104,6 @@ def for_export(text: str) -> ChainKind[Any]:
 
 def unknown_detail() -> str:
     """The summary of a chain of no registered kind."""
-    nouns = " or ".join(kind.noun for kind in _kinds.values())
+    names = [kind.noun for kind in _kinds.values()]
+    nouns = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
     return f"not {nouns} chain" if nouns else "not a chain of a registered kind"

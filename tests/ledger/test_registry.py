@@ -70,7 +70,9 @@ def test_a_chain_of_no_registered_kind_is_checked_for_links_and_named_so() -> No
     status, output = run_verify()
     assert status == 0, output
     assert "ok    misc:1  #1 " in output
-    assert output.splitlines()[1].endswith("1 entries, not an arena or an evidence chain")
+    assert output.splitlines()[1].endswith(
+        "1 entries, not an arena, a unit's evidence or a daily import chain"
+    )
 
 
 def test_verify_walks_every_registered_kind(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,7 +38,7 @@ def _export(text: str) -> dict[str, Any]:
 
 EVIDENCE_CHAINS = registry.ChainKind(
     prefix=EVIDENCE_PREFIX,
-    noun="an evidence",
+    noun="a unit's evidence",
     replay=replay_evidence,
     compare=_compare,
     export=_export,

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from leitai.accounts.permissions import is_superuser
 from leitai.core.import_views import ImportKind, register_kind
 from leitai.core.imports import register_importer
-from leitai.evidence.importing import COLUMNS
+from leitai.evidence.importing.honours import COLUMNS
 from leitai.evidence.permissions import can_import_honours
 
 
 def register_honours_import() -> None:
-    register_importer("honours", "leitai.evidence.importing.HonourImporter")
+    register_importer("honours", "leitai.evidence.importing.honours.HonourImporter")
     register_kind(
         ImportKind(
             key="honours",
