@@ -6,6 +6,9 @@ from django.views.i18n import set_language
 from leitai.accounts.views import AdminSignInView
 from leitai.api.urls import api
 
+# A path no route matches: a page, or the API's refusal body under /api/.
+handler404 = "leitai.site.views.not_found"
+
 urlpatterns = [
     path("", include("leitai.site.urls")),
     path("", include("leitai.core.urls")),

@@ -4,10 +4,13 @@ import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 from leitai.accounts import permissions
+from leitai.core.refusals import RefusalCode, refusal_body
 from leitai.orgs.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -36,3 +39,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """
     logger.warning("CSRF refused %s %s: %s", request.method, request.path, reason)
     return render(request, "403_csrf.html", status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A path no route matches: the page in Leitai's layout, or under /api/ the API's one refusal
+    body (a client reading JSON never gets a page), as an API route's own 404 gives it."""
+    if request.path.startswith("/api/"):
+        detail = _("Not found here (or not yours to see).")
+        body = refusal_body(RefusalCode.NOT_FOUND, detail)
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

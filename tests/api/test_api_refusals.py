@@ -90,3 +90,19 @@ def test_refusals_share_one_body() -> None:
     assert body["code"] == "invalid_request"
     assert "query.limit" in body["detail"]
     assert body["errors"][0]["loc"] == ["query", "limit"]
+
+
+@pytest.mark.parametrize("path", ["/api/no-such-route", "/api/orgs/units/\n"])
+def test_a_path_no_api_route_matches_answers_the_refusal_body(path: str) -> None:
+    # Found by the schema fuzzer: a unit code of one newline matches no route, and Django's
+    # own 404 page (HTML) answered a client that reads JSON.
+    answer = Client().get(path)
+    assert answer.status_code == 404
+    assert answer["Content-Type"].startswith("application/json")
+    assert answer.json() == {"code": "not_found", "detail": "未找到（或您无权查看）。"}
+
+
+def test_a_page_no_route_matches_is_still_the_page() -> None:
+    answer = Client().get("/orgs/no/such/page")
+    assert answer.status_code == 404
+    assert answer["Content-Type"].startswith("text/html")
