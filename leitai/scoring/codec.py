@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -54,6 +55,42 @@ class Phrase:
 
     def __str__(self) -> str:
         return self.template % {k: str(v) for k, v in self.params.items()}
+
+
+class SettingError(ValueError):
+    """A value or a setting record a rule cannot use, naming the field and the value; `phrase`
+    carries the catalogue's message and its values for the Django layer. Each rule's refusals
+    (honours, daily data) are a subclass of it."""
+
+    def __init__(self, template: str, *, field: str, value: object, **params: Any) -> None:
+        self.phrase = Phrase(template, field=field, value=value, **params)
+        super().__init__(str(self.phrase))
+        self.field, self.value = field, value
+
+
+def whole_number(value: object, field: str, minimum: int, error: type[SettingError]) -> int:
+    """A whole number ≥ minimum from a setting record's value (an int or its decimal string),
+    or `error` naming the field and the value."""
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _WHOLE.fullmatch(value):
+        number = int(value)
+    if number is None:
+        raise error(
+            gettext_noop("%(field)s: “%(value)s” is not a whole number."), field=field, value=value
+        )
+    if number < minimum:
+        raise error(
+            gettext_noop("%(field)s: “%(value)s” is less than %(minimum)s."),
+            field=field,
+            value=value,
+            minimum=minimum,
+        )
+    return number
+
+
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
 
 
 class RubricError(ValueError):

@@ -25,20 +25,15 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from leitai.scoring.codec import Phrase, gettext_noop
+from leitai.scoring.codec import SettingError, gettext_noop, whole_number
 from leitai.scoring.exact import decimal_places, round_half_up
 
 
-class DailyError(ValueError):
+class DailyError(SettingError):
     """A month, a value or a rule record the daily rule cannot use, naming the field and the
     value. `phrase` carries the catalogue's message and its values for the Django layer."""
-
-    def __init__(self, template: str, *, field: str, value: object, **params: Any) -> None:
-        self.phrase = Phrase(template, field=field, value=value, **params)
-        super().__init__(str(self.phrase))
-        self.field, self.value = field, value
 
 
 class MetricKind(StrEnum):
@@ -140,23 +135,7 @@ _DEFAULT_BY_KEY = {metric.key: metric for metric in DEFAULT_METRICS}
 
 
 def _whole(value: object, field: str, minimum: int) -> int:
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        number = int(value)
-    if number is None:
-        raise DailyError(
-            gettext_noop("%(field)s: “%(value)s” is not a whole number."), field=field, value=value
-        )
-    if number < minimum:
-        raise DailyError(
-            gettext_noop("%(field)s: “%(value)s” is less than %(minimum)s."),
-            field=field,
-            value=value,
-            minimum=minimum,
-        )
-    return number
+    return whole_number(value, field, minimum, DailyError)
 
 
 @dataclass(frozen=True)

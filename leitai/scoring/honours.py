@@ -22,9 +22,9 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from leitai.scoring.codec import Phrase, gettext_noop
+from leitai.scoring.codec import SettingError, gettext_noop, whole_number
 from leitai.scoring.exact import round_half_up
 
 
@@ -72,14 +72,9 @@ DEFAULT_POINTS: Mapping[Level, int] = {
 }
 
 
-class HonoursError(ValueError):
+class HonoursError(SettingError):
     """A level, a rule record or a value the honours rule cannot use, naming the field and the
     value. `phrase` carries the catalogue's message and its values for the Django layer."""
-
-    def __init__(self, template: str, *, field: str, value: object, **params: Any) -> None:
-        self.phrase = Phrase(template, field=field, value=value, **params)
-        super().__init__(str(self.phrase))
-        self.field, self.value = field, value
 
 
 def parse_level(text: str, field: str = "level") -> Level:
@@ -128,24 +123,7 @@ def in_window(day: date, on: date, years: int) -> bool:
 
 
 def _whole(value: object, field: str, minimum: int) -> int:
-    """A whole number ≥ minimum from a record's value (an int or its decimal string)."""
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        number = int(value)
-    if number is None:
-        raise HonoursError(
-            gettext_noop("%(field)s: “%(value)s” is not a whole number."), field=field, value=value
-        )
-    if number < minimum:
-        raise HonoursError(
-            gettext_noop("%(field)s: “%(value)s” is less than %(minimum)s."),
-            field=field,
-            value=value,
-            minimum=minimum,
-        )
-    return number
+    return whole_number(value, field, minimum, HonoursError)
 
 
 @dataclass(frozen=True)
