@@ -33,12 +33,15 @@ from leitai.accounts.permissions import (
     unit_scope_q,
 )
 from leitai.orgs.queries import subtree_q
+from leitai.programs.permissions import can_edit_programme
 
 if TYPE_CHECKING:
     from leitai.evidence.models import Honour, Veto
     from leitai.orgs.models import Unit
+    from leitai.programs.models import Programme
 
 __all__ = [
+    "can_change_programme_rules",
     "can_enter_honour",
     "can_import_daily",
     "can_import_honours",
@@ -93,6 +96,11 @@ def is_verifier_for(user: Person, unit: Unit) -> bool:
 def can_verify_honour(user: Person, honour: Honour) -> bool:
     """A verifier of the unit who did not enter the record."""
     return is_verifier_for(user, honour.unit) and honour.entered_by_id != getattr(user, "pk", None)
+
+
+def can_change_programme_rules(user: Person, programme: Programme | None) -> bool:
+    """Whether the evidence pages offer a link to change the rules they show."""
+    return can_edit_programme(user, programme)
 
 
 def can_see_file(user: Person, unit: Unit) -> bool:
