@@ -6,7 +6,7 @@ leitai.accounts.permissions, called by the views, the import and the services al
   covers the unit;
 - verifying or rejecting it: the committee above the unit (an organiser whose membership is at a
   unit strictly above it) or a reviewer whose scope covers it (the reviewer of its evaluating
-  unit) — never whoever entered it;
+  unit) — never whoever entered it or edited it last;
 - recording or lifting a veto: the committee above the unit (an organiser strictly above it);
 - importing the platform's daily data: organisers, for the units they organise; seeing a unit's
   daily data: whoever may see the unit; the distribution of scores: organisers and reviewers.
@@ -94,8 +94,13 @@ def is_verifier_for(user: Person, unit: Unit) -> bool:
 
 
 def can_verify_honour(user: Person, honour: Honour) -> bool:
-    """A verifier of the unit who did not enter the record."""
-    return is_verifier_for(user, honour.unit) and honour.entered_by_id != getattr(user, "pk", None)
+    """A verifier of the unit who neither entered the record nor edited it last."""
+    me = getattr(user, "pk", None)
+    return (
+        is_verifier_for(user, honour.unit)
+        and honour.entered_by_id != me
+        and honour.edited_by_id != me
+    )
 
 
 def can_change_programme_rules(user: Person, programme: Programme | None) -> bool:
