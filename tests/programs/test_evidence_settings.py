@@ -15,7 +15,12 @@ from django.urls import reverse
 
 from leitai.accounts.models import Role
 from leitai.evidence.queries import honours_points
-from leitai.evidence.queries_daily import daily_score, judged_window, month_number
+from leitai.evidence.queries_daily import (
+    daily_score,
+    judged_window,
+    month_number,
+    scores_of_units,
+)
 from leitai.evidence.rules import reference_date_for, rules_in_force
 from leitai.evidence.services.daily import import_values
 from leitai.evidence.services.honours import HonourFields, enter_honour, verify_honour
@@ -255,6 +260,8 @@ def test_a_change_is_recorded_and_reaches_the_honours_points_and_the_daily_score
     import_values(actor=people["organiser"], file_name="d.csv", digest="3" * 64, rows=rows)
     assert honours_points(branch, on).points == 10
     assert str(daily_score(branch).score) == "15.00"  # 支委会 met every month: weight 15
+    overview = [(branch.pk, None, None)]
+    assert str(scores_of_units(overview)[branch.pk].score) == "15.00"  # and now cached
 
     url = reverse("programs:evidence", args=[programme.pk])
     response = client_for(people["organiser"]).post(
@@ -271,6 +278,7 @@ def test_a_change_is_recorded_and_reaches_the_honours_points_and_the_daily_score
     assert programme.evidence_rules.honours.points[Level.NATIONAL] == 12
     assert honours_points(branch, on).points == 12
     assert str(daily_score(branch).score) == "25.00"
+    assert str(scores_of_units(overview)[branch.pk].score) == "25.00"  # not the cached 15.00
     page = client_for(people["secretary"]).get(reverse("evidence:unit", args=[branch.pk]))
     assert "1 honour counted: 12 → component 80.00" in page.content.decode()
     daily_page = client_for(people["secretary"]).get(
