@@ -55,7 +55,7 @@ def test_an_organiser_changes_the_evidence_settings(
     page.fill("#id_reason", "市委组织部部务会决定")
     page.click("#evidence-settings button[type=submit]")
     expect(page.locator(".alert-success")).to_be_visible()
-    expect(page.locator("#settings-history")).to_contain_text("重要荣誉 · 封顶: 15 → 20")
+    expect(page.locator("#settings-history")).to_contain_text("重要荣誉 · 封顶：15 → 20")
     expect(page.locator("#id_cap")).to_have_value("20")
     screenshot(
         page, path=str(artefacts_dir / "programme-evidence-saved-zh-390.png"), full_page=True

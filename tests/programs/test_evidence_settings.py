@@ -296,8 +296,8 @@ def test_a_change_is_recorded_and_reaches_the_honours_points_and_the_daily_score
         "evidence.daily.metrics.theme_day.weight": {"old": 15, "new": 5},
     }
     page = client_for(people["organiser"]).get(url).content.decode()
-    assert 'Honours · points · National: <span class="mono">10 → 12</span>' in page
-    assert 'Daily data · 支委会 · weight: <span class="mono">15 → 25</span>' in page
+    assert "Honours · points · National: 10 → 12" in page
+    assert "Daily data · 支委会 · weight: 15 → 25" in page
     status, output = run_verify()
     assert status == 0, output
     assert f"ok    programme:{programme.pk}  #1 " in output
@@ -334,3 +334,47 @@ def test_verify_names_a_setting_changed_behind_the_ledger(world: dict[str, Any])
         f"programme:{programme.pk}: evidence.honours.cap: the database says 30, the ledger 20"
         in output
     )
+
+
+def test_the_programme_chain_exports_and_checks_offline(
+    world: dict[str, Any], tmp_path: Any
+) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from django.core.management import call_command
+
+    programme = world["programme"]
+    record = copy.deepcopy(programme.evidence)
+    for cap in (20, 25):
+        record["honours"]["cap"] = cap
+        set_evidence_rules(
+            programme=programme,
+            rules=EvidenceRules.from_record(record),
+            by=world["people"]["organiser"],
+            reason=f"封顶 {cap}",
+        )
+    target = tmp_path / "programme.json"
+    call_command("ledger", "export", f"programme:{programme.pk}", "--out", str(target))
+    data = json.loads(target.read_text())
+    assert data["programme"] == programme.pk
+    assert len(data["entries"]) == 2
+
+    def offline() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "leitai.cli", "ledger", "verify", str(target)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    ok = offline()
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "2 changes recorded" in ok.stdout
+    # The second change's old value rewritten (and its hash with it): the chain no longer holds.
+    entry = data["entries"][1]
+    entry["body"] = entry["body"].replace('"old":20', '"old":15')
+    target.write_text(json.dumps(data, ensure_ascii=False))
+    bad = offline()
+    assert bad.returncode == 1
