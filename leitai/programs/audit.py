@@ -33,18 +33,29 @@ def settings_record(evidence: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class ProgrammeRecords:
-    """Every programme's settings, read once for a whole verification."""
+    """The settings of every programme with a chain, read once for a whole verification (a
+    programme never changed has no chain and nothing to compare: it is not listed)."""
 
     def __init__(self) -> None:
+        from leitai.ledger.models import ChainHead
         from leitai.programs.models import Programme
 
+        self.chained = {
+            int(number)
+            for chain in ChainHead.objects.filter(chain__startswith=f"{PREFIX}:").values_list(
+                "chain", flat=True
+            )
+            if (number := chain.partition(":")[2]).isdigit()
+        }
         self.settings = {
             pk: settings_record(evidence or {})
-            for pk, evidence in Programme.objects.values_list("pk", "evidence")
+            for pk, evidence in Programme.objects.filter(pk__in=self.chained).values_list(
+                "pk", "evidence"
+            )
         }
 
     def numbers(self) -> Iterable[int]:
-        return self.settings
+        return self.chained
 
     def compare(
         self, chain: str, number: int, replay: ChangeReplay, entries: registry.Entries
