@@ -21,6 +21,7 @@ Pure: no Django, no app. docs/scoring.md is the full contract.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,7 +74,13 @@ class Allotment:
     tie_decided_by: TieDecidedBy | None = None
 
 
+# Weights are mostly small counts that repeat (eligible units per unit): one Fraction each.
+_whole_fraction = functools.lru_cache(maxsize=4096)(Fraction)
+
+
 def _fraction(value: object, field: str) -> Fraction:
+    if type(value) is int and value >= 0:
+        return _whole_fraction(value)
     if isinstance(value, bool) or not isinstance(value, Fraction | Decimal | int):
         raise QuotaError(
             gettext_noop("%(field)s: “%(value)s” is not an exact number."), field=field, value=value
@@ -103,7 +110,7 @@ def apportion(weights: Sequence[Number], seats: int, minimum: int = 1) -> tuple[
             Allotment(i, w, Fraction(0), 0, 0, Fraction(0), 0, 0, Why.NO_SEATS)
             for i, w in enumerate(exact)
         )
-    positive = [i for i, w in enumerate(exact) if w > 0]
+    positive = [i for i, w in enumerate(exact) if w.numerator > 0]
     if not positive:
         raise QuotaError(
             gettext_noop(
@@ -127,30 +134,33 @@ def apportion(weights: Sequence[Number], seats: int, minimum: int = 1) -> tuple[
             needed=needed,
         )
     rest = seats - needed
-    total = sum((exact[i] for i in positive), Fraction(0))
-    share = {i: rest * exact[i] / total for i in positive}
-    whole = {i: math.floor(share[i]) for i in positive}
+    # Integers over common denominators: weight i is scaled[i] / d, share i is
+    # rest × scaled[i] / total, its whole part and remainder one divmod.
+    d = math.lcm(*(exact[i].denominator for i in positive))
+    scaled = {i: exact[i].numerator * (d // exact[i].denominator) for i in positive}
+    total = sum(scaled.values())
+    parts = {i: divmod(rest * scaled[i], total) for i in positive}
+    whole = {i: parts[i][0] for i in positive}
     left = rest - sum(whole.values())
-    order = sorted(positive, key=lambda i: (-(share[i] - whole[i]), -exact[i], i))
+    order = sorted(positive, key=lambda i: (-parts[i][1], -scaled[i], i))
     winners, losers = order[:left], order[left:]
     won = set(winners)
-    decided = _ties_at_the_line(winners, losers, share, whole, exact)
+    decided = _ties_at_the_line(winners, losers, {i: parts[i][1] for i in positive}, scaled)
+    zero = Fraction(0)
     allotments = []
     for i, weight in enumerate(exact):
-        if weight == 0:
-            allotments.append(
-                Allotment(i, weight, Fraction(0), 0, 0, Fraction(0), 0, 0, Why.ZERO_WEIGHT)
-            )
+        if i not in scaled:
+            allotments.append(Allotment(i, weight, zero, 0, 0, zero, 0, 0, Why.ZERO_WEIGHT))
             continue
         extra = 1 if i in won else 0
         allotments.append(
             Allotment(
                 index=i,
                 weight=weight,
-                share=share[i],
+                share=Fraction(rest * scaled[i], total),
                 minimum=minimum,
                 whole=whole[i],
-                remainder=share[i] - whole[i],
+                remainder=Fraction(parts[i][1], total),
                 extra=extra,
                 seats=minimum + whole[i] + extra,
                 why=Why.REMAINDER_SEAT if extra else Why.NO_REMAINDER_SEAT,
@@ -161,21 +171,17 @@ def apportion(weights: Sequence[Number], seats: int, minimum: int = 1) -> tuple[
 
 
 def _ties_at_the_line(
-    winners: list[int],
-    losers: list[int],
-    share: dict[int, Fraction],
-    whole: dict[int, int],
-    weight: list[Fraction],
+    winners: list[int], losers: list[int], remainder: dict[int, int], weight: dict[int, int]
 ) -> dict[int, TieDecidedBy]:
     """For the units whose remainder equals the line's (the last winner's and the first loser's,
     when those are equal): what decided their side — weight, or (equal weights) the order."""
     if not winners or not losers:
         return {}
-    line = share[winners[-1]] - whole[winners[-1]]
-    if share[losers[0]] - whole[losers[0]] != line:
+    line = remainder[winners[-1]]
+    if remainder[losers[0]] != line:
         return {}
-    group_in = [i for i in winners if share[i] - whole[i] == line]
-    group_out = [i for i in losers if share[i] - whole[i] == line]
+    group_in = [i for i in winners if remainder[i] == line]
+    group_out = [i for i in losers if remainder[i] == line]
     decided = {}
     for own, other in ((group_in, group_out), (group_out, group_in)):
         weights = {weight[i] for i in other}
