@@ -256,3 +256,42 @@ def test_determine_compares_tie_breaks_at_two_decimals() -> None:
 
 def test_status_values_are_the_contracts() -> None:
     assert [s.value for s in Status] == ["in", "out", "tie", "vetoed"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(0, 2), st.booleans()),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(0, 26),
+)
+def test_rank_cut_agrees_with_the_scoring_cores_ranking(
+    candidates: list[tuple[int, int, int, bool]], top: int
+) -> None:
+    """Ranks as `ranking.rank_keys` gives them (competition ranks on key tuples); statuses by the
+    cut's definition over positions; the listing in rank order, then the order given."""
+    from leitai.scoring.ranking import rank_keys
+
+    composites = [c for c, _, _, _ in candidates]
+    first, second = [a for _, a, _, _ in candidates], [b for _, _, b, _ in candidates]
+    vetoed = [v for _, _, _, v in candidates]
+    cut = cut_of(composites, top, vetoed, first, second)
+    names = {f"{i:03d}": i for i, v in enumerate(vetoed) if not v}
+    keys = {
+        name: tuple(Fraction(k) for k in (composites[i], first[i], second[i]))
+        for name, i in names.items()
+    }
+    expected = {names[p.participant]: p.rank for p in rank_keys(keys)}
+    listed = [i for i in cut.order.tolist() if not vetoed[i]]
+    assert {i: int(cut.rank[i]) for i in listed} == expected
+    assert listed == sorted(listed, key=lambda i: (expected[i], i))
+    assert cut.order.tolist()[len(listed) :] == [i for i, v in enumerate(vetoed) if v]
+    for i in listed:
+        r = expected[i]
+        k = sum(1 for j in listed if keys[f"{j:03d}"] == keys[f"{i:03d}"])
+        last = r + k - 1
+        status = "in" if last <= top else "out" if r > top else "tie"
+        assert cut.status_of(i).value == status
+    assert all(cut.status_of(i) is Status.VETOED for i, v in enumerate(vetoed) if v)

@@ -136,3 +136,15 @@ def test_a_candidate_whose_judges_were_not_drawn_is_last_in_that_sample() -> Non
     )
     x = next(p for p in result.places if p.candidate == 0)
     assert x.p_in == pytest.approx(0.75, abs=0.015)
+
+
+def test_row_wise_competition_ranks_equal_the_cuts_ranks() -> None:
+    from leitai.scoring.analysis.selection_robustness import competition_ranks
+    from leitai.scoring.selection import rank_cut
+
+    rng = np.random.default_rng(9)
+    keys = [rng.integers(0, 4, size=(50, 12)) for _ in range(3)]
+    ranks = competition_ranks(keys)
+    for row in range(50):
+        cut = rank_cut(keys[0][row], [k[row] for k in keys[1:]], np.zeros(12, dtype=bool), 3)
+        assert ranks[row].tolist() == cut.rank.tolist()
