@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 
 import numpy as np
 
@@ -86,7 +85,8 @@ def _quota(args: argparse.Namespace) -> str:
                     "unit": unit,
                     "weight": str(weight),
                     "seats": a.seats,
-                    "share": _share(a.share),
+                    "share": str(round_half_up(a.share, 2)),
+                    "share_exact": str(a.share),
                     "minimum": a.minimum,
                     "whole": a.whole,
                     "remainder_seat": bool(a.extra),
@@ -97,13 +97,6 @@ def _quota(args: argparse.Namespace) -> str:
             ]
         }
     )
-
-
-def _share(value: Fraction) -> str:
-    """An exact share as a decimal string with 2 places, rounded half-up (the fraction itself
-    when it does not end: "7/3" beside "2.33")."""
-    shown = str(round_half_up(value, 2))
-    return shown if Fraction(Decimal(shown)) == value else f"{shown} ({value})"
 
 
 # --- composite -----------------------------------------------------------------------------------
