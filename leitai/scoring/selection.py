@@ -222,13 +222,30 @@ def composite_exact(
     components: Mapping[str, Decimal | Fraction], rule: CompositeRule = CompositeRule.DEFAULT
 ) -> Fraction:
     """Σ weight × component ÷ 100, exact, from the unrounded components (each 0–100)."""
-    return sum(
-        (
-            Fraction(rule.weights[name]) * _component(components, name) / HUNDRED
-            for name in COMPONENTS
-        ),
-        Fraction(0),
-    )
+    return explain_composite(components, rule).exact
+
+
+@dataclass(frozen=True)
+class CompositeParts:
+    """A composite explained: each component's exact value, its weight and its exact part
+    (weight × component ÷ 100), the exact sum and the published figure."""
+
+    components: Mapping[str, Fraction]
+    weights: Mapping[str, Decimal]
+    parts: Mapping[str, Fraction]
+    exact: Fraction
+    published: Decimal
+
+
+def explain_composite(
+    components: Mapping[str, Decimal | Fraction], rule: CompositeRule = CompositeRule.DEFAULT
+) -> CompositeParts:
+    """Every number of a candidate's composite, for the explain page (`composite` is its
+    `published`)."""
+    values = {name: _component(components, name) for name in COMPONENTS}
+    parts = {name: Fraction(rule.weights[name]) * values[name] / HUNDRED for name in COMPONENTS}
+    exact = sum(parts.values(), Fraction(0))
+    return CompositeParts(values, dict(rule.weights), parts, exact, round_half_up(exact, 2))
 
 
 def composite(

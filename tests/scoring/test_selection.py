@@ -295,3 +295,21 @@ def test_rank_cut_agrees_with_the_scoring_cores_ranking(
         status = "in" if last <= top else "out" if r > top else "tie"
         assert cut.status_of(i).value == status
     assert all(cut.status_of(i) is Status.VETOED for i, v in enumerate(vetoed) if v)
+
+
+def test_explain_composite_gives_every_part_exactly() -> None:
+    from leitai.scoring.selection import explain_composite
+
+    parts = explain_composite(row(Fraction(200, 3), D("87.5"), D("81.25"), Fraction(160, 3)))
+    assert parts.parts == {
+        "arena": Fraction(20),
+        "reeval": Fraction(105, 4),
+        "daily": Fraction(325, 16),
+        "honours": Fraction(8),
+    }
+    assert parts.exact == Fraction(20) + Fraction(105, 4) + Fraction(325, 16) + 8  # 74.5625
+    assert parts.published == D("74.56")
+    assert parts.published == composite(
+        row(Fraction(200, 3), D("87.5"), D("81.25"), Fraction(160, 3))
+    )
+    assert parts.weights == CompositeRule.DEFAULT.weights
