@@ -24,14 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leitai.scoring.analysis.batch import MarkTable, RowAggregate, aggregate_batch, round_units
-from leitai.scoring.analysis.robustness import (
-    CHUNK_CELLS,
-    Verdict,
-    _counts_suffice,
-    _rescore_by_counts,
-    _rescore_by_sorting,
-    verdict_for,
-)
+from leitai.scoring.analysis.robustness import CHUNK_CELLS, Verdict, rescorer, verdict_for
 from leitai.scoring.exact import divide_half_up, fits_int64
 from leitai.scoring.panel import PanelRule
 from leitai.scoring.selection import (
@@ -120,7 +113,7 @@ def bootstrap_selection(
     draws = rng.integers(0, judges, size=(samples, 1, width))
     draws[:, :, judges:] = width  # seats beyond the panel count nowhere
     panels = np.zeros(candidates, dtype=np.int64)
-    rescore = _rescore_by_counts if _counts_suffice(panel_rule) else _rescore_by_sorting
+    rescore = rescorer(panel_rule)
     ranked = ~vetoed
     fixed = _FixedPart(others, ranked, rule, panel_rule.decimals, maximum)
     sample_ranks = np.empty((samples, int(ranked.sum())), dtype=np.int64)

@@ -148,3 +148,20 @@ def test_row_wise_competition_ranks_equal_the_cuts_ranks() -> None:
     for row in range(50):
         cut = rank_cut(keys[0][row], [k[row] for k in keys[1:]], np.zeros(12, dtype=bool), 3)
         assert ranks[row].tolist() == cut.rank.tolist()
+
+
+def test_a_median_panel_is_resampled_by_sorting_with_the_same_answer_when_unanimous() -> None:
+    result = bootstrap_selection(
+        table([[90] * 5, [60] * 5, [75] * 5]),
+        Decimal(100),
+        others((50, 50, 50), (50, 50, 50), (50, 50, 50)),
+        np.zeros(3, dtype=bool),
+        top=1,
+        panel_rule=PanelRule(method=Method.MEDIAN),
+        samples=100,
+    )
+    assert [(p.candidate, p.p_in, p.verdict) for p in result.places] == [
+        (0, 1.0, Verdict.SURELY_IN),
+        (2, 0.0, Verdict.SURELY_OUT),
+        (1, 0.0, Verdict.SURELY_OUT),
+    ]
