@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from leitai.accounts.models import Role
 from leitai.core.models import HolidayDate, HolidayYear
+from leitai.core.workdays.period import BEIJING
 from leitai.ledger.models import LedgerEntry
 from tests.factories import PASSWORD, make_user, small_city
 
@@ -139,3 +141,20 @@ def test_open_a_year_from_the_list(people: dict[str, object | None]) -> None:
     bad = client.get(reverse("core:calendar_years"), {"year": "二〇二八"})
     assert bad.status_code == 400
     assert "“二〇二八” is not a year" in bad.content.decode()
+
+
+def test_home_reminds_organisers_of_a_year_to_enter(people: dict[str, object | None]) -> None:
+    # Today (2026 or later) the next year is unknown to chinese-calendar 1.11.0 until entered.
+    next_year = timezone.now().astimezone(BEIJING).year + 1
+    organiser_home = client_for(people["organiser"]).get(reverse("site:home")).content.decode()
+    assert f"{next_year} is not known yet" in organiser_home
+    assert reverse("core:calendar_years") in organiser_home
+    reviewer_home = client_for(people["reviewer"]).get(reverse("site:home")).content.decode()
+    assert reverse("core:calendar_years") not in reviewer_home
+    client_for(people["organiser"]).post(
+        reverse("core:calendar_year", args=[next_year]),
+        {"holidays": f"{next_year}-01-01 元旦", "workdays": ""},
+    )
+    assert HolidayYear.objects.filter(year=next_year).exists()
+    organiser_home = client_for(people["organiser"]).get(reverse("site:home")).content.decode()
+    assert f"{next_year} is not known yet" not in organiser_home

@@ -104,3 +104,58 @@ def test_a_year_the_package_knows_is_not_entered() -> None:
         "years are entered here"
     ]
     assert not HolidayYear.objects.exists()
+
+
+def forged(seq: int, kind: str, data: dict[str, object]) -> dict[str, object]:
+    body = json.dumps({"actor": "x", "at": "2026-12-05T00:00:00+00:00", "data": data})
+    return {"seq": seq, "kind": kind, "body": body, "hash": f"{seq:064d}"}
+
+
+@pytest.mark.parametrize(
+    ("entries", "problem"),
+    [
+        (
+            [forged(1, "holidays_changed", {"year": 2027, "holidays": [], "workdays": []})],
+            "calendar:2027 #1 holidays_changed: a year's chain holds holidays_entered here, "
+            "not holidays_changed",
+        ),
+        (
+            [forged(1, "holidays_entered", {"year": 2028, "holidays": [], "workdays": []})],
+            "calendar:2027 #1 holidays_entered: the entry is about 2028, not 2027",
+        ),
+        (
+            [
+                forged(
+                    1,
+                    "holidays_entered",
+                    {
+                        "year": 2027,
+                        "holidays": [{"date": "2027-10-01", "name": "国庆节"}],
+                        "workdays": [{"date": "2027-10-01", "name": "国庆节"}],
+                    },
+                )
+            ],
+            "calendar:2027 #1 holidays_entered: 2027-10-01 is both a holiday and a make-up "
+            "working day",
+        ),
+        (
+            [
+                forged(
+                    1,
+                    "holidays_entered",
+                    {
+                        "year": 2027,
+                        "holidays": [{"date": "2028-01-01", "name": "元旦"}],
+                        "workdays": [],
+                    },
+                )
+            ],
+            "calendar:2027 #1 holidays_entered: holidays holds 2028-01-01, outside 2027",
+        ),
+    ],
+)
+def test_replay_names_an_entry_the_service_could_not_have_written(
+    entries: list[dict[str, object]], problem: str
+) -> None:
+    replay = replay_calendar("calendar:2027", entries)
+    assert [str(p) for p in replay.problems] == [problem]

@@ -129,3 +129,13 @@ def save_year(*, year: int, holidays: str, workdays: str, by: Any, version: int 
         )
         append(chain=chain_of(year), kind=kind, data=year_data(table), actor=by.username)
     return Saved(table, changed=True)
+
+
+def years_to_enter(today: dt.date) -> list[int]:
+    """This year and the next, where neither the package nor the table knows them (one query)."""
+    entered = set(HolidayYear.objects.values_list("year", flat=True))
+    return [
+        year
+        for year in (today.year, today.year + 1)
+        if not package_knows(year) and year not in entered
+    ]
