@@ -188,7 +188,7 @@ def _export(text: str) -> dict[str, Any]:
 
 CALENDAR_CHAINS = registry.ChainKind(
     prefix=PREFIX,
-    noun="a year's holidays",
+    noun="a holiday calendar",
     replay=replay_calendar,
     compare=_compare,
     export=_export,
