@@ -36,6 +36,13 @@ def test_package_years_are_2004_to_2026() -> None:
     assert CALENDAR.source_of(2027) is None
 
 
+def test_every_day_the_package_knows_agrees_with_its_own_is_workday() -> None:
+    day, last = dt.date(PACKAGE_FIRST_YEAR, 1, 1), dt.date(PACKAGE_LAST_YEAR, 12, 31)
+    while day <= last:
+        assert CALENDAR.is_working_day(day) == chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
+
+
 def test_shandong_2022_notice_from_a_make_up_saturday_is_five_working_days() -> None:
     # 2022 劳动节: 04-30..05-04 off, Saturday 05-07 worked in exchange, Sunday 05-08 off.
     shandong = period("2022-05-07")
