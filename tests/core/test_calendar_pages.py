@@ -158,3 +158,25 @@ def test_home_reminds_organisers_of_a_year_to_enter(people: dict[str, object | N
     assert HolidayYear.objects.filter(year=next_year).exists()
     organiser_home = client_for(people["organiser"]).get(reverse("site:home")).content.decode()
     assert f"{next_year} is not known yet" not in organiser_home
+
+
+def test_the_list_reads_in_a_fixed_number_of_queries(people: dict[str, object | None]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from leitai.core.workdays.store import save_year
+
+    client = client_for(people["organiser"])
+    counts = []
+    for year in (2027, 2028, 2029):
+        save_year(
+            year=year,
+            holidays=f"{year}-01-01 元旦",
+            workdays="",
+            by=people["organiser"],
+            version=None,
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("core:calendar_years")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[2], counts
