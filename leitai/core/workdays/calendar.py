@@ -48,11 +48,6 @@ class Source(StrEnum):
     TABLE = "table"
 
 
-class DayKind(StrEnum):
-    HOLIDAY = "holiday"
-    WORKDAY = "workday"  # a make-up working day (调休上班), on a Saturday or Sunday
-
-
 @dataclass(frozen=True)
 class YearTable:
     """One year as the organisers entered it: holiday → name, make-up working day → name."""
