@@ -11,12 +11,15 @@ class AccountsConfig(AppConfig):
         from leitai.accounts import permissions
         from leitai.accounts.queries import memberships_per_unit
         from leitai.accounts.registration import register
+        from leitai.core.workdays.access import set_editor_rule
         from leitai.live.permissions import set_operator_rule
         from leitai.orgs.access import UnitAccess, provide
 
         register()
         # Organisers operate the live hub (its figures, check messages); live knows no role.
         set_operator_rule(permissions.is_organiser)
+        # Organisers enter the holidays of the years the calendar package does not know.
+        set_editor_rule(permissions.is_organiser)
         # The unit pages, API and tree import ask these; orgs imports nothing of accounts.
         provide(
             UnitAccess(

@@ -334,6 +334,13 @@ WRITES: dict[str, Row] = {
         scopes=("in",),
         files=lambda world: {"file": _upload(world)},
     ),
+    # The holiday table of a year the calendar package does not know (any organiser).
+    "core:calendar_year": Row(
+        lambda world, scope: reverse("core:calendar_year", kwargs={"year": 2027}),
+        lambda world, scope: {"holidays": "2027-01-01 元旦", "workdays": "", "version": _version()},
+        ORGANISERS_ONLY,
+        scopes=("in",),
+    ),
     "orgs:unit_facts": Row(
         lambda world, scope: reverse(
             "orgs:unit_facts",
@@ -505,6 +512,7 @@ READ_ONLY = frozenset(
         "arenas:results_xlsx",
         "arenas:scoresheet_pdf",
         "arenas:screen",
+        "core:calendar_years",
         "core:favicon",
         "core:healthz",
         "evidence:daily_import",
@@ -532,6 +540,14 @@ READ_ONLY = frozenset(
         "site:home",
     }
 )
+
+
+def _version() -> str:
+    """The version the form would show now (the organisers write in turn)."""
+    from leitai.core.models import HolidayYear
+
+    row = HolidayYear.objects.filter(year=2027).first()
+    return str(row.version) if row else ""
 
 
 def _upload(world: World) -> Any:
