@@ -18,8 +18,9 @@ class AccountsConfig(AppConfig):
         register()
         # Organisers operate the live hub (its figures, check messages); live knows no role.
         set_operator_rule(permissions.is_organiser)
-        # Organisers enter the holidays of the years the calendar package does not know.
-        set_editor_rule(permissions.is_organiser)
+        # Organisers of a whole tree enter the holidays of the years the calendar package does
+        # not know (the calendar is the deployment's: a district's organiser does not change it).
+        set_editor_rule(permissions.organises_a_top_unit)
         # The unit pages, API and tree import ask these; orgs imports nothing of accounts.
         provide(
             UnitAccess(

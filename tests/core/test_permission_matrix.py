@@ -125,7 +125,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "core:import_errors": ("get", "rejected_job", OWN_JOB),
     "core:import_upload": ("get", "orgs_kind", ORGANISER_ONLY),
     "core:import_template": ("get", "orgs_kind", ORGANISER_ONLY),
-    # The holiday table is the deployment's, not a unit's: every organiser keeps it.
+    # The holiday table is the deployment's, not a unit's: organisers of a whole tree keep it.
     "core:calendar_years": ("get", "", ORGANISER_ONLY),
     "core:calendar_year": ("get", "calendar_year", ORGANISER_ONLY),
     "accounts:login": ("get", "", statuses(302, 302, 302, 302, 302, 302, 200)),
