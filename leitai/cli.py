@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         # Each app whose chains an export may hold registers its kind, as its AppConfig.ready()
         # does when Django runs.
         from leitai.arenas import audit
+        from leitai.core.workdays import audit as calendar_audit
         from leitai.evidence import audit as evidence_audit
         from leitai.evidence.audit import daily as daily_audit
         from leitai.ledger.exporting import main as verify_export
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         programs_audit.register()
         evidence_audit.register()
         daily_audit.register()
+        calendar_audit.register()
         return verify_export(args[2:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leitai.settings")

@@ -11,12 +11,16 @@ class AccountsConfig(AppConfig):
         from leitai.accounts import permissions
         from leitai.accounts.queries import memberships_per_unit
         from leitai.accounts.registration import register
+        from leitai.core.workdays.access import set_editor_rule
         from leitai.live.permissions import set_operator_rule
         from leitai.orgs.access import UnitAccess, provide
 
         register()
         # Organisers operate the live hub (its figures, check messages); live knows no role.
         set_operator_rule(permissions.is_organiser)
+        # Organisers of a whole tree enter the holidays of the years the calendar package does
+        # not know (the calendar is the deployment's: a district's organiser does not change it).
+        set_editor_rule(permissions.organises_a_top_unit)
         # The unit pages, API and tree import ask these; orgs imports nothing of accounts.
         provide(
             UnitAccess(

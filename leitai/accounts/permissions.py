@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 
 from leitai.accounts.models import SUBTREE_ROLES, Membership, Role, User
-from leitai.orgs.paths import subtree_range
+from leitai.orgs.paths import depth_of, subtree_range
 from leitai.orgs.queries import any_subtree_q
 
 if TYPE_CHECKING:
@@ -72,6 +72,14 @@ def has_role(user: Person, *roles: str) -> bool:
 
 def is_organiser(user: Person) -> bool:
     return has_role(user, Role.ORGANISER)
+
+
+def organises_a_top_unit(user: Person) -> bool:
+    """Organises a whole tree (a unit without a parent): keeps what is the deployment's, not a
+    unit's — the holiday calendar every notice period is counted on."""
+    return is_superuser(user) or any(
+        g.role == Role.ORGANISER and depth_of(g.path) == 0 for g in grants_of(user)
+    )
 
 
 def roles_over(user: Person, unit: Unit) -> set[str]:

@@ -67,3 +67,46 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+
+class HolidayYear(models.Model):
+    """A year's holidays and make-up working days as the organisers entered them.
+
+    Used only for a year the chinese-calendar package does not know (leitai.core.workdays).
+    Every save is an entry on the ledger's chain calendar:<year>.
+    """
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    # Compare-and-set: a save names the version it edited; a concurrent save is refused.
+    version = models.PositiveIntegerField(default=1)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class HolidayDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday")
+    WORKDAY = "workday", _("Make-up working day")
+
+
+class HolidayDate(models.Model):
+    """One day of an entered year: a holiday, or a make-up working day (调休上班)."""
+
+    year = models.ForeignKey(HolidayYear, on_delete=models.CASCADE, related_name="dates")
+    # One row per day: a day cannot be both a holiday and a make-up working day.
+    day = models.DateField(unique=True)
+    kind = models.CharField(max_length=8, choices=HolidayDayKind.choices)
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name} ({self.kind})"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from leitai.core import import_views, views
+from leitai.core.workdays import views as calendar_views
 
 app_name = "core"
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("imports/<uuid:job_id>/errors.xlsx", import_views.job_errors, name="import_errors"),
     path("imports/<slug:kind_key>/new", import_views.upload, name="import_upload"),
     path("imports/<slug:kind_key>/template.xlsx", import_views.template, name="import_template"),
+    path("calendar/", calendar_views.calendar_years, name="calendar_years"),
+    path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar_year"),
 ]

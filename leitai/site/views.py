@@ -6,11 +6,15 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
 from leitai.accounts import permissions
 from leitai.core.refusals import RefusalCode, refusal_body
+from leitai.core.workdays.access import can_edit_calendar
+from leitai.core.workdays.period import BEIJING
+from leitai.core.workdays.store import years_to_enter
 from leitai.orgs.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -25,10 +29,19 @@ def home(request: HttpRequest) -> HttpResponse:
         {"grant": g, "unit": units[g.unit_id], "role": g.role} for g in grants if g.unit_id in units
     ]
     roles.sort(key=lambda r: (r["unit"].path, r["role"]))
+    calendar = can_edit_calendar(request.user)
     return render(
         request,
         "site/home.html",
-        {"roles": roles, "is_superuser": permissions.is_superuser(request.user)},
+        {
+            "roles": roles,
+            "is_superuser": permissions.is_superuser(request.user),
+            "calendar": calendar,
+            # Reminds the organisers before a notice period is refused for a year not entered.
+            "years_to_enter": years_to_enter(timezone.now().astimezone(BEIJING).date())
+            if calendar
+            else [],
+        },
     )
 
 

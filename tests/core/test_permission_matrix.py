@@ -125,6 +125,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "core:import_errors": ("get", "rejected_job", OWN_JOB),
     "core:import_upload": ("get", "orgs_kind", ORGANISER_ONLY),
     "core:import_template": ("get", "orgs_kind", ORGANISER_ONLY),
+    # The holiday table is the deployment's, not a unit's: organisers of a whole tree keep it.
+    "core:calendar_years": ("get", "", ORGANISER_ONLY),
+    "core:calendar_year": ("get", "calendar_year", ORGANISER_ONLY),
     "accounts:login": ("get", "", statuses(302, 302, 302, 302, 302, 302, 200)),
     "accounts:logout": ("post", "", every(302)),
     "accounts:password_change": ("get", "", SIGNED_IN),
@@ -285,6 +288,7 @@ def world(tmp_path: Path, settings: Any) -> dict[str, Any]:
                 ).pk
             },
             "orgs_kind": {"kind_key": "orgs"},
+            "calendar_year": {"year": 2027},
             "username": {"username": "victim"},
             "unit": {"code": city["jinhulu"].code},
             "daily_unit": {"unit_id": city["branch"].pk},

@@ -205,6 +205,17 @@ ORGANISERS_ONLY = per_persona(
     secretary=403,
     judge=LOGIN,
 )
+# What is the deployment's, not a unit's (the holiday calendar): organisers of a whole tree.
+TOP_ORGANISERS = per_persona(
+    anonymous=LOGIN,
+    organiser=ALLOW,
+    district_organiser_out=403,
+    reviewer=403,
+    host=403,
+    host_out=403,
+    secretary=403,
+    judge=LOGIN,
+)
 ACCOUNTS_IN_SCOPE = per_persona(
     anonymous=LOGIN,
     organiser=ALLOW,
@@ -349,6 +360,13 @@ WRITES: dict[str, Row] = {
         ORGANISERS_ONLY,
         scopes=("in",),
         files=lambda world: {"file": _upload(world)},
+    ),
+    # The holiday table of a year the calendar package does not know (organisers of a tree).
+    "core:calendar_year": Row(
+        lambda world, scope: reverse("core:calendar_year", kwargs={"year": 2027}),
+        lambda world, scope: {"holidays": "2027-01-01 元旦", "workdays": "", "version": _version()},
+        TOP_ORGANISERS,
+        scopes=("in",),
     ),
     "orgs:unit_facts": Row(
         lambda world, scope: reverse(
@@ -539,6 +557,7 @@ READ_ONLY = frozenset(
         "arenas:results_xlsx",
         "arenas:scoresheet_pdf",
         "arenas:screen",
+        "core:calendar_years",
         "core:favicon",
         "core:healthz",
         "evidence:daily_import",
@@ -567,6 +586,14 @@ READ_ONLY = frozenset(
         "site:home",
     }
 )
+
+
+def _version() -> str:
+    """The version the form would show now (the organisers write in turn)."""
+    from leitai.core.models import HolidayYear
+
+    row = HolidayYear.objects.filter(year=2027).first()
+    return str(row.version) if row else ""
 
 
 def _upload(world: World) -> Any:

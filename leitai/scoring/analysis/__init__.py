@@ -6,7 +6,9 @@
   for big plain CSV files;
 - `batch`: the panel rule over many participants at once, in numpy (held to
   `leitai.scoring.panel` figure for figure by a property test);
-- `robustness`: how sure a top-q cut is, a bootstrap built on the batch path.
+- `robustness`: how sure a top-q cut is, a bootstrap built on the batch path;
+- `cli_evidence`, `cli_selection`: `stats honours`/`daily` and `stats quota`/`composite`;
+  `selection_robustness`: how sure a track's cut is, a bootstrap over the re-evaluation judges.
 
 Nothing here imports Django, and nothing in `leitai.scoring` imports this package (both are
 import contracts in .importlinter). docs/scoring.md is the contract of the commands.

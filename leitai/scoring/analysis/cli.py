@@ -9,6 +9,9 @@
     leitai stats honours FILE --on YYYY-MM-DD [--window-years 3] [--cap 15]
                               [--points national=10,provincial=8,…] [--json]
     leitai stats daily FILE --from YYYY-MM --to YYYY-MM [--founded FILE2] [--json]
+    leitai stats quota FILE --seats N [--minimum 1] [--json]
+    leitai stats composite FILE --top N [--weights arena=30,reeval=30,daily=25,honours=15]
+                                [--tie-break reeval,arena,daily,honours] [--json]
     leitai draw commit [--seed S] FILE
     leitai draw order --seed S [--public P] FILE
     leitai draw verify --seed S [--public P] --commitment C LIST [--order ORDER]
@@ -43,6 +46,7 @@ from leitai.scoring.panel import Method, Mode
 
 PROG = "leitai"
 EVIDENCE_COMMANDS = ("honours", "daily")
+SELECTION_COMMANDS = ("quota", "composite")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -124,6 +128,24 @@ def _add_evidence_commands(commands: Any) -> None:
     daily.add_argument("--json", action="store_true")
 
 
+def _add_selection_commands(commands: Any) -> None:
+    quota = commands.add_parser("quota", help="seats by the largest remainder with a minimum")
+    quota.add_argument("file")
+    quota.add_argument("--seats", type=_natural(0), required=True, metavar="N")
+    quota.add_argument("--minimum", type=_natural(0), default=1, metavar="M")
+    quota.add_argument("--json", action="store_true")
+    composite = commands.add_parser("composite", help="composite, ranking and the cut")
+    composite.add_argument("file")
+    composite.add_argument("--top", type=_natural(0), required=True, metavar="N")
+    composite.add_argument(
+        "--weights", default=None, metavar="arena=30,reeval=30,daily=25,honours=15"
+    )
+    composite.add_argument(
+        "--tie-break", default="reeval,arena,daily,honours", dest="tie_break", metavar="NAME,…"
+    )
+    composite.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Leitai's scoring tools (no database needed).")
     groups = parser.add_subparsers(dest="group", required=True, parser_class=_Parser)
@@ -153,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_aggregation_options(robustness, with_mode=False)
     robustness.add_argument("--json", action="store_true")
     _add_evidence_commands(stats_commands)
+    _add_selection_commands(stats_commands)
 
     draw = groups.add_parser("draw", help="verifiable lot drawing")
     draw_commands = draw.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -186,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
             from leitai.scoring.analysis.cli_evidence import run_evidence
 
             output = run_evidence(args)
+        elif args.command in SELECTION_COMMANDS:
+            from leitai.scoring.analysis.cli_selection import run_selection
+
+            output = run_selection(args)
         else:
             from leitai.scoring.analysis.cli_stats import run_stats
 

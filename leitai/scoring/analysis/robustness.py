@@ -14,6 +14,7 @@ only on the inputs and the seed (not on chunking or the machine).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -108,7 +109,7 @@ def bootstrap_cut(
     participants = local_values.shape[0]
     sample_ranks = np.empty((samples, participants), dtype=np.int32)
     chunk = max(1, CHUNK_CELLS // max(participants * width, 1))
-    rescore = _rescore_by_counts if _counts_suffice(rule) else _rescore_by_sorting
+    rescore = rescorer(rule)
     for start in range(0, samples, chunk):
         stop = min(samples, start + chunk)
         numerator, denominator = rescore(
@@ -166,6 +167,20 @@ def competition_ranks(scores: NDArray[np.int64]) -> NDArray[np.int32]:
     ranks = np.empty((samples, count), dtype=np.int32)
     np.put_along_axis(ranks, order, (first + 1).astype(np.int32), axis=1)
     return ranks
+
+
+Rescore = Callable[
+    [NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], PanelRule],
+    tuple[NDArray[np.int64], NDArray[np.int64]],
+]
+
+
+def rescorer(rule: PanelRule) -> Rescore:
+    """How a sample of drawn judges is scored by `rule`: `(draws (samples, panels, width),
+    panel of each participant, totals, present, rule) → (numerator, denominator)` per sample and
+    participant. From draw counts for mean and trim-one rules, by sorting otherwise. The
+    selection's bootstrap (`selection_robustness`) resamples its panel with it too."""
+    return _rescore_by_counts if _counts_suffice(rule) else _rescore_by_sorting
 
 
 def _counts_suffice(rule: PanelRule) -> bool:
