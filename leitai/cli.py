@@ -29,8 +29,12 @@ def main(argv: list[str] | None = None) -> int:
         from leitai.evidence import audit as evidence_audit
         from leitai.evidence.audit import daily as daily_audit
         from leitai.ledger.exporting import main as verify_export
+        from leitai.orgs import audit as orgs_audit
+        from leitai.programs import audit as programs_audit
 
         audit.register()
+        orgs_audit.register()
+        programs_audit.register()
         evidence_audit.register()
         daily_audit.register()
         calendar_audit.register()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("live/", include("leitai.live.urls")),
     path("arenas/", include("leitai.arenas.urls")),
     path("evidence/", include("leitai.evidence.urls")),
+    path("programmes/", include("leitai.programs.urls")),
     path("", include("leitai.arenas.urls.root")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

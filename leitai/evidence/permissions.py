@@ -6,7 +6,7 @@ leitai.accounts.permissions, called by the views, the import and the services al
   covers the unit;
 - verifying or rejecting it: the committee above the unit (an organiser whose membership is at a
   unit strictly above it) or a reviewer whose scope covers it (the reviewer of its evaluating
-  unit) — never whoever entered it;
+  unit) — never whoever entered it or edited it last;
 - recording or lifting a veto: the committee above the unit (an organiser strictly above it);
 - importing the platform's daily data: organisers, for the units they organise; seeing a unit's
   daily data: whoever may see the unit; the distribution of scores: organisers and reviewers.
@@ -33,12 +33,15 @@ from leitai.accounts.permissions import (
     unit_scope_q,
 )
 from leitai.orgs.queries import subtree_q
+from leitai.programs.permissions import can_edit_programme
 
 if TYPE_CHECKING:
     from leitai.evidence.models import Honour, Veto
     from leitai.orgs.models import Unit
+    from leitai.programs.models import Programme
 
 __all__ = [
+    "can_change_programme_rules",
     "can_enter_honour",
     "can_import_daily",
     "can_import_honours",
@@ -91,8 +94,18 @@ def is_verifier_for(user: Person, unit: Unit) -> bool:
 
 
 def can_verify_honour(user: Person, honour: Honour) -> bool:
-    """A verifier of the unit who did not enter the record."""
-    return is_verifier_for(user, honour.unit) and honour.entered_by_id != getattr(user, "pk", None)
+    """A verifier of the unit who neither entered the record nor edited it last."""
+    me = getattr(user, "pk", None)
+    return (
+        is_verifier_for(user, honour.unit)
+        and honour.entered_by_id != me
+        and honour.edited_by_id != me
+    )
+
+
+def can_change_programme_rules(user: Person, programme: Programme | None) -> bool:
+    """Whether the evidence pages offer a link to change the rules they show."""
+    return can_edit_programme(user, programme)
 
 
 def can_see_file(user: Person, unit: Unit) -> bool:

@@ -9,7 +9,7 @@ from leitai.evidence.models import Honour, HonourState, Veto, VetoState
 from leitai.evidence.rules import honours_rule_for
 from leitai.orgs.models import Unit
 from leitai.scoring.honours import Honour as CountedInput
-from leitai.scoring.honours import HonoursScore, Level, honours_score
+from leitai.scoring.honours import HonoursRule, HonoursScore, Level, honours_score
 
 
 def verified_honours(unit: Unit) -> list[CountedInput]:
@@ -22,10 +22,11 @@ def verified_honours(unit: Unit) -> list[CountedInput]:
     return [CountedInput(document, Level(level), day, pk) for pk, document, level, day in rows]
 
 
-def honours_points(unit: Unit, on: date) -> HonoursScore:
-    """The unit's honours score on `on` under its programme's rule: only verified honours
-    count. A plain value (leitai.scoring.honours.HonoursScore); `items` keys are record ids."""
-    return honours_score(verified_honours(unit), honours_rule_for(unit), on)
+def honours_points(unit: Unit, on: date, *, rule: HonoursRule | None = None) -> HonoursScore:
+    """The unit's honours score on `on` under its programme's rule (or `rule`, when the caller
+    has read it already): only verified honours count. A plain value
+    (leitai.scoring.honours.HonoursScore); `items` keys are record ids."""
+    return honours_score(verified_honours(unit), rule or honours_rule_for(unit), on)
 
 
 @dataclass(frozen=True)

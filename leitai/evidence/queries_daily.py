@@ -22,6 +22,7 @@ from leitai.evidence.models import DailyImport, DailyImportState, DailyValue
 from leitai.evidence.rules_daily import daily_rule_for, reference_date
 from leitai.scoring.daily import DailyRule, DailyScore, Flag, MetricKind, Month, window
 from leitai.scoring.daily import daily_score as score_values
+from leitai.scoring.evidence import flatten
 
 Figure = int | Decimal
 
@@ -163,17 +164,21 @@ def _window_rows(
 
 
 def scores_of_units(
-    units: Iterable[tuple[int, date | None, bool | None]], *, on: date | None = None
+    units: Iterable[tuple[int, date | None, bool | None]],
+    *,
+    on: date | None = None,
+    rule: DailyRule | None = None,
 ) -> dict[int, UnitScore]:
     """Scores of many units (id, founded, has party groups): one read of the window's values and
     one numpy pass (leitai.scoring.analysis.daily_batch, equal to `daily_score` to the last
-    digit), cached per set of current imports, window and units."""
+    digit), cached per set of current imports, rule, window and units. The rule is the current
+    programme's unless given."""
     # numpy is loaded when first needed: a process that serves no overview never pays for it.
     import numpy as np
 
     from leitai.scoring.analysis.daily_batch import NOT_FOUNDED, build_arrays, daily_batch
 
-    rule = daily_rule_for()
+    rule = rule or daily_rule_for()
     first, last = judged_window(rule, on)
     imports = current_imports()
     units = list(units)
@@ -181,6 +186,7 @@ def scores_of_units(
         repr(
             (
                 sorted((i.id, i.generation) for i in imports.values()),
+                sorted(flatten(rule.to_record()).items()),
                 str(first),
                 str(last),
                 units,

@@ -75,16 +75,22 @@ class ChainKind(Generic[R]):
 
 
 _kinds: dict[str, ChainKind[Any]] = {}
+_default: list[str] = []  # the prefix registered as the default, if any
 
 
-def register(kind: ChainKind[Any]) -> None:
-    """Idempotent: registering a prefix again replaces its kind."""
+def register(kind: ChainKind[Any], *, default: bool = False) -> None:
+    """Idempotent: registering a prefix again replaces its kind. `default`: the kind a bare
+    number names (`leitai ledger export 12`), listed first whatever the apps' order."""
     _kinds[kind.prefix] = kind
+    if default:
+        _default[:] = [kind.prefix]
 
 
 def kinds() -> list[ChainKind[Any]]:
-    """In the order registered; the first is the default (`leitai ledger export 12`)."""
-    return list(_kinds.values())
+    """The default kind first, then in the order registered; the first is the default
+    (`leitai ledger export 12`)."""
+    first = [_kinds[prefix] for prefix in _default if prefix in _kinds]
+    return first + [kind for kind in _kinds.values() if kind not in first]
 
 
 def kind_of(chain: str) -> ChainKind[Any] | None:
@@ -99,11 +105,11 @@ def for_export(text: str) -> ChainKind[Any]:
         return _kinds[prefix]
     if not _kinds:
         raise LookupError("no kind of chain is registered")
-    return next(iter(_kinds.values()))
+    return kinds()[0]
 
 
 def unknown_detail() -> str:
     """The summary of a chain of no registered kind."""
-    names = [kind.noun for kind in _kinds.values()]
+    names = [kind.noun for kind in kinds()]
     nouns = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
     return f"not {nouns} chain" if nouns else "not a chain of a registered kind"

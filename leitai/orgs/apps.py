@@ -8,6 +8,8 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from leitai.orgs import audit
         from leitai.orgs.registration import register
 
         register()
+        audit.register()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -139,12 +140,25 @@ def set_unit_facts(
     founded: dt.date | None,
     members: int | None,
     has_party_groups: bool | None,
+    by: Any = None,
 ) -> Unit:
-    """Set a unit's three facts (None: not known). The tree's shape does not change, so neither
-    its version nor any count does."""
+    """Set a unit's three facts (None: not known), the edit on the unit's ledger chain (who —
+    `by`, or "system" for a change no person made —, when, each fact's old and new value;
+    nothing when no fact changes). The tree's shape does not change, so neither its version nor
+    any count does."""
+    from leitai.ledger.changes import record_change
+    from leitai.orgs.audit import chain_of, facts_record
+
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    old = facts_record(unit.founded, unit.members, unit.has_party_groups)
     unit.founded = founded
     unit.members = members
     unit.has_party_groups = has_party_groups
     unit.save(update_fields=["founded", "members", "has_party_groups", "updated_at"])
+    record_change(
+        chain=chain_of(unit.pk),
+        old=old,
+        new=facts_record(founded, members, has_party_groups),
+        actor=getattr(by, "username", None) or "system",
+    )
     return unit

@@ -78,6 +78,36 @@ def _party_groups_label(has_party_groups: bool | None) -> str:
     return _("Yes") if has_party_groups else _("No")
 
 
+def _fact_text(name: str, value: object) -> str:
+    if value is None:
+        return _("Not known")
+    if name == "has_party_groups":
+        return _party_groups_label(bool(value))
+    return str(value)
+
+
+def fact_changes(unit: Unit) -> list[dict[str, object]]:
+    """The unit's fact edits on the ledger, newest first: when, who, each fact old → new."""
+    from leitai.ledger.changes import history
+    from leitai.orgs.audit import chain_of
+
+    names = {
+        "founded": _("Founded"),
+        "members": _("Members"),
+        "has_party_groups": _("Party groups (党小组)"),
+    }
+    return [
+        {
+            "change": change,
+            "lines": [
+                (names.get(name, name), _fact_text(name, v["old"]), _fact_text(name, v["new"]))
+                for name, v in change.changes.items()
+            ],
+        }
+        for change in history(chain_of(unit.pk), limit=20)
+    ]
+
+
 def _unit_page(
     request: HttpRequest, unit: Unit, facts_form: UnitFactsForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -104,6 +134,7 @@ def _unit_page(
             "founded": founded_label(unit.founded),
             "party_groups": _party_groups_label(unit.has_party_groups),
             "facts_form": facts_form,
+            "fact_changes": fact_changes(unit),
         },
         status=status,
     )
@@ -130,6 +161,7 @@ def edit_facts(request: HttpRequest, code: str) -> HttpResponse:
         founded=form.cleaned_data["founded"],
         members=form.cleaned_data["members"],
         has_party_groups=form.cleaned_data["has_party_groups"],
+        by=request.user,
     )
     messages.success(request, _("The unit's facts are saved."))
     return redirect("orgs:unit", unit.code)

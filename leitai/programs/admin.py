@@ -9,3 +9,5 @@ from leitai.programs.models import Programme
 class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "year", "root")
     raw_id_fields = ("root",)
+    # Changed only on the programme's evidence page, where each change goes on the ledger.
+    readonly_fields = ("evidence",)

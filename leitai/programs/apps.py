@@ -6,3 +6,8 @@ class ProgramsConfig(AppConfig):
     name = "leitai.programs"
     label = "programs"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from leitai.programs import audit
+
+        audit.register()

@@ -138,6 +138,33 @@ def _whole(value: object, field: str, minimum: int) -> int:
     return whole_number(value, field, minimum, DailyError)
 
 
+# The words a record may use for a cadence: the stored form (month…) and the adverbs (monthly…).
+CADENCE_WORDS: dict[str, Cadence] = {
+    **{cadence.value: cadence for cadence in Cadence},
+    "monthly": Cadence.MONTH,
+    "quarterly": Cadence.QUARTER,
+    "yearly": Cadence.YEAR,
+}
+
+
+def _check_kind(metric: Metric, value: object, field: str) -> None:
+    """A record may name a metric's kind (count or ratio), but not change it: the platform
+    exports each metric as one kind."""
+    text = str(value).strip().lower()
+    if text not in {kind.value for kind in MetricKind}:
+        raise DailyError(
+            gettext_noop("%(field)s: “%(value)s” is not count or ratio."), field=field, value=value
+        )
+    if text != metric.kind.value:
+        raise DailyError(
+            gettext_noop("%(field)s: “%(value)s”: the platform exports %(metric)s as a %(kind)s."),
+            field=field,
+            value=value,
+            metric=metric.name,
+            kind=metric.kind.value,
+        )
+
+
 @dataclass(frozen=True)
 class DailyRule:
     """The metrics with their cadence, requirement and weight, and the window in months.
@@ -230,22 +257,22 @@ class DailyRule:
                     field=where,
                     value=settings,
                 )
-            extra = sorted(set(settings) - {"weight", "requirement", "cadence"})
+            extra = sorted(set(settings) - {"kind", "weight", "requirement", "cadence"})
             if extra:
                 raise DailyError(
                     gettext_noop("%(field)s: “%(value)s” is not a setting of a metric."),
                     field=where,
                     value=extra[0],
                 )
+            _check_kind(metric, settings.get("kind", metric.kind.value), f"{where}.kind")
             cadence_text = str(settings.get("cadence", metric.cadence))
-            try:
-                cadence = Cadence(cadence_text.strip())
-            except ValueError:
+            cadence = CADENCE_WORDS.get(cadence_text.strip().lower())
+            if cadence is None:
                 raise DailyError(
                     gettext_noop("%(field)s: “%(value)s” is not month, quarter or year."),
                     field=f"{where}.cadence",
                     value=cadence_text,
-                ) from None
+                )
             changed[metric.key] = Metric(
                 key=metric.key,
                 name=metric.name,
@@ -267,6 +294,7 @@ class DailyRule:
         return {
             "metrics": {
                 metric.key: {
+                    "kind": metric.kind.value,
                     "weight": metric.weight,
                     "requirement": metric.requirement,
                     "cadence": metric.cadence.value,

@@ -203,6 +203,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "evidence:honour_reject": ("post", "honour", EV_DECIDES),
     "evidence:veto_lift": ("post", "veto", statuses(302, 403, 404, 403, 404, 403, 302)),
     "evidence:veto_file": ("get", "veto", EV_SEES),
+    # The programme (root: the city) of the live arena; organisers over its root only.
+    "programs:list": ("get", "", ORGANISER_ONLY),
+    "programs:evidence": ("get", "programme", ORGANISER_ONLY),
 }
 
 
@@ -292,6 +295,7 @@ def world(tmp_path: Path, settings: Any) -> dict[str, Any]:
             "api_unit": {"code": city["jinhulu"].code},
             "api_search": {},
             "arena": {"arena_id": arena.pk},
+            "programme": {"programme_id": arena.programme_id},
             "api_arena": {"arena_id": arena.pk},
             "api_action": {"arena_id": arena.pk, "action": "no-such-action"},
             "draw_file": {"arena_id": arena.pk, "name": "participants.txt"},

@@ -335,6 +335,22 @@ UNIT_ORGANISERS = per_persona(
     judge=LOGIN,
 )
 
+
+def _programme_body(world: World, scope: str) -> dict[str, Any]:
+    """The evidence settings with the honours' cap raised to 20, and a reason."""
+    from leitai.scoring.evidence import EvidenceRules
+
+    rules = EvidenceRules.DEFAULT
+    body: dict[str, Any] = {f"points_{lv.value}": p for lv, p in rules.honours.points.items()}
+    body |= {"window_years": 3, "cap": 20, "window_months": 12, "reason": "matrix"}
+    for metric in rules.daily.metrics:
+        body[f"weight_{metric.key}"] = metric.weight
+        if metric.kind.value == "count":
+            body[f"requirement_{metric.key}"] = metric.requirement
+            body[f"cadence_{metric.key}"] = metric.cadence.value
+    return body
+
+
 WRITES: dict[str, Row] = {
     "core:import_confirm": Row(_job_url("core:import_confirm"), _no_body, ORGANISERS_OWN),
     "core:import_cancel": Row(_job_url("core:import_cancel"), _no_body, ORGANISERS_OWN),
@@ -472,6 +488,24 @@ WRITES: dict[str, Row] = {
     "evidence:veto_lift": Row(
         _ev_url("evidence:veto_lift", "veto_id"), lambda world, scope: {"reason": "x"}, EV_VETO
     ),
+    # The one programme (root: the city): organisers over its root; the district's is below it.
+    "programs:evidence": Row(
+        lambda world, scope: reverse(
+            "programs:evidence", kwargs={"programme_id": world.inside.arena.programme_id}
+        ),
+        _programme_body,
+        per_persona(
+            anonymous=LOGIN,
+            organiser=ALLOW,
+            district_organiser_out=404,
+            reviewer=403,
+            host=403,
+            host_out=403,
+            secretary=403,
+            judge=LOGIN,
+        ),
+        scopes=("in",),
+    ),
 }
 for _action in names_on(Surface.CONSOLE):
     WRITES[f"api:run_action[{_action}]"] = Row(
@@ -539,6 +573,7 @@ READ_ONLY = frozenset(
         "evidence:unit",
         "evidence:unit_vetoes",
         "evidence:veto_file",
+        "programs:list",
         "judge_landing",
         "live:check",
         "live:status",

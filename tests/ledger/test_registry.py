@@ -71,7 +71,8 @@ def test_a_chain_of_no_registered_kind_is_checked_for_links_and_named_so() -> No
     assert status == 0, output
     assert "ok    misc:1  #1 " in output
     assert output.splitlines()[1].endswith(
-        "1 entries, not an arena, a unit's evidence, a daily import or a holiday calendar chain"
+        "1 entries, not an arena, a unit's facts, a programme's settings, a unit's evidence, "
+        "a daily import or a holiday calendar chain"
     )
 
 

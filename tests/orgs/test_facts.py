@@ -364,3 +364,52 @@ def test_the_units_api_returns_the_facts() -> None:
         None,
         None,
     )
+
+
+# -- the record of edits ------------------------------------------------------------------------
+
+
+def test_each_edit_is_on_the_ledger_and_shown_on_the_unit_page() -> None:
+    from leitai.ledger.changes import history
+    from leitai.orgs.audit import chain_of
+    from tests.ledger.helpers import run_verify
+
+    city = small_city()
+    make_user("org", role=Role.ORGANISER, unit=city["shinan"])
+    client = client_for("org")
+    url = reverse("orgs:unit_facts", args=["3702020101"])
+    page_url = reverse("orgs:unit", args=["3702020101"])
+    assert "facts-history" not in client.get(page_url).content.decode()
+    client.post(url, facts_post(founded="2019-03", members="23", has_party_groups="是"))
+    client.post(url, facts_post(founded="2019-03", members="25", has_party_groups="否"))
+    client.post(url, facts_post(founded="2019-03", members="25", has_party_groups="否"))  # same
+    refused = client.post(url, facts_post(members="x"))
+    assert refused.status_code == 400
+    changes = history(chain_of(city["branch"].pk))
+    assert [c.changes for c in changes] == [
+        {
+            "members": {"old": 23, "new": 25},
+            "has_party_groups": {"old": True, "new": False},
+        },
+        {
+            "founded": {"old": None, "new": "2019-03"},
+            "members": {"old": None, "new": 23},
+            "has_party_groups": {"old": None, "new": True},
+        },
+    ]
+    assert {c.actor for c in changes} == {"org"}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(page_url).content.decode()
+    assert "2 changes to the facts" in page
+    assert "Members: 23 → 25" in page
+    assert "Party groups (党小组): Yes → No" in page
+    assert "Founded: Not known → 2019-03" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(page_url).content.decode()
+    assert "基本情况修改记录 2 条" in page
+    # Whoever sees the unit sees its history; the ledger verifies.
+    make_user("sec", role=Role.SECRETARY, unit=city["branch"])
+    assert "facts-history" in client_for("sec").get(page_url).content.decode()
+    status, output = run_verify()
+    assert status == 0, output
+    assert f"ok    unit:{city['branch'].pk}  #2 " in output

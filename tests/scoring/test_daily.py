@@ -152,6 +152,7 @@ def test_the_rule_record_round_trips_and_takes_its_defaults() -> None:
     record = DailyRule().to_record()
     assert record["window_months"] == 12
     assert record["metrics"]["dues_rate"] == {  # type: ignore[index]
+        "kind": "ratio",
         "weight": 15,
         "requirement": 0,
         "cadence": "month",

@@ -39,4 +39,4 @@ ARENA_CHAINS = registry.ChainKind(
 
 
 def register() -> None:
-    registry.register(ARENA_CHAINS)
+    registry.register(ARENA_CHAINS, default=True)  # `leitai ledger export 12` names an arena

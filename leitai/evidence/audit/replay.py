@@ -2,8 +2,8 @@
 
 Each entry is one write of the evidence services (leitai.evidence.services); the replay keeps
 every honour and veto as those entries left it, and names each entry the services could not have
-written: an honour verified by whoever entered it, verified without its evidence file, decided
-twice, a second record of one document for the unit, a veto lifted twice.
+written: an honour verified by whoever entered it or edited it last, verified without its
+evidence file, decided twice, a second record of one document for the unit, a veto lifted twice.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class HonourRecord:
     state: str
     entered_by: str
     decided_by: str = ""
+    edited_by: str = ""
     reason: str = ""
 
 
@@ -137,12 +138,15 @@ class _Replayer:
             self.check_unique(number, fields)
             # An edit returns the record to pending: what was verified is no longer what it says.
             record.fields, record.state, record.decided_by, record.reason = fields, PENDING, "", ""
+            record.edited_by = actor
         elif kind in (Kind.HONOUR_VERIFIED, Kind.HONOUR_REJECTED):
             number, record = self.honour(data)
             if record.state != PENDING:
                 raise _Refused(f"honour {number} is {record.state}, not pending")
             if actor == record.entered_by:
                 raise _Refused(f"honour {number} decided by {actor}, who entered it")
+            if actor == record.edited_by:
+                raise _Refused(f"honour {number} decided by {actor}, who edited it last")
             if kind == Kind.HONOUR_VERIFIED:
                 if not record.fields["file"]:
                     raise _Refused(f"honour {number} verified without its evidence file")

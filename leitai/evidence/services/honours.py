@@ -196,6 +196,7 @@ def edit_honour(
             file_type=changed.file_type,
             file_size=changed.file_size,
             state=HonourState.PENDING,
+            edited_by=by,
             verified_by=None,
             verified_at=None,
             rejection_reason="",
@@ -222,6 +223,8 @@ def _decide(
         raise EvidenceRefused(_("You may not verify this unit's honours."))
     if honour.entered_by_id == by.pk:
         raise EvidenceRefused(_("You entered this record: someone else must verify or reject it."))
+    if honour.edited_by_id == by.pk:
+        raise EvidenceRefused(_("You edited this record: someone else must verify or reject it."))
     if state == HonourState.VERIFIED and not honour.has_file:
         raise EvidenceRefused(_("The evidence file is missing: attach it before verifying."))
     with transaction.atomic():

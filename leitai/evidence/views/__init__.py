@@ -22,7 +22,7 @@ def unit_in_scope(request: HttpRequest, unit_id: int) -> Unit:
 
 def honour_in_scope(request: HttpRequest, honour_id: int) -> Honour:
     honour = (
-        Honour.objects.select_related("unit", "entered_by", "verified_by")
+        Honour.objects.select_related("unit", "entered_by", "edited_by", "verified_by")
         .filter(pk=honour_id)
         .first()
     )

@@ -16,6 +16,7 @@ from django.shortcuts import render
 
 from leitai.evidence.daily_grid import Sources, grid_rows
 from leitai.evidence.permissions import (
+    can_change_programme_rules,
     can_import_daily,
     can_view_daily_overview,
     can_view_unit_daily,
@@ -28,7 +29,8 @@ from leitai.evidence.queries_daily import (
     scores_of_units,
     unit_values,
 )
-from leitai.evidence.rules_daily import daily_rule_for, reference_date
+from leitai.evidence.rules import rules_in_force
+from leitai.evidence.rules_daily import reference_date
 from leitai.orgs.models import Sector, Unit, UnitKind
 from leitai.orgs.paths import path_ids
 from leitai.scoring.daily import Flag
@@ -42,7 +44,8 @@ def unit_daily(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None or not can_view_unit_daily(request.user, unit):
         raise Http404
-    rule = daily_rule_for(unit)
+    force = rules_in_force(unit)
+    rule = force.daily
     on = reference_date()
     first, last = judged_window(rule, on)
     values, imports = unit_values(unit.pk, first, last, rule=rule)
@@ -82,6 +85,8 @@ def unit_daily(request: HttpRequest, unit_id: int) -> HttpResponse:
             "sources": sources.listed(),
             "founded": unit.founded,
             "groups": unit.has_party_groups,
+            "programme": force.programme,
+            "may_change_rules": can_change_programme_rules(request.user, force.programme),
         },
     )
 
@@ -155,7 +160,10 @@ def daily_overview(request: HttpRequest) -> HttpResponse:
     if not can_view_daily_overview(request.user):
         raise PermissionDenied
     units = _judged_units(request.user)
-    scores = scores_of_units([(pk, founded, groups) for pk, _p, _s, founded, groups in units])
+    force = rules_in_force()
+    scores = scores_of_units(
+        [(pk, founded, groups) for pk, _p, _s, founded, groups in units], rule=force.daily
+    )
     evaluating_of, evaluating = _evaluating_of(units)
     sector_label = dict(Sector.choices)
     by_evaluating: dict[int, Distribution] = {}
@@ -174,8 +182,7 @@ def daily_overview(request: HttpRequest) -> HttpResponse:
                 label=str(sector_label.get(sector, sector)), key=sector
             )
         by_sector[sector].add(outcome)
-    rule = daily_rule_for()
-    first, last = judged_window(rule)
+    first, last = judged_window(force.daily)
     return render(
         request,
         "evidence/daily_overview.html",
@@ -187,6 +194,8 @@ def daily_overview(request: HttpRequest) -> HttpResponse:
             "first": first,
             "last": last,
             "can_import": can_import_daily(request.user),
+            "programme": force.programme,
+            "may_change_rules": can_change_programme_rules(request.user, force.programme),
         },
     )
 

@@ -181,6 +181,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = (
         Honour.objects.filter(permissions.verifiable_q(request.user), state=HonourState.PENDING)
         .exclude(entered_by_id=request.user.pk)
+        .exclude(edited_by_id=request.user.pk)
         .select_related("unit", "entered_by")
         .order_by("-entered_at", "-pk")
     )

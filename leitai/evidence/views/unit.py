@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from leitai.evidence import permissions
 from leitai.evidence.models import LEVEL_LABELS, Honour, HonourState, Veto, VetoState
 from leitai.evidence.queries import honours_points
-from leitai.evidence.rules import honours_rule_for, reference_date_for
+from leitai.evidence.rules import reference_date_for, rules_in_force
 from leitai.evidence.views import unit_in_scope
 from leitai.orgs.models import Unit
 from leitai.scoring.honours import HonoursScore, Level, Reason, years_before
@@ -51,8 +51,9 @@ def tab_context(request: HttpRequest, unit: Unit, tab: str) -> dict[str, Any]:
 def unit_honours(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = unit_in_scope(request, unit_id)
     on = reference_date_for(unit)
-    rule = honours_rule_for(unit)
-    score = honours_points(unit, on)
+    force = rules_in_force(unit)
+    rule = force.honours
+    score = honours_points(unit, on, rule=rule)
     why = {item.honour.key: item for item in score.items}
     honours = list(Honour.objects.filter(unit=unit).order_by("-conferred_on", "pk"))
     reasons = {
@@ -92,6 +93,8 @@ def unit_honours(request: HttpRequest, unit_id: int) -> HttpResponse:
         "window_start": years_before(on, rule.window_years),
         "rule": rule,
         "points_rule": points_rule,
+        "programme": force.programme,
+        "may_change_rules": permissions.can_change_programme_rules(request.user, force.programme),
         "state": HonourState,
     }
     return render(request, "evidence/unit_honours.html", context)
