@@ -180,6 +180,7 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
         return number
 
     founded = members = groups = -1
+    UNSEEN = -3
     kinds_allowed = "、".join(KIND_WORDS)
     sectors_allowed = "、".join(SECTOR_WORDS)
     long_code, long_name, long_secretary = (
@@ -198,7 +199,6 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
     add_groups = found.party_groups.append
     add_code, add_name = found.codes.append, found.names.append
     add_parent_code, add_secretary = found.parent_codes.append, found.secretaries.append
-    add_kind, add_sector = found.kinds.append, found.sectors.append
     add_flag, add_row = found.flags.append, found.rows.append
     for rows_seen, (row, values) in enumerate(sheet.tuples(fields), start=1):
         if rows_seen % PROGRESS_EVERY == 0:
@@ -266,14 +266,14 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
                 ok = False
         if not plain:
             founded_text, members_text, groups_text = values[7], values[8], values[9]
-            founded = seen_founded.get(founded_text)
-            if founded is None:
+            founded = seen_founded.get(founded_text, UNSEEN)
+            if founded == UNSEEN:
                 founded = first_sight(0, row, founded_text)
-            members = seen_members.get(members_text)
-            if members is None:
+            members = seen_members.get(members_text, UNSEEN)
+            if members == UNSEEN:
                 members = first_sight(1, row, members_text)
-            groups = seen_groups.get(groups_text)
-            if groups is None:
+            groups = seen_groups.get(groups_text, UNSEEN)
+            if groups == UNSEEN:
                 groups = first_sight(2, row, groups_text)
             if founded < -1 or members < -1 or groups < -1:
                 ok = False
@@ -298,8 +298,8 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
         add_name(name)
         add_parent_code(parent_code)
         add_secretary(secretary)
-        add_kind(kind)
-        add_sector(sector)
+        found.kinds.append(kind)
+        found.sectors.append(sector)
         add_flag(flag)
         add_row(row)
     found.rows_seen = rows_seen

@@ -7,7 +7,7 @@ import json
 import queue
 import threading
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -61,7 +61,7 @@ class CountsEncoder:
         keys = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel().tolist()
         cache = self.cache
         return [
-            cache[key] if key in cache else self(np.frombuffer(key, dtype=rows.dtype))
+            cache[key] if key in cache else self(np.frombuffer(bytes(key), dtype=rows.dtype))
             for key in keys
         ]
 
@@ -187,13 +187,14 @@ def write(analysis: Analysis, progress: Progress) -> None:
     progress("done", total)
 
 
-def _take(values: list[Any], indexes: np.ndarray) -> list[Any]:
+def _take(values: Sequence[Any], indexes: np.ndarray) -> list[Any]:
     """values[i] for each index; a slice when the indexes run consecutively (a new tree)."""
     if not len(indexes):
         return []
     first, last = int(indexes[0]), int(indexes[-1])
     if last - first == len(indexes) - 1:
-        return values[first : last + 1]
+        run = values[first : last + 1]
+        return run if isinstance(run, list) else list(run)
     return [values[i] for i in indexes.tolist()]
 
 
