@@ -488,3 +488,26 @@ def test_a_caller_that_stops_early_leaves_no_builder_waiting() -> None:
     assert next(batches) == [(1,)]
     batches.close()  # what a failed insert does: the generator's finally stops the builder
     assert threading.active_count() == before
+
+
+def test_the_collector_is_paused_only_while_rows_are_inserted() -> None:
+    import gc
+
+    from leitai.orgs.importing.writing import collector_paused
+
+    def fail_inside() -> None:
+        with collector_paused():
+            assert not gc.isenabled()
+            raise RuntimeError
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        fail_inside()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -3,6 +3,8 @@ transaction."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import queue
 import threading
@@ -139,7 +141,8 @@ def write(analysis: Analysis, progress: Progress) -> None:
         with_facts=with_facts,
     )
     columns = (*INSERT_COLUMNS, *FACT_FIELDS) if with_facts else INSERT_COLUMNS
-    insert_units(built_ahead(batches), columns, progress)
+    with collector_paused():
+        insert_units(built_ahead(batches), columns, progress)
     if connection.vendor == "postgresql" and total > count_stored:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -290,6 +293,20 @@ def _delete(unit_ids: list[int]) -> None:
 
 
 _END = object()
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the rows are built and inserted: the batches make ten
+    thousand tuples at a time, none in a cycle, and the collector's passes over them cost about
+    a second of CPU at a million rows. On again afterwards, whatever happens."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def built_ahead(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
