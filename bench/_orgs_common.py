@@ -34,9 +34,10 @@ DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 SEED = 1
 GIB = 1024**3
 
+# Every column the import writes, the unit's facts included (the generated file has them).
 UNIT_COLUMNS = (
     "id, code, name, kind, sector, secretary, parent_id, is_evaluating, path, depth, counts, "
-    "updated_at"
+    "updated_at, founded, members, has_party_groups"
 )
 
 
@@ -255,8 +256,10 @@ def fetch_all(database_url: str, sql: str) -> list[tuple[Any, ...]]:
 
 def generator_digest() -> str:
     """Changes when the generator does, so a cached tree is never one the code no longer makes."""
-    source = (ROOT / "leitai" / "demo" / "generate.py").read_bytes()
-    return hashlib.sha256(source).hexdigest()[:8]
+    hasher = hashlib.sha256()
+    for part in ("generate.py", "management/commands/gen_orgs.py"):
+        hasher.update((ROOT / "leitai" / "demo" / part).read_bytes())
+    return hasher.hexdigest()[:8]
 
 
 def _replace_stale(prefix: str, suffix: str, keep: Path) -> None:
@@ -266,8 +269,9 @@ def _replace_stale(prefix: str, suffix: str, keep: Path) -> None:
 
 
 def units_csv(units: int, seed: int = SEED) -> Path:
-    """`leitai gen-orgs` output for (units, seed), made once and kept under var/bench/orgs/."""
-    prefix = f"units-{units}-seed-{seed}-"
+    """`leitai gen-orgs --facts` output for (units, seed), made once and kept under
+    var/bench/orgs/: the tree with the three fact columns, as a province's export would have."""
+    prefix = f"units-{units}-seed-{seed}-facts-"
     path = BENCH_VAR / f"{prefix}{generator_digest()}.csv"
     if path.exists():
         return path
@@ -281,6 +285,7 @@ def units_csv(units: int, seed: int = SEED) -> Path:
             str(units),
             "--seed",
             str(seed),
+            "--facts",
             "--out",
             str(partial),
         ],

@@ -17,8 +17,12 @@ targets are about; CPU time (the child's user + system, from wait4) is printed b
 on a shared machine the wall time is mostly waiting for a core. On PostgreSQL the CPU time is the
 client's only (the server's backend does the inserting).
 
-Targets (issue 2): within 2× of the floor; gates: 1,000,000 units in under 90 s on SQLite, peak
-memory under 1 GiB. Figures are reported, not asserted: a missed gate is printed as missed.
+The generated file carries the unit facts (`leitai gen-orgs --facts`: founding month, members,
+party groups), so the import parses and writes them and the floor loads them too.
+
+Targets (issues 2 and 11): within 2× of the floor (stretch 1.5×); gates: 1,000,000 units in under
+90 s on SQLite, peak memory under 1 GiB. Each is printed as a closing line
+`target NAME: ours X, floor Y, ratio R (limit L): met|missed`; reported, not asserted.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ MIB = 1024**2
 GATE_UNITS = 1_000_000
 GATE_SECONDS = 90.0
 TARGET_RATIO = 2.0
+STRETCH_RATIO = 1.5  # issue 11's stretch
 
 
 @dataclass(frozen=True)
@@ -220,19 +225,24 @@ def summarise(runs: list[Run], *, smoke: bool) -> None:
     for vendor, units in keys:
         ours = [r for r in runs if (r.vendor, r.units, r.side) == (vendor, units, "ours")]
         floor = [r for r in runs if (r.vendor, r.units, r.side) == (vendor, units, "floor")]
-        ratio = median([r.wall for r in ours]) / median([r.wall for r in floor])
-        verdict = "met" if ratio <= TARGET_RATIO else "MISSED"
-        print(f"target within {TARGET_RATIO:.0f}x of the floor, {vendor} {units:,}: {verdict}")
+        ours_wall, floor_wall = median([r.wall for r in ours]), median([r.wall for r in floor])
+        ratio = ours_wall / floor_wall
+        name = f"import_orgs_{vendor}_{units}"
+        for suffix, limit in (("", TARGET_RATIO), ("_stretch", STRETCH_RATIO)):
+            print(
+                f"target {name}{suffix}: ours {ours_wall:.1f} s, floor {floor_wall:.1f} s, "
+                f"ratio {ratio:.2f} (limit {limit:g}): {'met' if ratio <= limit else 'missed'}"
+            )
         if units == GATE_UNITS:
             peak = max(r.peak_rss for r in ours)
-            verdict = "met" if peak < GIB else "MISSED"
-            print(f"gate peak memory under 1 GiB, {vendor}: {verdict} ({peak / MIB:.0f} MiB)")
+            verdict = "met" if peak < GIB else "missed"
+            print(f"target {name}_memory: ours {peak / MIB:.0f} MiB, limit 1024 MiB: {verdict}")
             if vendor == "sqlite":
-                wall = median([r.wall for r in ours])
-                verdict = "met" if wall < GATE_SECONDS else "MISSED"
+                verdict = "met" if ours_wall < GATE_SECONDS else "missed"
                 print(
-                    f"gate {units:,} units under {GATE_SECONDS:.0f} s on SQLite: {verdict} "
-                    f"({wall:.1f} s wall, {median([r.cpu for r in ours]):.1f} s CPU)"
+                    f"target {name}_seconds: ours {ours_wall:.1f} s "
+                    f"({median([r.cpu for r in ours]):.1f} s CPU), limit {GATE_SECONDS:.0f} s: "
+                    f"{verdict}"
                 )
 
 

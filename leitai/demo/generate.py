@@ -1182,3 +1182,45 @@ def with_facts(rows: list[Row], today: tuple[int, int, int]) -> list[Row]:
             groups = ""
         result.append([*row, founded_text, members_text, groups])
     return result
+
+
+def streamed_facts(rows: Iterator[Row], today: tuple[int, int, int]) -> Iterator[Row]:
+    """`rows` with the three fact columns appended, streamed (`leitai gen-orgs --facts`).
+
+    Founding months and party groups as `with_facts` draws them; members cannot be the sum of
+    the subtree (a parent is written before its children), so a branch draws its own by sector
+    and a general branch or committee draws a total in a range fitting its kind. Holds one int
+    per unit seen (its founding month), a few tens of MiB at a million units.
+    """
+    rng = random.Random(19490602)
+    now = _months(today[0], today[1])
+    founded: dict[str, int] = {}
+    for row in rows:
+        code, parent, kind, sector = row[0], row[2], row[3], row[4]
+        if not parent:
+            month = _months(*ROOT_FOUNDED)
+        elif kind == BRANCH and rng.random() < 0.03:
+            month = max(founded[parent] + 1, now - rng.randint(0, 11))
+        else:
+            age = (now - _months(1950, 1)) * rng.random() ** (1.2 if kind == BRANCH else 0.6)
+            month = min(max(founded[parent] + 1, now - 12 - int(age)), now)
+        founded[code] = month
+        if kind == BRANCH:
+            low, high = BRANCH_MEMBERS.get(sector, BRANCH_MEMBERS[OTHER])
+            members = rng.randint(low, high) if rng.random() > 0.05 else rng.randint(high, high * 3)
+        elif kind == GENERAL_BRANCH:
+            members = rng.randint(20, 200)
+        else:
+            members = rng.randint(50, 5_000)
+        groups = ""
+        if kind in (BRANCH, GENERAL_BRANCH):
+            groups = YES if rng.random() < (0.85 if members >= 10 else 0.1) else NO
+        founded_text, members_text = f"{month // 12}-{month % 12 + 1:02d}", str(members)
+        unknown = rng.random()
+        if unknown < 0.02:
+            founded_text = ""
+        elif unknown < 0.04:
+            members_text = ""
+        elif unknown < 0.06:
+            groups = ""
+        yield [*row, founded_text, members_text, groups]

@@ -75,31 +75,43 @@ class Sources:
     def __init__(self, imports: Mapping[int, SourceImport]) -> None:
         self.imports = imports
         self.numbers: dict[int, int] = {}
+        # Each import's row, formatted once: a grid asks for a title per cell (108 of them), and
+        # formatting every import's time for each cell was most of the page's time.
+        self.rows: dict[int, dict[str, object]] = {}
 
     def number(self, import_id: int) -> int:
         if import_id not in self.numbers:
             self.numbers[import_id] = len(self.numbers) + 1
         return self.numbers[import_id]
 
-    def listed(self) -> list[dict[str, object]]:
-        rows = []
-        for import_id, number in sorted(self.numbers.items(), key=lambda item: item[1]):
+    def _row(self, import_id: int) -> dict[str, object]:
+        row = self.rows.get(import_id)
+        if row is None:
             source = self.imports[import_id]
             when = (
                 date_format(localtime(source.current_at), "DATETIME_FORMAT")
                 if source.current_at
                 else ""
             )
-            rows.append({"number": number, "id": import_id, "file": source.file_name, "when": when})
-        return rows
+            row = self.rows[import_id] = {
+                "number": self.numbers[import_id],
+                "id": import_id,
+                "file": source.file_name,
+                "when": when,
+            }
+        return row
+
+    def listed(self) -> list[dict[str, object]]:
+        ordered = sorted(self.numbers.items(), key=lambda item: item[1])
+        return [self._row(import_id) for import_id, _number in ordered]
 
     def title(self, numbers: list[int]) -> str:
-        listed = {row["number"]: row for row in self.listed()}
+        import_of = {number: import_id for import_id, number in self.numbers.items()}
+        rows = [self._row(import_of[n]) for n in numbers if n in import_of]
         return "; ".join(
             _("Import #%(id)s, %(file)s, %(when)s")
-            % {"id": listed[n]["id"], "file": listed[n]["file"], "when": listed[n]["when"]}
-            for n in numbers
-            if n in listed
+            % {"id": row["id"], "file": row["file"], "when": row["when"]}
+            for row in rows
         )
 
 

@@ -360,3 +360,28 @@ def test_demo_facts_are_realistic_and_read_by_the_import_s_parsers() -> None:
     assert 3 <= sum(1 for v in founded.values() if v is None) <= len(rows) // 10
     assert 3 <= sum(1 for v in members.values() if v is None) <= len(rows) // 10
     assert members["370200"] > 10_000  # the city committee counts everyone below it
+
+
+def test_gen_orgs_facts_adds_the_fact_columns_the_import_reads(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from leitai.demo.generate import FACT_HEADERS_ZH
+    from leitai.orgs.facts import parse_founded, parse_members, parse_party_groups
+
+    out = tmp_path / "units.csv"
+    call_command(Command(), "--units", "3000", "--seed", "3", "--facts", "--out", str(out))
+
+    with out.open(encoding="utf-8", newline="") as file:
+        header, *rows = list(csv.reader(file))
+    assert header == [*HEADERS_ZH, *FACT_HEADERS_ZH]
+    assert [row[:7] for row in rows] == list(generated_rows(3_000, seed=3))  # the same tree
+    today = dt.date(2026, 1, 1)
+    founded = {row[0]: parse_founded(row[7], today=today) for row in rows}
+    for code, _name, parent, *_ in rows:
+        if parent and founded[code] and founded[parent]:
+            assert founded[code] > founded[parent], code
+    members = [parse_members(row[8]) for row in rows]
+    groups = [parse_party_groups(row[9]) for row in rows]
+    assert 0 < sum(1 for v in founded.values() if v is None) < len(rows) // 10
+    assert 0 < sum(1 for v in members if v is None) < len(rows) // 10
+    assert sum(1 for v in groups if v) > len(rows) // 2

@@ -218,3 +218,47 @@ def test_many_units_scores_equal_each_units_own(city: dict[str, Any]) -> None:
         own = daily_score(unit)
         assert (many[unit.pk].score, many[unit.pk].flag) == (own.score, own.flag.value)
     assert many[city["branch"].pk].score != Decimal("54.89")  # the re-import counts
+
+
+def test_each_cell_is_titled_with_its_own_imports_formatted_once(
+    city: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A month per import, as the platform exports: each cell's title names the import of its
+    month, and the page formats each import's time once, not once per cell."""
+    from leitai.evidence import daily_grid
+
+    organiser = make_user("org", role=Role.ORGANISER, unit=city["root"])
+    unit = city["branch"]
+    first, last = judged_window(daily_rule_for())
+    for i in range(3):
+        month = month_number(first.plus(i))
+        import_values(
+            actor=organiser,
+            file_name=f"month-{i}.csv",
+            digest=f"{i}" * 64,
+            rows=[(unit.pk, month, "committee_meeting", 1), (unit.pk, month, "dues_rate", 1)],
+        )
+    rule = daily_rule_for(unit)
+    values, imports = unit_values(unit.pk, first, last, rule=rule)
+    outcome = score_of(values, rule, first, last, founded=None, has_party_groups=None)
+    formatted = []
+    real_format = daily_grid.date_format
+    monkeypatch.setattr(
+        daily_grid, "date_format", lambda *a: formatted.append(a) or real_format(*a)
+    )
+    sources = Sources(imports)
+    with translation.override("en"):
+        rows = {
+            row.key: row
+            for row in grid_rows(outcome, [first.plus(i) for i in range(12)], values, sources)
+        }
+        titles = [sources.title(cell.sources) for cell in rows["committee_meeting"].cells[:4]]
+        listed = sources.listed()
+    assert [row["file"] for row in listed] == ["month-0.csv", "month-1.csv", "month-2.csv"]
+    assert [title.split(", ")[1] for title in titles[:3]] == [
+        "month-0.csv",
+        "month-1.csv",
+        "month-2.csv",
+    ]
+    assert titles[3] == ""  # a month without a record names no import
+    assert len(formatted) == 3

@@ -189,6 +189,43 @@ def test_a_bad_fact_is_a_row_error_naming_row_column_value_and_nothing_is_writte
     assert not Unit.objects.exists()
 
 
+def test_a_fact_repeated_on_many_rows_is_read_the_same_and_a_bad_one_named_on_each(
+    tmp_path: Path,
+) -> None:
+    # The import reads each distinct text once: a repeated good text must give every row the
+    # same value, and a repeated bad one must still be named on every row it stands on.
+    branches = [
+        [
+            f"37020201{i:02d}",
+            f"支部{i}",
+            "370202",
+            "党支部",
+            "城市社区",
+            "",
+            "",
+            "2019-03",
+            "23",
+            "是",
+        ]
+        for i in range(1, 5)
+    ]
+    good = [[*ROOT, "1949-10", "23", "是"], [*DISTRICT, "2019-03", "", ""], *branches]
+    apply(write_csv(tmp_path / "orgs.csv", good))
+    for code in ["3702020101", "3702020102", "3702020103", "3702020104"]:
+        assert facts_of(code) == (dt.date(2019, 3, 1), 23, True)
+    assert facts_of("370202") == (dt.date(2019, 3, 1), None, None)
+
+    bad = [*good[:2], *[[*row[:7], "2019-13", "x", "是"] for row in branches]]
+    with pytest.raises(ImportRejected) as caught:
+        check(write_csv(tmp_path / "orgs.csv", bad))
+    found = [(p.row, p.column, p.value) for p in caught.value.problems]
+    assert found == [
+        (row, column, value)
+        for row in range(4, 8)
+        for column, value in (("党员人数", "x"), ("成立时间", "2019-13"))
+    ]
+
+
 def test_a_file_without_the_columns_imports_as_before_and_keeps_stored_facts(
     tmp_path: Path,
 ) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -450,3 +451,63 @@ def test_organiser_may_import_only_inside_their_subtree(tmp_path: Path) -> None:
             "Outside your scope: you may change only units below the units you organise.",
         )
     ]
+
+
+# -- building rows ahead of the insert ----------------------------------------------------------
+
+
+def test_rows_built_ahead_arrive_in_order_and_a_builder_error_reaches_the_caller() -> None:
+    from leitai.orgs.importing.writing import built_ahead
+
+    batches = [[(i,)] for i in range(50)]
+    assert list(built_ahead(iter(batches))) == batches
+
+    def failing() -> Iterator[list[tuple[int]]]:
+        yield [(1,)]
+        raise ValueError("cannot build")
+
+    batches_built = built_ahead(failing())
+    assert next(batches_built) == [(1,)]
+    with pytest.raises(ValueError, match="cannot build"):
+        next(batches_built)
+
+
+def test_a_caller_that_stops_early_leaves_no_builder_waiting() -> None:
+    import threading
+
+    from leitai.orgs.importing.writing import built_ahead
+
+    def endless() -> Iterator[list[tuple[int]]]:
+        number = 0
+        while True:
+            number += 1
+            yield [(number,)]
+
+    before = threading.active_count()
+    batches = built_ahead(endless(), depth=2)
+    assert next(batches) == [(1,)]
+    batches.close()  # what a failed insert does: the generator's finally stops the builder
+    assert threading.active_count() == before
+
+
+def test_the_collector_is_paused_only_while_rows_are_inserted() -> None:
+    import gc
+
+    from leitai.orgs.importing.writing import collector_paused
+
+    def fail_inside() -> None:
+        with collector_paused():
+            assert not gc.isenabled()
+            raise RuntimeError
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        fail_inside()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

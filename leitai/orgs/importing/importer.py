@@ -98,6 +98,10 @@ class OrgImporter:
         )
         if expected_digest is not None and analysis.plan.digest != expected_digest:
             raise StalePlan
+        # Only the checks needed these; a million codes' dicts are memory the write can use.
+        analysis.rows.position_of.clear()
+        analysis.rows.parent_codes.clear()  # resolved into analysis.parent
+        analysis.stored.index.clear()
         write(analysis, progress)
         return analysis.plan
 
@@ -149,15 +153,19 @@ def analyse(
     valid = len(rows.codes)
 
     # Each valid row's node: a stored unit with its code, or a new node after the stored ones.
-    node_of = np.empty(valid, dtype=np.int64)
-    new_positions: list[int] = []
     stored_index = stored.index
-    for position, code in enumerate(rows.codes):
-        node = stored_index.get(code)
-        if node is None:
-            node = count_stored + len(new_positions)
-            new_positions.append(position)
-        node_of[position] = node
+    if count_stored:
+        node_of = np.empty(valid, dtype=np.int64)
+        new_positions: list[int] = []
+        for position, code in enumerate(rows.codes):
+            node = stored_index.get(code)
+            if node is None:
+                node = count_stored + len(new_positions)
+                new_positions.append(position)
+            node_of[position] = node
+    else:  # a new tree: every row a new node, in file order
+        node_of = np.arange(valid, dtype=np.int64)
+        new_positions = list(range(valid))
     total = count_stored + len(new_positions)
 
     parent = np.full(total, -1, dtype=np.int64)
@@ -175,7 +183,9 @@ def analyse(
     file_flag[node_of] = np.frombuffer(rows.flags.tobytes(), dtype=np.int8)
 
     _resolve_parents(rows, stored, node_of, parent, problems)
-    code_of = stored.codes + [rows.codes[p] for p in new_positions]
+    code_of = stored.codes + (
+        [rows.codes[p] for p in new_positions] if count_stored else rows.codes
+    )
     position_of_node = np.full(total, -1, dtype=np.int64)
     position_of_node[node_of] = np.arange(valid, dtype=np.int64)
     row_of_node = RowOfNode(rows, position_of_node)
@@ -228,7 +238,7 @@ def analyse(
     moved[:count_stored] = parent[:count_stored] != old_parent
     # Own columns changed, per stored node in the file.
     changed: dict[int, list[str]] = {}
-    for position, node in enumerate(node_of.tolist()):
+    for position, node in enumerate(node_of.tolist() if count_stored else ()):
         if node >= count_stored:
             continue
         changes = []
@@ -242,7 +252,9 @@ def analyse(
             changes.append("kind")
         if changes:
             changed[node] = changes
-    fact_updates = _fact_changes(rows, stored, node_of, changed) if rows.fact_fields else []
+    fact_updates = (
+        _fact_changes(rows, stored, node_of, changed) if rows.fact_fields and count_stored else []
+    )
     default_flag = (tree.depth == 1).astype(np.int8)
     flag = np.where(file_flag == -1, default_flag, file_flag).astype(np.int8)
     stored_flags = np.frombuffer(bytes(stored.evaluating), dtype=np.uint8).astype(np.int8)
@@ -298,7 +310,7 @@ def _fact_changes(
     for position, node in enumerate(node_of.tolist()):
         if node >= count_stored:
             continue
-        new = rows.facts.get(position, NO_FACTS)
+        new = rows.facts(position)
         old = stored_facts.get(node, NO_FACTS)
         if new == old:
             continue
@@ -469,8 +481,10 @@ def _plan(
         )
     if with_digest and rows.fact_fields:
         digest.add("facts", *rows.fact_fields)
-        for position, facts in sorted(rows.facts.items()):
-            digest.add(rows.codes[position], *facts)
+        for position, code in enumerate(rows.codes):
+            facts = rows.facts(position)
+            if facts != NO_FACTS:
+                digest.add(code, *facts)
     moved_nodes = np.nonzero(moved)[0].tolist()
     absent_codes = sorted(stored.codes[i] for i in absent.tolist())
     # The digest covers what the file says and what it changes in the stored tree, so a preview

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +82,23 @@ Facts = tuple[dt.date | None, int | None, bool | None]
 NO_FACTS: Facts = (None, None, None)
 
 
+def month_date(month: int) -> dt.date:
+    """The first day of a month counted as year × 12 + month − 1."""
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
+def _month_number(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+# How each fact is kept in FileRows' arrays (-1 stands for unknown there).
+FACT_NUMBER: dict[str, Callable[[Any], int]] = {
+    "founded": _month_number,
+    "members": int,
+    "has_party_groups": int,
+}
+
+
 @dataclass
 class FileRows:
     """The file's valid rows, position p in file order, as parallel columns."""
@@ -97,11 +115,29 @@ class FileRows:
     invalid_rows: dict[str, int] = field(default_factory=dict)  # code → row, rows with errors
     invalid_parents: list[tuple[int, str]] = field(default_factory=list)
     rows_seen: int = 0
-    # The fact columns the file has (in FACT_FIELDS order): only those are written. A row with a
-    # value in any of them has (founded, members, has_party_groups) here, by position; a row
-    # without is all unknown. Sparse, so a file without facts costs nothing per row.
+    # The fact columns the file has (in FACT_FIELDS order): only those are written. With any,
+    # each valid row's facts by position, -1 for unknown: the founding month as year × 12 +
+    # month − 1, members, party groups 1/0. Arrays, not a tuple per row: a million rows' facts
+    # take 17 MB, not 200. A file without fact columns leaves them empty.
     fact_fields: tuple[str, ...] = ()
-    facts: dict[int, Facts] = field(default_factory=dict)
+    founded_months: array[int] = field(default_factory=lambda: array("l"))
+    members: array[int] = field(default_factory=lambda: array("q"))
+    party_groups: array[int] = field(default_factory=lambda: array("b"))
+
+    def facts(self, position: int) -> Facts:
+        """(founded, members, has_party_groups) of the row at `position`, None where unknown."""
+        if not self.fact_fields:
+            return NO_FACTS
+        month, members, groups = (
+            self.founded_months[position],
+            self.members[position],
+            self.party_groups[position],
+        )
+        return (
+            month_date(month) if month >= 0 else None,
+            members if members >= 0 else None,
+            bool(groups) if groups >= 0 else None,
+        )
 
     def row_of_code(self, code: str) -> int | None:
         position = self.position_of.get(code)
@@ -126,8 +162,25 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
         "members": parse_members,
         "has_party_groups": parse_party_groups,
     }
-    fact_readers = [(FACT_FIELDS.index(f), f, parsers[f]) for f in found.fact_fields]
-    facts: Facts | None = None
+    # Each fact's number (see FileRows) by text: a province's file repeats a few hundred founding
+    # months and member counts a million times, and parsing a month is a regex and a date check.
+    # An empty cell (or a column the file lacks, which reads "") is unknown, -1.
+    seen: list[dict[str, int]] = [{"": -1} for _ in FACT_FIELDS]
+    seen_founded, seen_members, seen_groups = seen
+
+    def first_sight(slot: int, row: int, text: str) -> int:
+        """The number of a fact's text not seen before, or -2 after naming its problem."""
+        field_name = FACT_FIELDS[slot]
+        try:
+            value = parsers[field_name](text)
+        except FactError as error:
+            problems.add(row, field_name, text, str(error))
+            return -2
+        number = seen[slot][text] = -1 if value is None else FACT_NUMBER[field_name](value)
+        return number
+
+    founded = members = groups = -1
+    UNSEEN = -3
     kinds_allowed = "、".join(KIND_WORDS)
     sectors_allowed = "、".join(SECTOR_WORDS)
     long_code, long_name, long_secretary = (
@@ -138,8 +191,15 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
     position_of = found.position_of
     code_characters = CODE_CHARACTERS.fullmatch
     bad_code = _("Only letters A–Z and a–z, digits and - _ . are allowed in a code.")
-    rows_seen = 0
-    fields = [*FIELDS, *found.fact_fields]
+    rows_seen = valid = 0
+    fields = FIELDS if plain else [*FIELDS, *FACT_FIELDS]
+    # Bound methods and containers as locals: this loop runs a million times.
+    rows_of, invalid_rows = found.rows, found.invalid_rows
+    add_founded, add_members = found.founded_months.append, found.members.append
+    add_groups = found.party_groups.append
+    add_code, add_name = found.codes.append, found.names.append
+    add_parent_code, add_secretary = found.parent_codes.append, found.secretaries.append
+    add_flag, add_row = found.flags.append, found.rows.append
     for rows_seen, (row, values) in enumerate(sheet.tuples(fields), start=1):
         if rows_seen % PROGRESS_EVERY == 0:
             progress("reading", rows_seen)
@@ -205,39 +265,43 @@ def read_rows(sheet: Sheet, problems: RowCollector, progress: Progress) -> FileR
                 )
                 ok = False
         if not plain:
-            facts = None
-            cells = values[7:]
-            if any(cells):
-                read: list[Any] = [None, None, None]
-                for (slot, field_name, parse), text in zip(fact_readers, cells, strict=True):
-                    if text:
-                        try:
-                            read[slot] = parse(text)
-                        except FactError as error:
-                            problems.add(row, field_name, text, str(error))
-                            ok = False
-                facts = (read[0], read[1], read[2])
-        earlier = found.row_of_code(code)
+            founded_text, members_text, groups_text = values[7], values[8], values[9]
+            founded = seen_founded.get(founded_text, UNSEEN)
+            if founded == UNSEEN:
+                founded = first_sight(0, row, founded_text)
+            members = seen_members.get(members_text, UNSEEN)
+            if members == UNSEEN:
+                members = first_sight(1, row, members_text)
+            groups = seen_groups.get(groups_text, UNSEEN)
+            if groups == UNSEEN:
+                groups = first_sight(2, row, groups_text)
+            if founded < -1 or members < -1 or groups < -1:
+                ok = False
+        earlier = position_of.get(code)
+        earlier = rows_of[earlier] if earlier is not None else invalid_rows.get(code)
         if earlier is not None:
             problems.add(
                 row, "code", code, _("Duplicate code: also on row %(row)s.") % {"row": earlier}
             )
             continue
         if not ok:
-            found.invalid_rows[code] = row
+            invalid_rows[code] = row
             found.invalid_parents.append((row, parent_code))
             continue
-        if facts is not None:
-            found.facts[len(found.codes)] = facts
-        position_of[code] = len(found.codes)
-        found.codes.append(code)
-        found.names.append(name)
-        found.parent_codes.append(parent_code)
-        found.secretaries.append(secretary)
+        if not plain:
+            add_founded(founded)
+            add_members(members)
+            add_groups(groups)
+        position_of[code] = valid
+        valid += 1
+        add_code(code)
+        add_name(name)
+        add_parent_code(parent_code)
+        add_secretary(secretary)
         found.kinds.append(kind)
         found.sectors.append(sector)
-        found.flags.append(flag)
-        found.rows.append(row)
+        add_flag(flag)
+        add_row(row)
     found.rows_seen = rows_seen
     progress("checking", rows_seen)
     if rows_seen == 0:

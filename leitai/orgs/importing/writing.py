@@ -3,9 +3,13 @@ transaction."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
+import queue
+import threading
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,11 +21,12 @@ from leitai.core.imports import Progress
 from leitai.orgs import arrays
 from leitai.orgs.facts import FACT_FIELDS
 from leitai.orgs.importing.importer import Analysis
-from leitai.orgs.importing.rows import NO_FACTS, PROGRESS_EVERY
+from leitai.orgs.importing.rows import month_date
 from leitai.orgs.models import Unit
 from leitai.orgs.paths import SEGMENT
 from leitai.orgs.services import bump_tree_version
 
+Batch = list[tuple[Any, ...]]
 INSERT_COLUMNS = (
     "id",
     "code",
@@ -51,6 +56,16 @@ class CountsEncoder:
             text = json.dumps(arrays.counts_json(row), ensure_ascii=False, separators=(",", ":"))
             self.cache[key] = text
         return text
+
+    def many(self, rows: np.ndarray) -> list[str]:
+        """The JSON of each row of a (n, COUNT_COLUMNS) block, one dict lookup per row."""
+        rows = np.ascontiguousarray(rows)
+        keys = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel().tolist()
+        cache = self.cache
+        return [
+            cache[key] if key in cache else self(np.frombuffer(bytes(key), dtype=rows.dtype))
+            for key in keys
+        ]
 
 
 def _compact(values: np.ndarray) -> array[int]:
@@ -111,41 +126,23 @@ def write(analysis: Analysis, progress: Progress) -> None:
         _delete([id_list[node] for node in analysis.pruned])
 
     rows = analysis.rows
-    node_of = _compact(analysis.node_of)
     # A file with fact columns inserts them too (a missing column's facts stay unknown); a file
     # without writes exactly the statements it always did.
     with_facts = bool(rows.fact_fields)
-    facts_of, no_facts = rows.facts, NO_FACTS
-    adapt_date = connection.ops.adapt_datefield_value
-
-    def new_rows() -> Iterator[tuple[Any, ...]]:
-        done = 0
-        for position, node in enumerate(node_of):
-            if node < count_stored:
-                continue
-            done += 1
-            if done % PROGRESS_EVERY == 0:
-                progress("writing", done)
-            row: tuple[Any, ...] = (
-                id_list[node],
-                rows.codes[position],
-                rows.names[position],
-                kinds[kind_list[node]],
-                sectors[sector_list[node]],
-                rows.secretaries[position],
-                parent_id(node),
-                flag_list[node] == 1,
-                paths[node],
-                depth_list[node],
-                encode(new_counts[node]),
-                now,
-            )
-            if with_facts:
-                founded, members, groups = facts_of.get(position, no_facts)
-                row = (*row, adapt_date(founded), members, groups)
-            yield row
-
-    insert_units(new_rows(), (*INSERT_COLUMNS, *FACT_FIELDS) if with_facts else INSERT_COLUMNS)
+    parent_ids = np.where(parent >= 0, ids[np.maximum(parent, 0)], -1)
+    batches = _new_row_batches(
+        analysis,
+        ids,
+        parent_ids,
+        paths,
+        new_counts,
+        encode,
+        now,
+        with_facts=with_facts,
+    )
+    columns = (*INSERT_COLUMNS, *FACT_FIELDS) if with_facts else INSERT_COLUMNS
+    with collector_paused():
+        insert_units(built_ahead(batches), columns, progress)
     if connection.vendor == "postgresql" and total > count_stored:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -193,6 +190,82 @@ def write(analysis: Analysis, progress: Progress) -> None:
     progress("done", total)
 
 
+def _take(values: Sequence[Any], indexes: np.ndarray) -> list[Any]:
+    """values[i] for each index; a slice when the indexes run consecutively (a new tree)."""
+    if not len(indexes):
+        return []
+    first, last = int(indexes[0]), int(indexes[-1])
+    if last - first == len(indexes) - 1:
+        run = values[first : last + 1]
+        return run if isinstance(run, list) else list(run)
+    return [values[i] for i in indexes.tolist()]
+
+
+def _unknown_as_none(numbers: np.ndarray, values: list[Any]) -> list[Any]:
+    """`values` with None where `numbers` holds -1 (unknown)."""
+    for index in np.nonzero(numbers < 0)[0].tolist():
+        values[index] = None
+    return values
+
+
+def _new_row_batches(
+    analysis: Analysis,
+    ids: np.ndarray,
+    parent_ids: np.ndarray,
+    paths: list[str],
+    new_counts: np.ndarray,
+    encode: CountsEncoder,
+    now: Any,
+    *,
+    with_facts: bool,
+    batch: int = 10_000,
+) -> Iterator[Batch]:
+    """The inserted rows in file order, a batch at a time, each column built whole (numpy
+    gathers, list slices) and zipped into tuples: no Python code per cell."""
+    rows = analysis.rows
+    count_stored = len(analysis.stored)
+    positions = np.nonzero(analysis.node_of >= count_stored)[0]
+    kind_texts = np.array(arrays.KINDS, dtype=object)
+    sector_texts = np.array(arrays.SECTORS, dtype=object)
+    evaluating = analysis.flag == 1
+    depth = analysis.layout.depth
+    adapted: dict[int, Any] = {-1: None}  # founding month number → the database's value
+    adapt_date = connection.ops.adapt_datefield_value
+    if with_facts:
+        members = np.frombuffer(rows.members, dtype=np.int64)
+        groups = np.frombuffer(rows.party_groups, dtype=np.int8)
+    for start in range(0, len(positions), batch):
+        chunk = positions[start : start + batch]
+        nodes = analysis.node_of[chunk]
+        parent_of = parent_ids[nodes]
+        parent_column = parent_of.astype(object)
+        parent_column[parent_of < 0] = None
+        columns: list[Any] = [
+            ids[nodes].tolist(),
+            _take(rows.codes, chunk),
+            _take(rows.names, chunk),
+            kind_texts[analysis.kind[nodes]].tolist(),
+            sector_texts[analysis.sector[nodes]].tolist(),
+            _take(rows.secretaries, chunk),
+            parent_column.tolist(),
+            evaluating[nodes].tolist(),
+            _take(paths, nodes),
+            depth[nodes].tolist(),
+            encode.many(new_counts[nodes]),
+            [now] * len(chunk),
+        ]
+        if with_facts:
+            months = _take(rows.founded_months, chunk)
+            for month in set(months) - adapted.keys():
+                adapted[month] = adapt_date(month_date(month))
+            columns += [
+                [adapted[month] for month in months],
+                _unknown_as_none(members[chunk], members[chunk].tolist()),
+                _unknown_as_none(groups[chunk], (groups[chunk] == 1).tolist()),
+            ]
+        yield list(zip(*columns, strict=True))
+
+
 def _update_facts(analysis: Analysis, id_list: array[int]) -> None:
     """Stored units' facts as the file gives them, in the columns the file has only."""
     fields = analysis.rows.fact_fields
@@ -219,27 +292,88 @@ def _delete(unit_ids: list[int]) -> None:
             )
 
 
+_END = object()
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the rows are built and inserted: the batches make ten
+    thousand tuples at a time, none in a cycle, and the collector's passes over them cost about
+    a second of CPU at a million rows. On again afterwards, whatever happens."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def built_ahead(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+    """The batches, built in a thread of their own up to `depth` ahead of the caller.
+
+    While the database inserts one batch the next is built on the other core: SQLite's C code
+    releases the GIL while it steps, and PostgreSQL's work happens in the server. The thread
+    only computes (numpy, lists, tuples); every database call stays in the caller's thread and
+    transaction. An error in the thread is raised in the caller.
+    """
+    ready: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(item: Any) -> bool:
+        """Queue one item; False once the caller has stopped taking them."""
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def build() -> None:
+        try:
+            for batch in batches:
+                if not hand_over(batch):
+                    return
+            hand_over(_END)
+        except BaseException as error:  # handed to the caller, raised there
+            hand_over(error)
+
+    builder = threading.Thread(target=build, name="org-import-rows", daemon=True)
+    builder.start()
+    try:
+        while (item := ready.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        builder.join()
+
+
 def insert_units(
-    rows: Iterator[tuple[Any, ...]],
+    batches: Iterator[Batch],
     columns: tuple[str, ...] = INSERT_COLUMNS,
-    batch: int = 10_000,
+    progress: Progress | None = None,
 ) -> None:
     """The same statements the benchmark's floor uses: executemany on SQLite, COPY on PG."""
+    done = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY orgs_unit ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for rows in batches:
+                    for row in rows:
+                        copy.write_row(row)
+                    done += len(rows)
+                    if progress is not None:
+                        progress("writing", done)
             return
         sql = (
             f"INSERT INTO orgs_unit ({', '.join(columns)}) "
             f"VALUES ({', '.join(['%s'] * len(columns))})"
         )
-        pending: list[tuple[Any, ...]] = []
-        for row in rows:
-            pending.append(row)
-            if len(pending) >= batch:
-                cursor.executemany(sql, pending)
-                pending.clear()
-        if pending:
-            cursor.executemany(sql, pending)
+        for rows in batches:
+            cursor.executemany(sql, rows)
+            done += len(rows)
+            if progress is not None:
+                progress("writing", done)

@@ -1,7 +1,8 @@
 """`leitai gen-orgs --units N --seed S --out FILE.csv`: a Qingdao-shaped tree of any size.
 
 For benchmarks and load tests: the same (units, seed) always writes the same file, streamed, so a
-million units need no more memory than ten.
+million units need no more memory than ten. `--facts` adds the three optional fact columns
+(成立时间, 党员人数, 是否设党小组), drawn from their own generator: codes and names stay the same.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError
 
-from leitai.demo.generate import HEADERS_ZH, generated_rows
+from leitai.demo.generate import FACT_HEADERS_ZH, HEADERS_ZH, generated_rows, streamed_facts
 
 PROGRESS_EVERY = 100_000
+FACTS_TODAY = (2026, 1, 1)
 
 
 class Command(BaseCommand):
@@ -31,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--units", required=True, help="number of units, at least 1")
         parser.add_argument("--seed", default="1", help="random seed (an integer; default 1)")
         parser.add_argument("--out", required=True, help="the CSV file to write, or - for stdout")
+        parser.add_argument(
+            "--facts",
+            action="store_true",
+            help="add the fact columns: founding month, members, party groups",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         units = _integer("--units", options["units"])
@@ -41,7 +48,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if out == "-":
             try:
-                _write(sys.stdout, units, seed, self._progress)
+                _write(sys.stdout, units, seed, self._progress, facts=options["facts"])
             except BrokenPipeError:
                 # The reader stopped early (`leitai gen-orgs … --out - | head`): not an error.
                 # Point stdout at /dev/null so that the interpreter's final flush stays quiet.
@@ -50,7 +57,7 @@ class Command(BaseCommand):
         else:
             try:
                 with open(out, "w", encoding="utf-8", newline="") as file:
-                    _write(file, units, seed, self._progress)
+                    _write(file, units, seed, self._progress, facts=options["facts"])
             except OSError as error:
                 raise CommandError(f"cannot write {out}: {error.strerror}") from error
         elapsed = time.perf_counter() - started
@@ -70,9 +77,19 @@ def _integer(option: str, value: str) -> int:
         raise CommandError(f"{option} must be a whole number, not {value!r}") from None
 
 
-def _write(file: TextIO, units: int, seed: int, progress: Callable[[int, int], None]) -> None:
-    csv.writer(file).writerow(HEADERS_ZH)
+def _write(
+    file: TextIO,
+    units: int,
+    seed: int,
+    progress: Callable[[int, int], None],
+    *,
+    facts: bool = False,
+) -> None:
+    csv.writer(file).writerow([*HEADERS_ZH, *FACT_HEADERS_ZH] if facts else HEADERS_ZH)
     rows = generated_rows(units, seed)
+    if facts:
+        # A fixed "today", so that the same (units, seed) writes the same file on any day.
+        rows = streamed_facts(rows, FACTS_TODAY)
     done = 0
     while done < units:
         # Joined by hand: the csv module writes a million rows three times slower, and generated
