@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from leitai.live.hub import followed, followed_under, publish
+from django.db import transaction
+
+from leitai.live.hub import can_deliver, followed, followed_under, publish
 from leitai.live.publisher import request
 from leitai.live.topics import AccessContext, register_topic
+
+if TYPE_CHECKING:
+    from leitai.arenas.live.state import ArenaSnapshot
 
 
 def screen_topic(arena_id: int) -> str:
@@ -34,48 +41,88 @@ def judge_topic(arena_id: int, judge_id: int) -> str:
     return f"{judge_topics(arena_id)}{judge_id}"
 
 
-def publish_arena(arena_id: int) -> None:
-    """One read of the arena, one message per view someone follows (none: no read at all).
+Push = Callable[[float | None], None]
+
+
+def capture(arena_id: int) -> Push | None:
+    """Read the arena for the views someone follows; returns what pushes their states (None:
+    nobody follows, and nothing was read).
 
     Who follows is asked before anything is read: the judges' topics by their common prefix, so
     an arena nobody follows costs no query. A view nobody follows is not built: whoever
-    subscribes later gets its state from the topic's snapshot.
+    subscribes later gets its state from the topic's snapshot. Everything the views need is read
+    here, so the push (on another thread, later) reads nothing: called inside a change's
+    transaction, it pushes exactly the state that transaction commits.
     """
     from leitai.arenas.live.state import ArenaSnapshot
 
+    if not can_deliver():
+        return None  # nobody to deliver to from this process (a management command)
     wanted = followed([screen_topic(arena_id), console_topic(arena_id)])
     phones = followed_under(judge_topics(arena_id))  # None: not known, so every phone
     if not wanted and phones == set():
-        return
+        return None
     snapshot = ArenaSnapshot(arena_id)
+    judges = [
+        judge
+        for judge in snapshot.judges
+        if phones is None or judge_topic(arena_id, judge.pk) in phones
+    ]
+    if judges:
+        snapshot.read_for_judges()
+    return lambda stamp: _push(snapshot, wanted, judges, stamp)
+
+
+def _push(
+    snapshot: ArenaSnapshot, wanted: set[str], judges: list[Any], stamp: float | None
+) -> None:
+    arena_id = snapshot.arena.pk
     if screen_topic(arena_id) in wanted:
-        publish(screen_topic(arena_id), snapshot.screen())
+        publish(screen_topic(arena_id), snapshot.screen(), stamp=stamp)
     if console_topic(arena_id) in wanted:
-        publish(console_topic(arena_id), snapshot.console())
-    for judge in snapshot.judges:
-        topic = judge_topic(arena_id, judge.pk)
-        if phones is None or topic in phones:
-            publish(topic, snapshot.judge(judge))
+        publish(console_topic(arena_id), snapshot.console(), stamp=stamp)
+    for judge in judges:
+        publish(judge_topic(arena_id, judge.pk), snapshot.judge(judge), stamp=stamp)
+
+
+def publish_arena(arena_id: int) -> None:
+    """Read the arena now and push the followed views' current states (one read, one message per
+    followed view; none followed: no read at all)."""
+    push = capture(arena_id)
+    if push is not None:
+        push(None)
 
 
 def request_publish(arena_id: int) -> None:
-    """After a change to the arena has committed: push its views' new states soon.
-
-    Built on the live publisher's thread (leitai.live.publisher): a burst of changes to one
-    arena is built once more from the latest data, so the last state always goes out.
-    """
+    """Push the arena's views' latest states soon, read on the live publisher's thread
+    (leitai.live.publisher): a burst of requests is built once more, from the latest data."""
     request(("arena", arena_id), lambda: publish_arena(arena_id))
 
 
-def _arena_changed(sender: Any, *, arena_id: int, **kwargs: Any) -> None:
-    request_publish(arena_id)
+def _arena_changing(sender: Any, *, arena_id: int, **kwargs: Any) -> None:
+    """Inside a change's transaction: read the followed views' state being committed; after the
+    commit, hand it to the publisher stamped with the moment it became current.
+
+    A capture is the version as committed, before any later change: the publisher pushes every
+    version that stood (leitai.live.standing), not only the one current when its thread gets
+    round to the arena. (A transaction that changed the arena twice captured twice, a moment
+    apart: the standing rule skips the first.)"""
+    push = capture(arena_id)
+    if push is None:
+        return
+
+    def committed() -> None:
+        stamp = time.time()
+        request(("arena", arena_id), lambda: push(stamp), stamp=stamp)
+
+    transaction.on_commit(committed)
 
 
 def follow_changes() -> None:
     """Push an arena's views after each committed change the services announce (signals.py)."""
-    from leitai.arenas.signals import arena_changed
+    from leitai.arenas.signals import arena_changing
 
-    arena_changed.connect(_arena_changed, dispatch_uid="leitai.arenas.live.publish")
+    arena_changing.connect(_arena_changing, dispatch_uid="leitai.arenas.live.publish")
 
 
 def _arena_exists(arena_id: int) -> bool:
