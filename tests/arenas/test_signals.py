@@ -12,13 +12,21 @@ from django.test.utils import CaptureQueriesContext
 from leitai.arenas.live import publish
 from leitai.arenas.services import console
 from leitai.arenas.signals import announce_change, arena_changed, arena_changing
+from leitai.live.publisher import get_publisher
+
+
+@pytest.fixture(autouse=True)
+def _nothing_heard_of_followers():
+    publish._heard.clear()  # what an earlier test's arena (maybe of the same id) was followed by
+    yield
+    publish._heard.clear()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_change_is_announced_inside_its_transaction_and_after_the_commit(monkeypatch):
     changing: list[tuple[int, bool]] = []
     changed: list[int] = []
-    monkeypatch.setattr(publish, "capture", lambda arena_id: None)  # no arena 7 to read
+    monkeypatch.setattr(publish, "capture", lambda arena_id, who=None: None)  # no arena 7 to read
 
     def hear_changing(sender, *, arena_id, **kwargs):
         changing.append((arena_id, transaction.get_connection().in_atomic_block))
@@ -41,6 +49,10 @@ def test_a_change_is_announced_inside_its_transaction_and_after_the_commit(monke
 
 def _follow_the_screen(monkeypatch) -> list[tuple[object, object, float | None]]:
     requested: list[tuple[object, object, float | None]] = []
+    # The world's set-up (with Redis) was pushed on the publisher's thread, which heard that
+    # nobody followed: let it finish, and forget it.
+    assert get_publisher().idle()
+    publish._heard.clear()
     monkeypatch.setattr(publish, "can_deliver", lambda: True)
     monkeypatch.setattr(publish, "followed", lambda names: {n for n in names if "screen" in n})
     monkeypatch.setattr(publish, "followed_under", lambda prefix: set())
@@ -164,3 +176,26 @@ def test_an_arena_nobody_follows_costs_no_query():
     with CaptureQueriesContext(connection) as queries:
         publish.publish_arena(world.arena.pk)
     assert len(queries) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_view_followed_after_the_capture_is_read_afresh_after_the_commit(monkeypatch):
+    """A viewer who joined while the change was being made (not yet heard of inside the
+    transaction, the snapshot read before the commit) still gets the change."""
+    from tests.arena_factories import make_arena_world
+
+    world = make_arena_world(judges=3)
+    requested = _follow_the_screen(monkeypatch)
+    pushed: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        publish,
+        "publish",
+        lambda topic, state, stamp=None: pushed.append((topic, state["version"])),
+    )
+    console.timer(arena=world.refresh(), action="start", by=world.host_user)
+    version = world.refresh().version
+    console_topic = publish.console_topic(world.arena.pk)
+    monkeypatch.setattr(publish, "followed", lambda names: set(names))  # the console joined
+    for _, build, _ in requested:
+        build()
+    assert pushed == [(publish.screen_topic(world.arena.pk), version), (console_topic, version)]
