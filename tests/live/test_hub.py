@@ -527,3 +527,30 @@ def test_states_that_stood_arrive_even_when_published_late_in_a_bunch():
         assert times[3] - times[1] >= 0.19  # at the rate: a burst of two, then 10 a second
 
     run(test)
+
+
+@pytest.mark.redis
+def test_the_moment_a_state_became_current_travels_through_redis(settings, live_channel):
+    """Four versions handed over at once by a late publisher in one process reach a client of the
+    other: the third (stood 300 ms) is kept while it waits for a token, as its stamp says, where
+    an unstamped frame would count from its arrival and be replaced by the fourth."""
+    import os
+
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+
+    async def test(here: Hub, there: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        socket = Socket(loop)
+        subscribe(there, socket)
+        made = time.time() - 2.0
+        for seq in (1, 2, 3, 4):
+            await loop.run_in_executor(
+                None, lambda seq=seq: here.publish("t", {"seq": seq}, stamp=made + 0.3 * seq)
+            )
+        for _ in range(100):
+            if socket.seqs[-1:] == [4]:
+                break
+            await asyncio.sleep(0.01)
+        assert socket.seqs == [1, 2, 3, 4]
+        assert there.stats.coalesced == 0
+
+    run_two(test)
