@@ -48,7 +48,7 @@ def build(arenas: int, judges: int, participants: int) -> dict:
 
     # Nobody follows the screens while the city is being built: skip the push after each commit
     # (it would build every view's state a thousand times over for no one).
-    leitai.arenas.live.publish.publish_arena = lambda arena_id: None
+    leitai.arenas.live.publish.capture = lambda arena_id, who=None: None
 
     root = create_unit(
         code="B0", name="基准市委", kind=UnitKind.COMMITTEE, sector=Sector.OTHER, parent=None

@@ -41,3 +41,12 @@ def slow_client_seconds() -> float:
 def gc_freeze() -> bool:
     """Freeze the start-up heap at lifespan start so collections skip Django's own objects."""
     return bool(getattr(settings, "LIVE_GC_FREEZE", True))
+
+
+def min_standing() -> float:
+    """Seconds a version must stand (until the next became current) not to be skipped; see
+    leitai.live.standing."""
+    from leitai.live.standing import MIN_STANDING_SECONDS
+
+    default = MIN_STANDING_SECONDS * 1000
+    return max(0.0, float(getattr(settings, "LIVE_MIN_STANDING_MS", default))) / 1000

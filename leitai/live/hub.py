@@ -11,9 +11,12 @@ Delivery, in order:
    all processes see the updates of a topic in the same order and end on the same last state.
    Without REDIS_URL it hands the frame to this process's event loop.
 2. On the loop, the topic's leading-edge throttle (a token bucket: `rate` tokens a second, at
-   most LIVE_BURST in hand) sends a frame at once when a token is there, otherwise keeps only the
-   latest frame and sends it as soon as a token comes: at most `rate` frames a second per topic
-   in the long run (no more than `burst` back to back), and the last one always goes. The burst
+   most LIVE_BURST in hand) sends a frame at once when a token is there, otherwise queues it and
+   sends the queue's frames one per token: at most `rate` frames a second per topic in the long
+   run (no more than `burst` back to back), and the last one always goes. A waiting frame is
+   skipped only if a newer one became current less than LIVE_MIN_STANDING_MS after it (the
+   standing rule, leitai.live.standing; the publisher stamps each frame with its commit), so a
+   state that stood reaches the screens even when it arrives here late and in a bunch. The burst
    of 2 lets a publisher that keeps exactly to the rate, with the jitter of real requests, pass
    without being delayed; a faster one is coalesced.
    A fan-out writes to LIVE_FAN_OUT_CHUNK sockets, then lets the loop serve other work (the
@@ -59,6 +62,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leitai.live import conf
 from leitai.live.eager import ignore_result
+from leitai.live.standing import standing_kept
 from leitai.live.subscriber import REAUTHORISE, Send, Subscriber
 from leitai.live.topics import check_topic_name, resolve_topic
 
@@ -71,6 +75,8 @@ LAST_FRAMES_KEPT = 4096
 # How many revoked credentials a process remembers, to refuse a socket that was authorised just
 # before its credential was revoked (a day re-issues a handful of links per arena).
 REVOKED_KEPT = 4096
+# Frames a throttled topic keeps waiting at most (each stood; the oldest go first beyond it).
+PENDING_KEPT = 8
 
 # With Redis, which topics some process's clients follow: a sorted set beside the channel, each
 # topic scored with the time (Unix seconds) its mark expires. A process marks a topic as a client
@@ -118,6 +124,13 @@ def as_snapshot(frame: str) -> str:
     return frame
 
 
+def _moment(stamp: bytes) -> float | None:
+    try:
+        return float(stamp) if stamp else None
+    except ValueError:
+        return None
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -133,7 +146,8 @@ class _Topic:
         self.subscribers: set[Subscriber] = set()
         self.tokens = tokens
         self.stamp = now
-        self.pending: str | None = None
+        # Frames waiting for a token, with the moment each became current (oldest first).
+        self.pending: list[tuple[float, str]] = []
         self.timer: asyncio.TimerHandle | None = None
         self.fanning = False  # a chunked fan-out is under way
 
@@ -143,7 +157,7 @@ class HubStats:
     published: int = 0  # publish() calls in this process
     received: int = 0  # frames that reached this process's loop (locally or from Redis)
     sent: int = 0  # frames fanned out to a topic's subscribers
-    coalesced: int = 0  # frames superseded by a newer one within the throttle interval
+    coalesced: int = 0  # waiting frames skipped: superseded before they stood min_standing
     frames_written: int = 0  # writes to single sockets
     client_skipped: int = 0  # frames a slow client missed because a newer one replaced them
     dropped_clients: int = 0
@@ -192,6 +206,7 @@ class Hub:
         self.bridge_error = ""
         self.rate = conf.max_rate()
         self.burst = conf.burst()
+        self.min_standing = conf.min_standing()
         self.chunk = conf.fan_out_chunk()
         self.slow_client_seconds = conf.slow_client_seconds()
         self.redis_url = conf.redis_url()
@@ -223,6 +238,7 @@ class Hub:
         self.stats = HubStats()
         self.rate = conf.max_rate()
         self.burst = conf.burst()
+        self.min_standing = conf.min_standing()
         self.chunk = conf.fan_out_chunk()
         self.slow_client_seconds = conf.slow_client_seconds()
         self.redis_url = conf.redis_url()
@@ -264,12 +280,13 @@ class Hub:
 
     # -- publishing (any thread) --
 
-    def publish(self, topic: str, message: dict[str, Any]) -> None:
+    def publish(self, topic: str, message: dict[str, Any], *, stamp: float | None = None) -> None:
         check_topic_name(topic)
         frame = encode_frame("message", topic, message)
         with self._stats_lock:
             self.stats.published += 1
-        if self.redis_url and self._publish_to_redis(topic, frame):
+        head = topic if stamp is None else f"{topic} {stamp:.6f}"
+        if self.redis_url and self._publish_to_redis(head, frame):
             return
         loop = self._loop
         if loop is None or loop.is_closed():
@@ -277,9 +294,9 @@ class Hub:
             logger.debug("live: %s published outside a server process and without Redis", topic)
             return
         if threading.get_ident() == self._loop_thread:
-            self._receive(topic, frame)
+            self._receive(topic, frame, stamp)
         else:
-            loop.call_soon_threadsafe(self._receive, topic, frame)
+            loop.call_soon_threadsafe(self._receive, topic, frame, stamp)
 
     def close_credential(self, credential: str, *, reason: str) -> None:
         """Close every socket authorised with `credential`, in every process, and refuse it from
@@ -428,23 +445,34 @@ class Hub:
 
     # -- delivering (on the loop) --
 
-    def _receive(self, topic_name: str, frame: str) -> None:
+    def _receive(self, topic_name: str, frame: str, stamp: float | None = None) -> None:
+        """A frame for this process's subscribers; `stamp` is when its state became current
+        (time.time() of its commit, given by the publisher), else it counts from now."""
         self.stats.received += 1
         self._keep_last(topic_name, frame)
         topic = self._topics.get(topic_name)
         if topic is None or not topic.subscribers:
             return
+        moment = time.time() if stamp is None else stamp
         if topic.timer is not None or topic.fanning:
-            if topic.pending is not None:
-                self.stats.coalesced += 1
-            topic.pending = frame
+            self._wait(topic, moment, frame)
             return
         if self._take_token(topic):
             self._fan_out(topic, frame)
         else:
-            topic.pending = frame
+            self._wait(topic, moment, frame)
             wait = (1 - topic.tokens) / self.rate
             topic.timer = self.loop_or_raise().call_later(wait, self._flush, topic)
+
+    def _wait(self, topic: _Topic, moment: float, frame: str) -> None:
+        """Queue a frame for the next token; skip the waiting ones that did not stand (the
+        standing rule, leitai.live.standing), and keep at most PENDING_KEPT."""
+        waiting = topic.pending
+        waiting.append((moment, frame))
+        kept = standing_kept([m for m, _ in waiting], self.min_standing)[-PENDING_KEPT:]
+        if len(kept) < len(waiting):
+            self.stats.coalesced += len(waiting) - len(kept)
+            topic.pending = [waiting[i] for i in kept]
 
     def _take_token(self, topic: _Topic) -> bool:
         now = self.loop_time()
@@ -458,13 +486,13 @@ class Hub:
 
     def _flush(self, topic: _Topic) -> None:
         topic.timer = None
-        if topic.pending is None or not topic.subscribers or topic.fanning:
+        if not topic.pending or not topic.subscribers or topic.fanning:
             return
         if not self._take_token(topic):
             wait = (1 - topic.tokens) / self.rate
             topic.timer = self.loop_or_raise().call_later(wait, self._flush, topic)
             return
-        frame, topic.pending = topic.pending, None
+        _, frame = topic.pending.pop(0)
         self._fan_out(topic, frame)
 
     def _fan_out(self, topic: _Topic, frame: str) -> None:
@@ -490,7 +518,7 @@ class Hub:
             self.loop_or_raise().call_soon(self._write_chunk, topic, subscribers, end, message)
             return
         topic.fanning = False
-        if topic.pending is not None and topic.timer is None:
+        if topic.pending and topic.timer is None:
             self._flush(topic)
 
     def subscribe(
@@ -580,12 +608,13 @@ class Hub:
                 async for item in pubsub.listen():
                     if item.get("type") != "message":
                         continue
-                    topic, _, frame = item["data"].partition(b"\n")
-                    if topic == _CONTROL_CLOSE.encode():
+                    head, _, frame = item["data"].partition(b"\n")
+                    if head == _CONTROL_CLOSE.encode():
                         fingerprint, _, reason = frame.decode().partition(" ")
                         self._close_credential(fingerprint, reason)
                     else:
-                        self._receive(topic.decode(), frame.decode())
+                        topic, _, stamp = head.partition(b" ")  # "topic[ moment]"
+                        self._receive(topic.decode(), frame.decode(), _moment(stamp))
             except (RedisError, OSError) as error:
                 self.bridge_state = BridgeState.DOWN
                 self.bridge_error = str(error)
@@ -645,12 +674,14 @@ def get_hub() -> Hub:
     return _hub
 
 
-def publish(topic: str, message: dict[str, Any]) -> None:
+def publish(topic: str, message: dict[str, Any], *, stamp: float | None = None) -> None:
     """Send `message` (a JSON-serialisable dict) to every follower of `topic`, in every process.
 
-    Call it after the commit: `transaction.on_commit(lambda: publish(topic, state))`.
+    Call it after the commit: `transaction.on_commit(lambda: publish(topic, state))`. `stamp`:
+    when the state became current (time.time() of its commit), if it is built later than that;
+    a topic's throttle skips a waiting state only if it did not stand (leitai.live.standing).
     """
-    _hub.publish(topic, message)
+    _hub.publish(topic, message, stamp=stamp)
 
 
 def close_credential(credential: str, *, reason: str) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -499,5 +500,57 @@ def test_followed_under_names_what_a_client_of_another_process_follows(settings,
         assert found == {"arena:1:judge:2"}
         # Glob characters in a prefix are taken literally.
         assert await loop.run_in_executor(None, here.followed_under, "arena:*:judge:") == set()
+
+    run_two(test)
+
+
+def test_states_that_stood_arrive_even_when_published_late_in_a_bunch():
+    """A late publisher hands over five versions at once, stamped with when each became current:
+    the throttle spreads them out at its rate instead of keeping only the last, and skips only
+    the one that was superseded within LIVE_MIN_STANDING_MS."""
+
+    async def test(hub: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        socket = Socket(loop)
+        subscribe(hub, socket)
+        hub.min_standing = 0.1
+        made = time.time() - 2.0
+        # 1 stood 300 ms, 2 stood 150 ms, 3 stood 20 ms, 4 stood 400 ms, 5 is the newest
+        for seq, after in ((1, 0.0), (2, 0.3), (3, 0.45), (4, 0.47), (5, 0.87)):
+            hub.publish("t", {"seq": seq}, stamp=made + after)
+        for _ in range(100):
+            if socket.seqs[-1:] == [5]:
+                break
+            await asyncio.sleep(0.01)
+        assert socket.seqs == [1, 2, 4, 5]
+        assert hub.stats.coalesced == 1
+        times = [t for t, _ in socket.frames]
+        assert times[3] - times[1] >= 0.19  # at the rate: a burst of two, then 10 a second
+
+    run(test)
+
+
+@pytest.mark.redis
+def test_the_moment_a_state_became_current_travels_through_redis(settings, live_channel):
+    """Four versions handed over at once by a late publisher in one process reach a client of the
+    other: the third (stood 300 ms) is kept while it waits for a token, as its stamp says, where
+    an unstamped frame would count from its arrival and be replaced by the fourth."""
+    import os
+
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+
+    async def test(here: Hub, there: Hub, loop: asyncio.AbstractEventLoop) -> None:
+        socket = Socket(loop)
+        subscribe(there, socket)
+        made = time.time() - 2.0
+        for seq in (1, 2, 3, 4):
+            await loop.run_in_executor(
+                None, lambda seq=seq: here.publish("t", {"seq": seq}, stamp=made + 0.3 * seq)
+            )
+        for _ in range(100):
+            if socket.seqs[-1:] == [4]:
+                break
+            await asyncio.sleep(0.01)
+        assert socket.seqs == [1, 2, 3, 4]
+        assert there.stats.coalesced == 0
 
     run_two(test)

@@ -92,7 +92,6 @@ class ArenaSnapshot:
             .order_by("position", "unit__code")
         )
         self.sheets = list(Sheet.objects.filter(participant__arena_id=arena_id, active=True))
-        self.marks = sheet_values(self.sheets)
         self.recusals = list(Recusal.objects.filter(judge__arena_id=arena_id, active=True))
         self.absences = list(Absence.objects.filter(judge__arena_id=arena_id, active=True))
         self.by_id = {p.pk: p for p in self.participants}
@@ -117,9 +116,28 @@ class ArenaSnapshot:
         self._pending: dict[str, Any] | None = None
 
     @cached_property
+    def marks(self) -> dict[int, dict[str, Decimal]]:
+        """The active sheets' marks (judges' views only: the screen and console show none)."""
+        return sheet_values(self.sheets)
+
+    @cached_property
     def reopenings(self) -> list[Reopening]:
         """Sheets the host reopened and the judge has not yet corrected (judges' views only)."""
         return list(Reopening.objects.filter(judge__arena_id=self.arena.pk, used=False))
+
+    @cached_property
+    def pending_declarations(self) -> set[tuple[int, int]]:
+        """(judge, participant) of conflicts declared after the sheet, waiting for the host."""
+        pending = ConflictDeclaration.objects.filter(
+            judge__arena_id=self.arena.pk, state=DeclarationState.PENDING
+        ).values_list("judge_id", "participant_id")
+        return set(pending)
+
+    def read_for_judges(self) -> None:
+        """Read now what the judges' views read lazily, so that they can be built later (on
+        another thread, after the commit) from this snapshot alone."""
+        for name in ("marks", "reopenings", "pending_declarations"):
+            getattr(self, name)
 
     def sheet_of(self, judge: Judge, participant: Participant) -> Sheet | None:
         return self._sheet.get((judge.pk, participant.pk))
@@ -326,9 +344,7 @@ class ArenaSnapshot:
                 # A conflict declared after the sheet, waiting for the host: the phone says so,
                 # after a reload too.
                 "declaration_pending": own is not None
-                and ConflictDeclaration.objects.filter(
-                    judge=judge, participant=current, state=DeclarationState.PENDING
-                ).exists(),
+                and (judge.pk, current.pk) in self.pending_declarations,
                 "scoring_open": current.status == ParticipantStatus.SCORING,
                 "result": self.shown_result(current),
             }

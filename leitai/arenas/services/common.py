@@ -26,8 +26,10 @@ def record(arena: Arena, kind: str, data: dict[str, Any], actor: str) -> int:
 
 
 def touch(arena: Arena) -> None:
-    """Bump the arena's version (screens drop older states) and announce the change after commit.
+    """Bump the arena's version (screens drop older states) and announce the change: the live
+    views read the state being committed now, and are pushed after the commit (signals.py).
 
+    A service's last write: what is written after it would be missing from the views' state.
     The UPDATE also takes the arena's row lock on PostgreSQL, so changes to one arena queue
     behind each other while other arenas go on.
     """
