@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
+from leitai.core.processes import current_process, is_running
 from leitai.evidence.models import DailyImport, DailyImportState, DailyValue
 from leitai.ledger.chain import append
 
@@ -60,9 +61,25 @@ def open_import(*, actor: Any, file_name: str, digest: str, job: Any = None) -> 
         actor=saved,
         actor_name=actor_name(actor),
         job=job,
+        owner=current_process(),
         file_name=file_name[:255],
         digest=digest,
     )
+
+
+def discard_abandoned() -> int:
+    """Imports left staging by a process that is gone (killed mid-import: nothing of them ever
+    became current) have their staged values deleted and are marked failed; returns how many.
+    Run before each import, so a crash's leftovers go at the next one. An import whose process
+    still runs (or runs on another host) is left alone."""
+    abandoned = [
+        daily_import
+        for daily_import in DailyImport.objects.filter(state=DailyImportState.STAGING)
+        if not is_running(daily_import.owner)
+    ]
+    for daily_import in abandoned:
+        discard_import(daily_import)
+    return len(abandoned)
 
 
 def _table() -> str:
