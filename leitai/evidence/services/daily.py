@@ -11,6 +11,8 @@ other writer; the batches are larger and go through COPY.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -109,29 +111,79 @@ def _write_batch(import_id: int, batch: list[ValueRow]) -> None:
             )
 
 
-def stage_values(
-    daily_import: DailyImport, rows: Iterable[ValueRow], progress: Progress = _quiet
-) -> int:
-    """Write the rows tagged with the import, one short transaction per batch; returns how many.
-    The rows stay invisible (the import is staging)."""
-    size = STAGE_ROWS_POSTGRES if connection.vendor == "postgresql" else STAGE_ROWS_SQLITE
-    pause = connection.vendor == "sqlite" and not connection.in_atomic_block
-    written = 0
+def _batches(rows: Iterable[ValueRow], size: int) -> Iterator[list[ValueRow]]:
     batch: list[ValueRow] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Writer(threading.Thread):
+    """Writes batches on its own database connection while the caller reads the next ones: the
+    file's parsing and checking (Python) overlaps the database's work and the pause after each
+    batch. A bounded queue keeps at most two batches waiting."""
+
+    def __init__(self, import_id: int, pause: float) -> None:
+        super().__init__(name="daily-writer", daemon=True)
+        self.import_id = import_id
+        self.pause = pause
+        self.queue: queue.Queue[list[ValueRow] | None] = queue.Queue(maxsize=2)
+        self.written = 0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    _write_batch(self.import_id, batch)
+                    self.written += len(batch)
+                    if self.pause:
+                        time.sleep(self.pause)
+        except BaseException as error:  # handed to the caller, which raises it
+            self.error = error
+            while self.queue.get() is not None:  # let the caller finish handing over
+                pass
+        finally:
+            connection.close()
+
+    def put(self, batch: list[ValueRow] | None) -> None:
+        if self.error is not None and batch is not None:
+            raise self.error
+        self.queue.put(batch)
+
+
+def stage_values(
+    daily_import: DailyImport, rows: Iterable[ValueRow], progress: Progress = _quiet
+) -> int:
+    """Write the rows tagged with the import, one short transaction per batch; returns how many.
+    The rows stay invisible (the import is staging). Outside a transaction the batches are
+    written by a thread of their own (see _Writer); inside the caller's, on its connection."""
+    sqlite = connection.vendor == "sqlite"
+    size = STAGE_ROWS_SQLITE if sqlite else STAGE_ROWS_POSTGRES
+    if connection.in_atomic_block:
+        written = 0
+        for batch in _batches(rows, size):
             _write_batch(daily_import.pk, batch)
             written += len(batch)
-            batch = []
             progress("writing", written)
-            if pause:
-                time.sleep(STAGE_PAUSE)
-    if batch:
-        _write_batch(daily_import.pk, batch)
-        written += len(batch)
-        progress("writing", written)
-    return written
+        return written
+    writer = _Writer(daily_import.pk, STAGE_PAUSE if sqlite else 0.0)
+    writer.start()
+    try:
+        for batch in _batches(rows, size):
+            writer.put(batch)
+            progress("writing", writer.written)
+    finally:
+        writer.queue.put(None)
+        writer.join()
+    if writer.error is not None:
+        raise writer.error
+    progress("writing", writer.written)
+    return writer.written
 
 
 def _overlapping(daily_import: DailyImport, periods: list[str]) -> list[int]:
