@@ -6,7 +6,13 @@ Why batches and not one transaction: a province's year is 32.4 M values. In one 
 SQLite's single write lock would be held for minutes and every judge's sheet and sign-in would
 wait behind it. Each batch here holds the lock for a fraction of a second, then pauses long enough
 for a waiting writer's busy handler to get in (see STAGE_PAUSE). On PostgreSQL inserts block no
-other writer; the batches are larger and go through COPY.
+other writer; the batches are larger and go through COPY. The batches are written by a thread of
+their own while the caller goes on reading the file (`_Writer`), so the parse, the database's
+work and the pauses overlap.
+
+A process killed mid-import leaves its import staging, its values invisible: the import records
+its process (`owner`), and the next import discards every staging import whose process is gone
+(`discard_abandoned`).
 """
 
 from __future__ import annotations
