@@ -19,6 +19,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ from leitai.simulation import Host, Phone, SimulationError, plausible_marks
 ROUND_PAUSE = 1.0  # seconds between one presenter's result and the next presenter
 
 
-def build_arena(env: dict[str, str], judges: int, participants: int) -> dict:
+def build_arena(env: dict[str, str], judges: int, participants: int) -> dict[str, Any]:
     """One live arena in the database of `env` (already migrated); the set-up's JSON."""
     out = subprocess.run(
         [PYTHON, "-m", "bench._arena_setup", "1", str(judges), str(participants)],
@@ -64,7 +65,7 @@ def p99(values: np.ndarray) -> float:
 class JudgeLoad:
     """Plays the arena on its own thread against a server it starts, until `stop()`."""
 
-    def __init__(self, env: dict[str, str], city: dict) -> None:
+    def __init__(self, env: dict[str, str], city: dict[str, Any]) -> None:
         self.port = free_port()
         self.server = start_leitai(env, self.port)
         url = f"http://127.0.0.1:{self.port}"
@@ -92,8 +93,9 @@ class JudgeLoad:
         self._stop.set()
         self._thread.join(timeout=120)
         self._pool.shutdown()
-        for client in (self.host, *self.phones):
-            client.http.close()
+        self.host.http.close()
+        for phone in self.phones:
+            phone.http.close()
         stop_process(self.server)
 
     def _action(self, name: str, **payload: object) -> None:

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -144,7 +145,7 @@ def bench_vendor(
     path: Path,
     rows: int,
     work: Path,
-    city: dict,
+    city: dict[str, Any],
     quiet_seconds: float,
 ) -> tuple[list[Run], Judged]:
     ours_url = fresh("ours")
@@ -301,10 +302,10 @@ def main(argv: list[str] | None = None) -> int:
             f"target daily_import_{vendor}_memory: ours {ours.peak_rss / MIB:.0f} MiB, "
             f"floor 1024 MiB, ratio {share:.2f} (limit 1): {'met' if share < 1 else 'missed'}"
         )
-        judged = next((j for j in judges if j.vendor == vendor), None)
-        if judged is not None:
-            worst = p99(judged.during) / 1000
-            verdict = "met" if len(judged.during) and worst < 1 and not judged.errors else "missed"
+        sheets = next((j for j in judges if j.vendor == vendor), None)
+        if sheets is not None:
+            worst = p99(sheets.during) / 1000
+            verdict = "met" if len(sheets.during) and worst < 1 and not sheets.errors else "missed"
             print(
                 f"target daily_import_{vendor}_sheet_p99: ours {worst:.3f} s, floor 1 s, "
                 f"ratio {worst:.2f} (limit 1): {verdict}"

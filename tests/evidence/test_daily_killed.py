@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -98,4 +99,4 @@ def test_a_killed_import_leaves_nothing_current_and_the_next_one_cleans_up(
     current = DailyImport.objects.get(state=DailyImportState.CURRENT)
     assert list(
         DailyValue.objects.filter(daily_import=current).values_list("unit__code", "metric", "value")
-    ) == [(codes[0], "committee_meeting", 2)]
+    ) == [(codes[0], "committee_meeting", Decimal(2))]

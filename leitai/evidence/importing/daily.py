@@ -183,7 +183,7 @@ class Reader:
         outside: dict[str, list[int]] = {}
         periods: dict[str, tuple[int | None, str]] = {}
         unit_ids = self.unit_ids
-        keys, lines = checked.keys, checked.lines
+        row_keys, lines = checked.keys, checked.lines
         wide = [(index, m) for index, m in enumerate(self.metrics) if m in self.wide]
         # A file holds few distinct values (counts 0–9, ratios of four places): each is checked
         # once, which is most of the time a row costs at a province's 32.4 M rows.
@@ -249,7 +249,7 @@ class Reader:
                 if unit_id is None or period is None:
                     continue
                 if collect:
-                    keys.append((unit_id * 1_000_000 + period) * 64 + index)
+                    row_keys.append((unit_id * 1_000_000 + period) * 64 + index)
                     lines.append(number)
                 if ok and not checked.problem_total:
                     checked.rows += 1

@@ -200,13 +200,13 @@ def _daily(args: argparse.Namespace) -> str:
         metric_of.append(position[metric.key])
         value_of.append(value)
         line_of.append(line)
-    columns = [
-        np.frombuffer(unit_of, dtype=np.int32),
-        np.frombuffer(month_of, dtype=np.int32),
-        np.frombuffer(metric_of, dtype=np.int8),
-    ]
+    unit_array = np.frombuffer(unit_of, dtype=np.int32)
+    month_array = np.frombuffer(month_of, dtype=np.int32)
+    metric_array = np.frombuffer(metric_of, dtype=np.int8)
     line_array = np.frombuffer(line_of, dtype=np.int32)
-    _refuse_duplicates(args.file, list(units), rule, columns[0], columns[1], columns[2], line_array)
+    _refuse_duplicates(
+        args.file, list(units), rule, unit_array, month_array, metric_array, line_array
+    )
     founded, groups = _founded(args.founded, units) if args.founded else ({}, {})
     n_units = len(units)
     founded_of = np.full(n_units, NOT_FOUNDED, dtype=np.int64)
@@ -220,9 +220,9 @@ def _daily(args: argparse.Namespace) -> str:
         first,
         last,
         n_units,
-        unit=columns[0],
-        month=columns[1],
-        metric=columns[2],
+        unit=unit_array,
+        month=month_array,
+        metric=metric_array,
         value=np.frombuffer(value_of, dtype=np.int32),
         founded=founded_of,
         party_groups=groups_of,
