@@ -35,9 +35,12 @@ from leitai.evidence.models import DailyImport, DailyImportState, DailyValue
 from leitai.ledger.chain import append
 
 DAILY_PREFIX = "daily"
-# Rows per staging transaction. SQLite: 50,000 rows with the unique index take about 0.3 s on the
-# shared two-core machine, under the second another write may wait. PostgreSQL: COPY, larger.
-STAGE_ROWS_SQLITE = 50_000
+# SQLite: rows are handed to the writer in chunks of this many, and one staging transaction
+# takes chunks for at most STAGE_HOLD seconds — however loaded the machine, another write waits
+# behind it well under a second (a fixed 50,000 rows held the lock 0.3 s on a quiet machine, over
+# a second at load 7). PostgreSQL: rows per COPY transaction (inserts block no other writer).
+STAGE_ROWS_SQLITE = 5_000
+STAGE_HOLD = 0.3
 STAGE_ROWS_POSTGRES = 200_000
 # A pause after each batch on SQLite, longer than the longest sleep of a waiting writer's busy
 # handler (100 ms): back-to-back batches would otherwise keep retaking the lock while it sleeps.
@@ -98,23 +101,27 @@ COLUMNS = ("daily_import_id", "unit_id", "period", "metric", "value")
 
 
 def _write_batch(import_id: int, batch: list[ValueRow]) -> None:
-    columns = ", ".join(COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY goes to psycopg directly: its errors are turned into Django's (an
-            # IntegrityError for a duplicate), as the ORM's own statements' are.
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {_table()} ({columns}) FROM STDIN") as copy,
-            ):
-                for unit_id, period, metric, value in batch:
-                    copy.write_row((import_id, unit_id, period, metric, value))
-        else:
-            # SQLite stores the decimal as text in a NUMERIC column; Django reads it back exact.
-            cursor.executemany(
-                f"INSERT INTO {_table()} ({columns}) VALUES (%s, %s, %s, %s, %s)",
-                [(import_id, u, p, m, str(v)) for u, p, m, v in batch],
-            )
+        _insert(cursor, import_id, batch)
+
+
+def _insert(cursor: Any, import_id: int, batch: list[ValueRow]) -> None:
+    columns = ", ".join(COLUMNS)
+    if connection.vendor == "postgresql":
+        # COPY goes to psycopg directly: its errors are turned into Django's (an
+        # IntegrityError for a duplicate), as the ORM's own statements' are.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {_table()} ({columns}) FROM STDIN") as copy,
+        ):
+            for unit_id, period, metric, value in batch:
+                copy.write_row((import_id, unit_id, period, metric, value))
+    else:
+        # SQLite stores the decimal as text in a NUMERIC column; Django reads it back exact.
+        cursor.executemany(
+            f"INSERT INTO {_table()} ({columns}) VALUES (%s, %s, %s, %s, %s)",
+            [(import_id, u, p, m, str(v)) for u, p, m, v in batch],
+        )
 
 
 def _batches(rows: Iterable[ValueRow], size: int) -> Iterator[list[ValueRow]]:
@@ -131,30 +138,53 @@ def _batches(rows: Iterable[ValueRow], size: int) -> Iterator[list[ValueRow]]:
 class _Writer(threading.Thread):
     """Writes batches on its own database connection while the caller reads the next ones: the
     file's parsing and checking (Python) overlaps the database's work and the pause after each
-    batch. A bounded queue keeps at most two batches waiting."""
+    transaction. A bounded queue keeps a few batches waiting. On SQLite one transaction takes
+    batches while they are ready, for at most `hold` seconds, then pauses."""
 
-    def __init__(self, import_id: int, pause: float) -> None:
+    def __init__(self, import_id: int, *, pause: float, hold: float, waiting: int) -> None:
         super().__init__(name="daily-writer", daemon=True)
         self.import_id = import_id
         self.pause = pause
-        self.queue: queue.Queue[list[ValueRow] | None] = queue.Queue(maxsize=2)
+        self.hold = hold
+        self.queue: queue.Queue[list[ValueRow] | None] = queue.Queue(maxsize=waiting)
         self.written = 0
         self.error: BaseException | None = None
+        self.ended = False  # the caller's last batch (None) was taken
 
     def run(self) -> None:
         try:
             while (batch := self.queue.get()) is not None:
-                if self.error is None:
-                    _write_batch(self.import_id, batch)
-                    self.written += len(batch)
-                    if self.pause:
-                        time.sleep(self.pause)
+                self._transaction(batch)
+                if self.ended:
+                    break
+                if self.pause:
+                    time.sleep(self.pause)
+            self.ended = True
         except BaseException as error:  # handed to the caller, which raises it
             self.error = error
-            while self.queue.get() is not None:  # let the caller finish handing over
+            while not self.ended and self.queue.get() is not None:  # let the caller finish
                 pass
         finally:
             connection.close()
+
+    def _transaction(self, batch: list[ValueRow]) -> None:
+        written = 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            started = time.monotonic()
+            while True:
+                _insert(cursor, self.import_id, batch)
+                written += len(batch)
+                if time.monotonic() - started >= self.hold:
+                    break
+                try:
+                    more = self.queue.get_nowait()
+                except queue.Empty:
+                    break  # never hold the lock while waiting for the reader
+                if more is None:
+                    self.ended = True
+                    break
+                batch = more
+        self.written += written
 
     def put(self, batch: list[ValueRow] | None) -> None:
         if self.error is not None and batch is not None:
@@ -177,14 +207,18 @@ def stage_values(
             written += len(batch)
             progress("writing", written)
         return written
-    writer = _Writer(daily_import.pk, STAGE_PAUSE if sqlite else 0.0)
+    if sqlite:
+        writer = _Writer(daily_import.pk, pause=STAGE_PAUSE, hold=STAGE_HOLD, waiting=16)
+    else:
+        writer = _Writer(daily_import.pk, pause=0.0, hold=0.0, waiting=2)
     writer.start()
     try:
         for batch in _batches(rows, size):
             writer.put(batch)
             progress("writing", writer.written)
     finally:
-        writer.queue.put(None)
+        if not writer.ended:
+            writer.queue.put(None)
         writer.join()
     if writer.error is not None:
         raise writer.error
