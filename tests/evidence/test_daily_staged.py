@@ -28,7 +28,7 @@ def test_writes_wait_under_a_second_while_a_daily_import_stages(
 ) -> None:
     # Many transactions of one batch each: time to step in between them.
     monkeypatch.setattr(services, "STAGE_ROWS_SQLITE", 2_000)
-    monkeypatch.setattr(services, "STAGE_HOLD", 0.0)
+    monkeypatch.setattr(services, "STAGE_GATHER", 2_000)
     settings.IMPORT_INLINE_BYTES = 0  # the background path, so this thread can write meanwhile
     city = small_city()
     organiser = make_user("org", role=Role.ORGANISER, unit=city["root"])

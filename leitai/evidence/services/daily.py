@@ -35,11 +35,13 @@ from leitai.evidence.models import DailyImport, DailyImportState, DailyValue
 from leitai.ledger.chain import append
 
 DAILY_PREFIX = "daily"
-# SQLite: rows are handed to the writer in chunks of this many, and one staging transaction
-# takes chunks for at most STAGE_HOLD seconds — however loaded the machine, another write waits
-# behind it well under a second (a fixed 50,000 rows held the lock 0.3 s on a quiet machine, over
-# a second at load 7). PostgreSQL: rows per COPY transaction (inserts block no other writer).
+# SQLite: rows are handed to the writer in batches of STAGE_ROWS_SQLITE; it gathers up to
+# STAGE_GATHER rows before a transaction (outside the lock), and the transaction writes them for
+# at most STAGE_HOLD seconds — however loaded the machine, another write waits behind it well
+# under a second (a fixed 50,000 rows held the lock 0.3 s on a quiet machine, over a second at
+# load 8). PostgreSQL: rows per COPY transaction (inserts block no other writer).
 STAGE_ROWS_SQLITE = 5_000
+STAGE_GATHER = 50_000
 STAGE_HOLD = 0.3
 STAGE_ROWS_POSTGRES = 200_000
 # A pause after each batch on SQLite, longer than the longest sleep of a waiting writer's busy
@@ -138,12 +140,16 @@ def _batches(rows: Iterable[ValueRow], size: int) -> Iterator[list[ValueRow]]:
 class _Writer(threading.Thread):
     """Writes batches on its own database connection while the caller reads the next ones: the
     file's parsing and checking (Python) overlaps the database's work and the pause after each
-    transaction. A bounded queue keeps a few batches waiting. On SQLite one transaction takes
-    batches while they are ready, for at most `hold` seconds, then pauses."""
+    transaction. A bounded queue keeps a few batches waiting. Rows for a transaction are
+    gathered before it begins (up to `rows`), never while it holds the lock; on SQLite the
+    transaction commits after `hold` seconds even if some are left for the next one."""
 
-    def __init__(self, import_id: int, *, pause: float, hold: float, waiting: int) -> None:
+    def __init__(
+        self, import_id: int, *, rows: int, pause: float, hold: float, waiting: int
+    ) -> None:
         super().__init__(name="daily-writer", daemon=True)
         self.import_id = import_id
+        self.rows = rows
         self.pause = pause
         self.hold = hold
         self.queue: queue.Queue[list[ValueRow] | None] = queue.Queue(maxsize=waiting)
@@ -152,14 +158,22 @@ class _Writer(threading.Thread):
         self.ended = False  # the caller's last batch (None) was taken
 
     def run(self) -> None:
+        pending: list[list[ValueRow]] = []
         try:
-            while (batch := self.queue.get()) is not None:
-                self._transaction(batch)
-                if self.ended:
-                    break
-                if self.pause:
+            while True:
+                gathered = sum(len(batch) for batch in pending)
+                while gathered < self.rows and not self.ended:
+                    batch = self.queue.get()
+                    if batch is None:
+                        self.ended = True
+                    else:
+                        pending.append(batch)
+                        gathered += len(batch)
+                if not pending:
+                    return
+                self._transaction(pending)
+                if self.pause and (pending or not self.ended):
                     time.sleep(self.pause)
-            self.ended = True
         except BaseException as error:  # handed to the caller, which raises it
             self.error = error
             while not self.ended and self.queue.get() is not None:  # let the caller finish
@@ -167,23 +181,17 @@ class _Writer(threading.Thread):
         finally:
             connection.close()
 
-    def _transaction(self, batch: list[ValueRow]) -> None:
+    def _transaction(self, pending: list[list[ValueRow]]) -> None:
+        """Writes gathered batches, in order, until none is left or `hold` has passed."""
         written = 0
         with transaction.atomic(), connection.cursor() as cursor:
             started = time.monotonic()
-            while True:
+            while pending:
+                batch = pending.pop(0)
                 _insert(cursor, self.import_id, batch)
                 written += len(batch)
-                if time.monotonic() - started >= self.hold:
+                if self.hold and time.monotonic() - started >= self.hold:
                     break
-                try:
-                    more = self.queue.get_nowait()
-                except queue.Empty:
-                    break  # never hold the lock while waiting for the reader
-                if more is None:
-                    self.ended = True
-                    break
-                batch = more
         self.written += written
 
     def put(self, batch: list[ValueRow] | None) -> None:
@@ -208,9 +216,11 @@ def stage_values(
             progress("writing", written)
         return written
     if sqlite:
-        writer = _Writer(daily_import.pk, pause=STAGE_PAUSE, hold=STAGE_HOLD, waiting=16)
+        writer = _Writer(
+            daily_import.pk, rows=STAGE_GATHER, pause=STAGE_PAUSE, hold=STAGE_HOLD, waiting=16
+        )
     else:
-        writer = _Writer(daily_import.pk, pause=0.0, hold=0.0, waiting=2)
+        writer = _Writer(daily_import.pk, rows=size, pause=0.0, hold=0.0, waiting=2)
     writer.start()
     try:
         for batch in _batches(rows, size):
