@@ -72,9 +72,9 @@ def _path(url: str) -> str:
 
 SELECT = f"SELECT unit_id, period, metric, CAST(value AS TEXT) FROM {TABLE}"
 IMPORT_ROW = (
-    "INSERT INTO evidence_dailyimport (state, actor_name, file_name, digest, rows, periods, "
-    "units, created_at, supersedes) VALUES ('staging', 'floor', 'floor.csv', '', 0, '[]', 0, "
-    "CURRENT_TIMESTAMP, '[]')"
+    "INSERT INTO evidence_dailyimport (state, actor_name, owner, file_name, digest, rows, "
+    "periods, units, created_at, supersedes) VALUES ('staging', 'floor', '', 'floor.csv', '', 0, "
+    "'[]', 0, CURRENT_TIMESTAMP, '[]')"
 )
 
 

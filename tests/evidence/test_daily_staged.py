@@ -26,7 +26,9 @@ UNITS = 150
 def test_writes_wait_under_a_second_while_a_daily_import_stages(
     settings, monkeypatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(services, "STAGE_ROWS_SQLITE", 2_000)  # many batches: time to step in
+    # Many transactions of one batch each: time to step in between them.
+    monkeypatch.setattr(services, "STAGE_ROWS_SQLITE", 2_000)
+    monkeypatch.setattr(services, "STAGE_GATHER", 2_000)
     settings.IMPORT_INLINE_BYTES = 0  # the background path, so this thread can write meanwhile
     city = small_city()
     organiser = make_user("org", role=Role.ORGANISER, unit=city["root"])

@@ -5,8 +5,9 @@ period, one column per metric), with Chinese or English headers; which one is re
 header. One streaming pass checks every row (unknown or out-of-scope unit, malformed or future
 period, unknown metric, a value the metric's kind refuses, a unit, month and metric given twice)
 and, when importing, hands the good rows to the service that stages them in batches. Memory stays
-bounded: a row is kept only as one 64-bit key (for the duplicate check) and its row number, about
-12 bytes, so a province's 32.4 M figures need some 400 MB at the end, never a dict per row.
+bounded, never a dict per row: a check keeps each row only as one 64-bit key (for the duplicate
+check) and its row number, 12 bytes; an import keeps nothing per row — the table's unique index
+refuses a duplicate, and only then does a second pass name every problem with its rows.
 
 All or nothing: any problem discards what was staged and nothing becomes visible.
 """
@@ -44,6 +45,7 @@ from leitai.evidence.services.daily import (
     Summary,
     ValueRow,
     clean_replaced,
+    discard_abandoned,
     discard_import,
     make_current,
     open_import,
@@ -64,6 +66,10 @@ PROBLEMS_KEPT = 10_000
 PROGRESS_EVERY = 20_000
 VALUE_CACHE = 100_000
 _PERIOD = re.compile(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?(?:[-/.]0?1(?:\s+00:00:00)?)?$")
+
+
+def _silent(phase: str, rows: int) -> None:
+    return None
 
 
 def file_digest(path: Path) -> str:
@@ -164,15 +170,20 @@ class Reader:
         self.unit_ids: dict[str, int] = dict(scope.values_list("code", "id").iterator(5000))
         self.checked = Checked()
 
-    def values(self, progress: Progress) -> Iterator[ValueRow]:
-        """The good rows; after the first problem the rest is only checked, not yielded."""
+    def values(self, progress: Progress, *, keys: bool = True) -> Iterator[ValueRow]:
+        """The good rows; after the first problem the rest is only checked, not yielded.
+
+        With `keys` (a check, nothing written) every row's key and number are kept for the
+        duplicate check, 12 bytes a row. Without them (the rows are being written) the table's
+        unique index refuses a duplicate instead, and memory stays that of the unit codes."""
         checked = self.checked
+        collect = keys
         fields = ["unit_code", "period", *(["metric", "value"] if self.long else [])]
         fields += [m.key for m in self.wide]
         outside: dict[str, list[int]] = {}
         periods: dict[str, tuple[int | None, str]] = {}
         unit_ids = self.unit_ids
-        keys, lines = checked.keys, checked.lines
+        row_keys, lines = checked.keys, checked.lines
         wide = [(index, m) for index, m in enumerate(self.metrics) if m in self.wide]
         # A file holds few distinct values (counts 0–9, ratios of four places): each is checked
         # once, which is most of the time a row costs at a province's 32.4 M rows.
@@ -237,8 +248,9 @@ class Reader:
                         known_values[(index, text)] = value
                 if unit_id is None or period is None:
                     continue
-                keys.append((unit_id * 1_000_000 + period) * 64 + index)
-                lines.append(number)
+                if collect:
+                    row_keys.append((unit_id * 1_000_000 + period) * 64 + index)
+                    lines.append(number)
                 if ok and not checked.problem_total:
                     checked.rows += 1
                     checked.periods[period] = checked.periods.get(period, 0) + 1
@@ -301,6 +313,15 @@ class Reader:
         if checked.problem_total:
             problems = sorted(checked.problems, key=lambda p: (p.row, p.column))
             raise ImportRejected(problems, checked.problem_total)
+
+
+def refuse(path: Path, original_name: str, *, actor: Any, rule: DailyRule) -> None:
+    """A file that failed while being written: a full check (with the duplicate check the
+    writing pass leaves to the unique index) names every problem, as the preview does."""
+    reader = Reader(path, original_name, actor=actor, rule=rule)
+    for _row in reader.values(_silent):
+        pass
+    reader.raise_problems()
 
 
 class DailyImporter:
@@ -380,20 +401,25 @@ class DailyImporter:
         """Check again while staging the good rows in batches; any problem discards them.
         The file's digest is the plan's: a file changed since its preview is another file."""
         digest = file_digest(path)
-        reader = Reader(path, original_name, actor=actor, rule=daily_rule_for())
+        rule = daily_rule_for()
+        reader = Reader(path, original_name, actor=actor, rule=rule)
+        discard_abandoned()
         daily_import = open_import(actor=actor, file_name=original_name, digest=digest, job=job)
         try:
-            rows = reader.values(progress)
+            # One phase on the progress line: the rows written (checking runs alongside).
+            rows = reader.values(_silent, keys=False)
             try:
                 written = stage_values(daily_import, rows, progress)
             except IntegrityError:
-                # A unit, month and metric given twice reached the unique index before the
-                # check's end: finish checking, so the duplicate is named with its rows.
+                # A unit, month and metric given twice reached the unique index: finish
+                # checking; if nothing else is wrong, a second pass names the duplicate's rows.
                 for _row in rows:
                     pass
-                reader.raise_problems()
+                refuse(path, original_name, actor=actor, rule=rule)
                 raise StalePlan from None
-            reader.raise_problems()
+            if reader.checked.problem_total:
+                refuse(path, original_name, actor=actor, rule=rule)
+                raise StalePlan  # the file changed between the two passes
             plan = self._plan(reader, digest)
             if expected_digest is not None and plan.digest != expected_digest:
                 raise StalePlan

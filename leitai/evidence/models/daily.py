@@ -46,6 +46,9 @@ class DailyImport(models.Model):
     job = models.ForeignKey(
         "core.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The process writing it while staging (leitai.core.processes): an import whose process is
+    # gone (killed mid-import) is discarded by the next one.
+    owner = models.CharField(max_length=255, blank=True, default="")
     file_name = models.CharField(max_length=255)
     digest = models.CharField(max_length=64)  # SHA-256 of the file as uploaded
     rows = models.BigIntegerField(default=0)

@@ -6,11 +6,19 @@ Why batches and not one transaction: a province's year is 32.4 M values. In one 
 SQLite's single write lock would be held for minutes and every judge's sheet and sign-in would
 wait behind it. Each batch here holds the lock for a fraction of a second, then pauses long enough
 for a waiting writer's busy handler to get in (see STAGE_PAUSE). On PostgreSQL inserts block no
-other writer; the batches are larger and go through COPY.
+other writer; the batches are larger and go through COPY. The batches are written by a thread of
+their own while the caller goes on reading the file (`_Writer`), so the parse, the database's
+work and the pauses overlap.
+
+A process killed mid-import leaves its import staging, its values invisible: the import records
+its process (`owner`), and the next import discards every staging import whose process is gone
+(`discard_abandoned`).
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -22,13 +30,19 @@ from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
+from leitai.core.processes import current_process, is_running
 from leitai.evidence.models import DailyImport, DailyImportState, DailyValue
 from leitai.ledger.chain import append
 
 DAILY_PREFIX = "daily"
-# Rows per staging transaction. SQLite: 50,000 rows with the unique index take about 0.3 s on the
-# shared two-core machine, under the second another write may wait. PostgreSQL: COPY, larger.
-STAGE_ROWS_SQLITE = 50_000
+# SQLite: rows are handed to the writer in batches of STAGE_ROWS_SQLITE; it gathers up to
+# STAGE_GATHER rows before a transaction (outside the lock), and the transaction writes them for
+# at most STAGE_HOLD seconds — however loaded the machine, another write waits behind it well
+# under a second (a fixed 50,000 rows held the lock 0.3 s on a quiet machine, over a second at
+# load 8). PostgreSQL: rows per COPY transaction (inserts block no other writer).
+STAGE_ROWS_SQLITE = 5_000
+STAGE_GATHER = 50_000
+STAGE_HOLD = 0.3
 STAGE_ROWS_POSTGRES = 200_000
 # A pause after each batch on SQLite, longer than the longest sleep of a waiting writer's busy
 # handler (100 ms): back-to-back batches would otherwise keep retaking the lock while it sleeps.
@@ -60,9 +74,25 @@ def open_import(*, actor: Any, file_name: str, digest: str, job: Any = None) -> 
         actor=saved,
         actor_name=actor_name(actor),
         job=job,
+        owner=current_process(),
         file_name=file_name[:255],
         digest=digest,
     )
+
+
+def discard_abandoned() -> int:
+    """Imports left staging by a process that is gone (killed mid-import: nothing of them ever
+    became current) have their staged values deleted and are marked failed; returns how many.
+    Run before each import, so a crash's leftovers go at the next one. An import whose process
+    still runs (or runs on another host) is left alone."""
+    abandoned = [
+        daily_import
+        for daily_import in DailyImport.objects.filter(state=DailyImportState.STAGING)
+        if not is_running(daily_import.owner)
+    ]
+    for daily_import in abandoned:
+        discard_import(daily_import)
+    return len(abandoned)
 
 
 def _table() -> str:
@@ -73,48 +103,137 @@ COLUMNS = ("daily_import_id", "unit_id", "period", "metric", "value")
 
 
 def _write_batch(import_id: int, batch: list[ValueRow]) -> None:
-    columns = ", ".join(COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY goes to psycopg directly: its errors are turned into Django's (an
-            # IntegrityError for a duplicate), as the ORM's own statements' are.
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {_table()} ({columns}) FROM STDIN") as copy,
-            ):
-                for unit_id, period, metric, value in batch:
-                    copy.write_row((import_id, unit_id, period, metric, value))
-        else:
-            # SQLite stores the decimal as text in a NUMERIC column; Django reads it back exact.
-            cursor.executemany(
-                f"INSERT INTO {_table()} ({columns}) VALUES (%s, %s, %s, %s, %s)",
-                [(import_id, u, p, m, str(v)) for u, p, m, v in batch],
-            )
+        _insert(cursor, import_id, batch)
+
+
+def _insert(cursor: Any, import_id: int, batch: list[ValueRow]) -> None:
+    columns = ", ".join(COLUMNS)
+    if connection.vendor == "postgresql":
+        # COPY goes to psycopg directly: its errors are turned into Django's (an
+        # IntegrityError for a duplicate), as the ORM's own statements' are.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {_table()} ({columns}) FROM STDIN") as copy,
+        ):
+            for unit_id, period, metric, value in batch:
+                copy.write_row((import_id, unit_id, period, metric, value))
+    else:
+        # SQLite stores the decimal as text in a NUMERIC column; Django reads it back exact.
+        cursor.executemany(
+            f"INSERT INTO {_table()} ({columns}) VALUES (%s, %s, %s, %s, %s)",
+            [(import_id, u, p, m, str(v)) for u, p, m, v in batch],
+        )
+
+
+def _batches(rows: Iterable[ValueRow], size: int) -> Iterator[list[ValueRow]]:
+    batch: list[ValueRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Writer(threading.Thread):
+    """Writes batches on its own database connection while the caller reads the next ones: the
+    file's parsing and checking (Python) overlaps the database's work and the pause after each
+    transaction. A bounded queue keeps a few batches waiting. Rows for a transaction are
+    gathered before it begins (up to `rows`), never while it holds the lock; on SQLite the
+    transaction commits after `hold` seconds even if some are left for the next one."""
+
+    def __init__(
+        self, import_id: int, *, rows: int, pause: float, hold: float, waiting: int
+    ) -> None:
+        super().__init__(name="daily-writer", daemon=True)
+        self.import_id = import_id
+        self.rows = rows
+        self.pause = pause
+        self.hold = hold
+        self.queue: queue.Queue[list[ValueRow] | None] = queue.Queue(maxsize=waiting)
+        self.written = 0
+        self.error: BaseException | None = None
+        self.ended = False  # the caller's last batch (None) was taken
+
+    def run(self) -> None:
+        pending: list[list[ValueRow]] = []
+        try:
+            while True:
+                gathered = sum(len(batch) for batch in pending)
+                while gathered < self.rows and not self.ended:
+                    batch = self.queue.get()
+                    if batch is None:
+                        self.ended = True
+                    else:
+                        pending.append(batch)
+                        gathered += len(batch)
+                if not pending:
+                    return
+                self._transaction(pending)
+                if self.pause and (pending or not self.ended):
+                    time.sleep(self.pause)
+        except BaseException as error:  # handed to the caller, which raises it
+            self.error = error
+            while not self.ended and self.queue.get() is not None:  # let the caller finish
+                pass
+        finally:
+            connection.close()
+
+    def _transaction(self, pending: list[list[ValueRow]]) -> None:
+        """Writes gathered batches, in order, until none is left or `hold` has passed."""
+        written = 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            started = time.monotonic()
+            while pending:
+                batch = pending.pop(0)
+                _insert(cursor, self.import_id, batch)
+                written += len(batch)
+                if self.hold and time.monotonic() - started >= self.hold:
+                    break
+        self.written += written
+
+    def put(self, batch: list[ValueRow] | None) -> None:
+        if self.error is not None and batch is not None:
+            raise self.error
+        self.queue.put(batch)
 
 
 def stage_values(
     daily_import: DailyImport, rows: Iterable[ValueRow], progress: Progress = _quiet
 ) -> int:
     """Write the rows tagged with the import, one short transaction per batch; returns how many.
-    The rows stay invisible (the import is staging)."""
-    size = STAGE_ROWS_POSTGRES if connection.vendor == "postgresql" else STAGE_ROWS_SQLITE
-    pause = connection.vendor == "sqlite" and not connection.in_atomic_block
-    written = 0
-    batch: list[ValueRow] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
+    The rows stay invisible (the import is staging). Outside a transaction the batches are
+    written by a thread of their own (see _Writer); inside the caller's, on its connection."""
+    sqlite = connection.vendor == "sqlite"
+    size = STAGE_ROWS_SQLITE if sqlite else STAGE_ROWS_POSTGRES
+    if connection.in_atomic_block:
+        written = 0
+        for batch in _batches(rows, size):
             _write_batch(daily_import.pk, batch)
             written += len(batch)
-            batch = []
             progress("writing", written)
-            if pause:
-                time.sleep(STAGE_PAUSE)
-    if batch:
-        _write_batch(daily_import.pk, batch)
-        written += len(batch)
-        progress("writing", written)
-    return written
+        return written
+    if sqlite:
+        writer = _Writer(
+            daily_import.pk, rows=STAGE_GATHER, pause=STAGE_PAUSE, hold=STAGE_HOLD, waiting=16
+        )
+    else:
+        writer = _Writer(daily_import.pk, rows=size, pause=0.0, hold=0.0, waiting=2)
+    writer.start()
+    try:
+        for batch in _batches(rows, size):
+            writer.put(batch)
+            progress("writing", writer.written)
+    finally:
+        if not writer.ended:
+            writer.queue.put(None)
+        writer.join()
+    if writer.error is not None:
+        raise writer.error
+    progress("writing", writer.written)
+    return writer.written
 
 
 def _overlapping(daily_import: DailyImport, periods: list[str]) -> list[int]:

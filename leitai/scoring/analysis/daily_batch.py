@@ -24,6 +24,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -100,10 +101,10 @@ def build_arrays(
     last: Month,
     n_units: int,
     *,
-    unit: NDArray[np.int64],
-    month: NDArray[np.int64],
-    metric: NDArray[np.int64],
-    value: NDArray[np.int64],
+    unit: NDArray[np.integer[Any]],
+    month: NDArray[np.integer[Any]],
+    metric: NDArray[np.integer[Any]],
+    value: NDArray[np.integer[Any]],
     founded: NDArray[np.int64] | None = None,
     party_groups: NDArray[np.int8] | None = None,
 ) -> DailyArrays:

@@ -8,13 +8,16 @@ and the problem.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from leitai.scoring.analysis.longtable import InputError, decode_text, iter_csv_rows, iter_xlsx_rows
+from leitai.scoring.analysis.longtable import InputError, iter_xlsx_rows
 
 
 @dataclass(frozen=True)
@@ -48,23 +51,28 @@ def read_records(
 def iter_records(
     path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
 ) -> Iterator[Record]:
-    """`read_records` one row at a time, for files too big to hold as records."""
+    """`read_records` one row at a time, for files too big to hold as records. A .csv is read
+    as a stream (its encoding checked first, a chunk at a time): a province's 32.4 M-row file is
+    never held in memory, neither as bytes nor as text."""
     file = Path(path)
     try:
-        data = file.read_bytes()
+        with file.open("rb") as handle:
+            start = handle.read(4)
     except FileNotFoundError:
         raise InputError(path, None, "no such file") from None
     except IsADirectoryError:
         raise InputError(path, None, "is a directory, not a file") from None
     except PermissionError:
         raise InputError(path, None, "permission denied") from None
-    if not data.strip():
-        raise InputError(path, 1, "the file is empty")
     rows: Iterator[tuple[int, list[Any]]]
-    if file.suffix.lower() == ".xlsx" or data[:4] == b"PK\x03\x04":
+    if file.suffix.lower() == ".xlsx" or start == b"PK\x03\x04":
+        data = file.read_bytes()
+        if not data.strip():
+            raise InputError(path, 1, "the file is empty")
         rows = iter_xlsx_rows(path, data)
     else:
-        rows = iter_csv_rows(decode_text(path, data))
+        encoding, skip = _csv_encoding(path, file)
+        rows = _csv_rows(file, encoding, skip)
     header_line, header = _header(path, rows)
     columns = {name: index for index, name in reversed(list(enumerate(header))) if name}
     missing = [name for name in required if name not in columns]
@@ -94,3 +102,56 @@ def _header(path: str, rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, list
         if any(names):
             return line, names
     raise InputError(path, 1, "the file is empty")
+
+
+CHUNK = 1 << 20
+BOM = b"\xef\xbb\xbf"
+
+
+def _check_encoding(handle: BinaryIO, skip: int, encoding: str) -> int | None:
+    """None if the file from `skip` on decodes in `encoding`, else the line of the first byte
+    that does not."""
+    handle.seek(skip)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    newlines = 0
+    try:
+        while chunk := handle.read(CHUNK):
+            decoder.decode(chunk)
+            newlines += chunk.count(b"\n")
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        # The decoder's buffer: bytes held back from the chunk before (never a newline), then
+        # this chunk; the newlines before it are counted already.
+        buffer = bytes(error.object)
+        held = len(buffer) - len(chunk) if chunk else 0
+        return newlines + buffer[held : max(held, error.start)].count(b"\n") + 1
+    return None
+
+
+def _csv_encoding(path: str, file: Path) -> tuple[str, int]:
+    """(encoding, bytes to skip) of a .csv: UTF-8 (a BOM skipped), else GB18030, as
+    `longtable.decode_text` decides; InputError for an empty file or other bytes."""
+    with file.open("rb") as handle:
+        start = handle.read(len(BOM))
+        skip = len(BOM) if start == BOM else 0
+        handle.seek(0)
+        blank = True
+        while blank and (chunk := handle.read(CHUNK)):
+            blank = not chunk.strip()
+        if blank:
+            raise InputError(path, 1, "the file is empty")
+        line = _check_encoding(handle, skip, "utf-8")
+        if line is None:
+            return "utf-8", skip
+        if _check_encoding(handle, skip, "gb18030") is None:
+            return "gb18030", skip
+    raise InputError(path, line, "bytes that are neither UTF-8 nor GB18030")
+
+
+def _csv_rows(file: Path, encoding: str, skip: int) -> Iterator[tuple[int, list[Any]]]:
+    with file.open("rb") as handle:
+        handle.seek(skip)
+        text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+        reader = csv.reader(text)
+        for row in reader:
+            yield reader.line_num, row

@@ -440,3 +440,31 @@ def test_daily_command_agrees_with_the_pure_rule_on_random_files(
         score = daily_score(given, rule, Month(2025, 2), Month(2026, 1))
         expected.append(f"{unit},{score.score},{score.flag}")
     assert out.splitlines() == expected
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7])
+def test_daily_reads_a_csv_as_a_stream_whatever_the_chunks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """The encoding is checked a chunk at a time: a character split between two chunks is still
+    UTF-8 (or GB18030), and a bad byte is named on its own line, however the file is cut."""
+    from leitai.scoring.analysis import records
+
+    outputs = set()
+    for encoding in ("utf-8", "utf-8-sig", "gb18030"):
+        path = write(tmp_path, DAILY.encode(encoding), f"{encoding}.csv")
+        monkeypatch.setattr(records, "CHUNK", 1 << 20)
+        whole = run(capsys, "stats", "daily", path, "--from", "2026-01", "--to", "2026-03")
+        monkeypatch.setattr(records, "CHUNK", chunk)
+        streamed = run(capsys, "stats", "daily", path, "--from", "2026-01", "--to", "2026-03")
+        assert whole[0] == 0
+        assert streamed == whole
+        outputs.add(streamed)
+    assert len(outputs) == 1
+    bad = "unit,period,metric,value\nA,2026-01,支委会,1\nB,2026-01,支委会,1\n".encode() + (
+        b"C,2026-01,\xff\xfe,1\n"
+    )
+    path = write(tmp_path, bad, "bad.csv")
+    code, out, err = run(capsys, "stats", "daily", path, "--from", "2026-01", "--to", "2026-03")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"leitai: error: {path}, line 4: bytes that are neither UTF-8")
