@@ -297,7 +297,9 @@ def rate(unit: UnitValues, rule: StarRule = StarRule.DEFAULT) -> Rating:
     if months < rule.minimum_months:
         return Rating(None, None, None, Reason.YOUNG)
     combined = basic - min(deductions, Fraction(rule.deduction_cap))
-    combined = min(max(combined + min(bonus, Fraction(rule.bonus_cap)), Fraction(0)), HUNDRED)
+    combined = min(
+        max(combined + min(bonus, Fraction(rule.bonus_cap)), Fraction(0)), Fraction(HUNDRED)
+    )
     exact = Fraction(rule.basic_weight) * combined + Fraction(rule.appraisal_weight) * appraisal
     total = round_half_up(exact, 2)
     stars = rule.stars_of(total)
@@ -433,8 +435,8 @@ def rate_arrays(units: UnitArrays, rule: StarRule = StarRule.DEFAULT) -> StarArr
     exact = _units(rule.basic_weight) * combined + _units(rule.appraisal_weight) * units.appraisal
     total = (exact + HUNDRED // 2) // HUNDRED  # half-up; never negative
     stars = np.ones(n, dtype=np.int8)
-    for t in rule.thresholds:
-        stars += total >= _units(t)
+    for threshold in rule.thresholds:
+        stars += total >= _units(threshold)
     low = units.appraisal < _units(rule.appraisal_minimum)
     np.minimum(stars, np.where(low, rule.appraisal_stars, FIVE).astype(np.int8), out=stars)
     np.minimum(stars, np.where(units.veto, rule.veto_stars, FIVE).astype(np.int8), out=stars)
