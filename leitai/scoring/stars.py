@@ -407,7 +407,7 @@ class UnitArrays:
                 raise StarError(
                     gettext_noop("%(field)s: “%(value)s” is out of range (unit %(unit)s)."),
                     field=name,
-                    value=int(values[bad[0]]) / HUNDRED,
+                    value=Decimal(int(values[bad[0]])).scaleb(-2),
                     unit=int(bad[0]) + 1,
                 )
         bad = np.flatnonzero(self.months < 0)

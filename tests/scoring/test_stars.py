@@ -361,3 +361,32 @@ def test_at_most_the_cap_are_five_star_and_the_capped_are_those_beyond_the_line(
             for j in capped:
                 assert key(i) > key(j) or (key(i) == key(j) and units[i][0] < units[j][0])
                 assert ratings[i].tied == ratings[j].tied or key(i) != key(j)
+
+
+def test_unit_arrays_check_names_the_first_value_out_of_range() -> None:
+    def arrays(**change: list[int]) -> UnitArrays:
+        columns = {
+            "basic": [9000, 9000],
+            "deductions": [0, 0],
+            "bonus": [0, 0],
+            "appraisal": [9000, 9000],
+            "months": [24, 24],
+        }
+        columns.update(change)
+        return UnitArrays(
+            **{name: np.array(values, dtype=np.int64) for name, values in columns.items()},
+            veto=np.zeros(2, dtype=bool),
+            group=np.zeros(2, dtype=np.int64),
+        )
+
+    arrays().check()
+    for field, values, shown in (
+        ("basic", [9000, 10_001], "100.01"),
+        ("appraisal", [-1, 0], "-0.01"),
+        ("deductions", [0, -50], "-0.50"),
+        ("bonus", [-1, 0], "-0.01"),
+        ("months", [24, -1], "-1"),
+    ):
+        with pytest.raises(StarError) as refused:
+            arrays(**{field: values}).check()
+        assert (refused.value.field, str(refused.value.value)) == (field, shown)
