@@ -12,6 +12,7 @@
     leitai stats quota FILE --seats N [--minimum 1] [--json]
     leitai stats composite FILE --top N [--weights arena=30,reeval=30,daily=25,honours=15]
                                 [--tie-break reeval,arena,daily,honours] [--json]
+    leitai stats stars FILE [--cap 0.30] [--json]
     leitai draw commit [--seed S] FILE
     leitai draw order --seed S [--public P] FILE
     leitai draw verify --seed S [--public P] --commitment C LIST [--order ORDER]
@@ -144,6 +145,10 @@ def _add_selection_commands(commands: Any) -> None:
         "--tie-break", default="reeval,arena,daily,honours", dest="tie_break", metavar="NAME,…"
     )
     composite.add_argument("--json", action="store_true")
+    stars = commands.add_parser("stars", help="star rating with the five-star cap per group")
+    stars.add_argument("file")
+    stars.add_argument("--cap", default="0.30", metavar="SHARE")
+    stars.add_argument("--json", action="store_true")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -213,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
             from leitai.scoring.analysis.cli_selection import run_selection
 
             output = run_selection(args)
+        elif args.command == "stars":
+            from leitai.scoring.analysis.cli_stars import run_stars
+
+            output = run_stars(args)
         else:
             from leitai.scoring.analysis.cli_stats import run_stats
 
