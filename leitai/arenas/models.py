@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import secrets
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -84,6 +85,10 @@ class Arena(models.Model):
     )
     # Bumped by every change a screen shows, so clients can drop stale updates.
     version = models.PositiveBigIntegerField(default=0)
+    # A new value with every change to the arena's judges (services.common.touch(judges=True)):
+    # the live views keep the judges they read under it (arenas.live.state), as scoring does
+    # not change them.
+    judges_key = models.UUIDField(default=uuid.uuid4, editable=False)
     current = models.ForeignKey(
         "Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -25,6 +25,20 @@ from leitai.scoring.reliability import CorridorRule, judge_deviations
 SLIP_CORRIDOR_SHARE = Decimal("0.1")
 
 
+class Excluding(Protocol):
+    """A judge's active recusal or absence for a participant, as the panel rule reads it: a
+    Recusal or an Absence row, or the live views' plain copy (arenas.live.state)."""
+
+    @property
+    def judge_id(self) -> int: ...
+
+    @property
+    def participant_id(self) -> int: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
 @dataclass
 class PanelStatus:
     """For one participant: the judges expected to score, who has, and who is not expected why
@@ -32,8 +46,9 @@ class PanelStatus:
 
     expected: list[Judge]
     seats: dict[int, Seat]  # judge id → expected, recused, absent, not present
-    recusals: dict[int, Recusal]  # judge id → active recusal (a conflict of interest)
-    absences: dict[int, Absence]  # judge id → active absence (scoring closed without the sheet)
+    recusals: Mapping[int, Excluding]  # judge id → active recusal (a conflict of interest)
+    # judge id → active absence (scoring closed without the sheet)
+    absences: Mapping[int, Excluding]
     sheets: dict[int, Sheet]  # judge id → active sheet
     # sheet id → its marks, when read in bulk (sheet_values); else read from each sheet
     marks: dict[int, dict[str, Decimal]] | None = None
@@ -67,8 +82,8 @@ def panel_status(participant: Participant, judges: list[Judge] | None = None) ->
 def status_of(
     participant: Participant,
     judges: list[Judge],
-    recusals: dict[int, Recusal],
-    absences: dict[int, Absence],
+    recusals: Mapping[int, Excluding],
+    absences: Mapping[int, Excluding],
     sheets: dict[int, Sheet],
     marks: dict[int, dict[str, Decimal]] | None = None,
 ) -> PanelStatus:

@@ -9,10 +9,12 @@ own marks, except the head judge's pending result, which is the result they are 
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db.models import Value
 from django.utils import timezone
 
 from leitai.arenas.models import (
@@ -43,6 +45,50 @@ from leitai.scoring.exact import plain
 from leitai.scoring.membership import Seat, seat_of
 
 SCORED_STATES = {ParticipantStatus.CONFIRMED, ParticipantStatus.SHOWN}
+
+
+class Excluded(NamedTuple):
+    """An active recusal or absence, as the views read it (only the columns they need)."""
+
+    judge_id: int
+    participant_id: int
+    reason: str
+    kind: str  # "recusal" | "absence"
+
+
+def read_excluded(arena_id: int) -> list[Excluded]:
+    """The arena's active recusals and absences in one query (UNION ALL)."""
+    columns = ("judge_id", "participant_id", "reason", "kind")
+    recusals = (
+        Recusal.objects.filter(judge__arena_id=arena_id, active=True)
+        .annotate(kind=Value("recusal"))
+        .values_list(*columns)
+    )
+    absences = (
+        Absence.objects.filter(judge__arena_id=arena_id, active=True)
+        .annotate(kind=Value("absence"))
+        .values_list(*columns)
+    )
+    return [Excluded(*row) for row in recusals.union(absences, all=True)]
+
+
+# The judges each arena's views last read, under the arena's judges_key: scoring does not change
+# the judges, and every service that does gives the arena a new key (services.common.touch). Per
+# process; a few hundred bytes an arena.
+_judges: dict[int, tuple[uuid.UUID, tuple[Judge, ...]]] = {}
+JUDGES_KEPT = 5000
+
+
+def judges_of(arena: Arena) -> list[Judge]:
+    """The arena's judges by code, read once per judges_key in this process."""
+    kept = _judges.get(arena.pk)
+    if kept is not None and kept[0] == arena.judges_key:
+        return list(kept[1])
+    judges = tuple(Judge.objects.filter(arena_id=arena.pk).order_by("code"))
+    if len(_judges) >= JUDGES_KEPT:
+        _judges.clear()
+    _judges[arena.pk] = (arena.judges_key, judges)
+    return list(judges)
 
 
 def _ms(moment: Any) -> int | None:
@@ -85,15 +131,20 @@ class ArenaSnapshot:
 
     def __init__(self, arena_id: int) -> None:
         self.arena = Arena.objects.select_related("programme", "host").get(pk=arena_id)
-        self.judges = list(Judge.objects.filter(arena_id=arena_id).order_by("code"))
+        self.judges = judges_of(self.arena)
         self.participants = list(
             Participant.objects.filter(arena_id=arena_id)
             .select_related("unit")
             .order_by("position", "unit__code")
         )
-        self.sheets = list(Sheet.objects.filter(participant__arena_id=arena_id, active=True))
-        self.recusals = list(Recusal.objects.filter(judge__arena_id=arena_id, active=True))
-        self.absences = list(Absence.objects.filter(judge__arena_id=arena_id, active=True))
+        # Unordered: Sheet's default order joins the judge and, through the participant's, the
+        # unit; the views index the sheets, and a judge's list follows self.participants.
+        self.sheets = list(
+            Sheet.objects.filter(participant__arena_id=arena_id, active=True).order_by()
+        )
+        excluded = read_excluded(arena_id)
+        self.recusals = [e for e in excluded if e.kind == "recusal"]
+        self.absences = [e for e in excluded if e.kind == "absence"]
         self.by_id = {p.pk: p for p in self.participants}
         # What the views call each unit ("name"; "unit" stays the full name): relative to the host.
         self.names = dict(
@@ -350,13 +401,13 @@ class ArenaSnapshot:
             }
         state["my_sheets"] = [
             {
-                "participant": self.by_id[s.participant_id].unit.name,
-                "name": self.names[s.participant_id],
-                "position": self.by_id[s.participant_id].position,
+                "participant": p.unit.name,
+                "name": self.names[p.pk],
+                "position": p.position,
                 **(self._own_sheet(s) or {}),
             }
-            for s in self.sheets
-            if s.judge_id == judge.pk and s.participant_id in self.by_id
+            for p in self.participants
+            if (s := self._sheet.get((judge.pk, p.pk))) is not None
         ]
         state["pending"] = self._pending_for_head() if judge.is_head else None
         state["reopened"] = [

@@ -3,6 +3,7 @@ commit."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import F
@@ -25,15 +26,21 @@ def record(arena: Arena, kind: str, data: dict[str, Any], actor: str) -> int:
     return append(chain=arena_chain(arena.pk), kind=kind, data=data, actor=actor).seq
 
 
-def touch(arena: Arena) -> None:
+def touch(arena: Arena, *, judges: bool = False) -> None:
     """Bump the arena's version (screens drop older states) and announce the change: the live
     views read the state being committed now, and are pushed after the commit (signals.py).
 
     A service's last write: what is written after it would be missing from the views' state.
     The UPDATE also takes the arena's row lock on PostgreSQL, so changes to one arena queue
     behind each other while other arenas go on.
+
+    `judges`: the change added or altered a judge, so the live views' copy of the judges (kept
+    under the arena's `judges_key`) is stale: every service that writes a judge says so.
     """
-    Arena.objects.filter(pk=arena.pk).update(version=F("version") + 1)
+    bump: dict[str, Any] = {"version": F("version") + 1}
+    if judges:
+        bump["judges_key"] = uuid.uuid4()
+    Arena.objects.filter(pk=arena.pk).update(**bump)
     announce_change(arena.pk)
 
 

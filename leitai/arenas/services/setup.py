@@ -356,7 +356,7 @@ def add_judge(
         arena.participants.select_related("unit").exclude(status=ParticipantStatus.WITHDRAWN)
     )
     _apply_automatic_recusals(arena, [judge], participants, actor)
-    touch(arena)
+    touch(arena, judges=True)
     return judge, token
 
 
@@ -366,7 +366,7 @@ def set_head_judge(*, judge: Judge, by: Any) -> None:
     arena.judges.filter(is_head=True).exclude(pk=judge.pk).update(is_head=False)
     Judge.objects.filter(pk=judge.pk).update(is_head=True)
     record(arena, "head_judge", {"judge": judge.code}, actor_label(by))
-    touch(arena)
+    touch(arena, judges=True)
 
 
 @transaction.atomic
@@ -382,7 +382,7 @@ def reissue_link(*, judge: Judge, by: Any) -> str:
         {"judge": judge.code, "version": judge.token_version},
         actor_label(by),
     )
-    touch(arena)
+    touch(arena, judges=True)
     return token
 
 
@@ -393,7 +393,7 @@ def revoke_link(*, judge: Judge, by: Any) -> None:
     sign_out_phone(token_for(judge), LinkRefusal.REVOKED)
     Judge.objects.filter(pk=judge.pk).update(token_revoked=True)
     record(arena, "judge_link_revoked", {"judge": judge.code}, actor_label(by))
-    touch(arena)
+    touch(arena, judges=True)
 
 
 @transaction.atomic
@@ -499,7 +499,7 @@ def set_judge_presence(*, judge: Judge, joins_at: int, leaves_after: int | None,
         {"judge": judge.code, "joins_at": joins_at, "leaves_after": leaves_after},
         actor_label(by),
     )
-    touch(arena)
+    touch(arena, judges=True)
 
 
 def next_position(arena: Arena) -> int:
