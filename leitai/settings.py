@@ -117,7 +117,7 @@ def _databases() -> dict[str, dict[str, object]]:
             keep_private(path)
         return {
             "default": {
-                "ENGINE": "django.db.backends.sqlite3",
+                "ENGINE": "leitai.core.sqlite3",
                 "NAME": str(name),
                 "OPTIONS": {
                     # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy

@@ -34,7 +34,7 @@ def settings_under(tmp_path: Path, **env: str) -> dict[str, Any]:
 
 def test_the_default_is_an_sqlite_file_under_var(tmp_path: Path) -> None:
     database = settings_under(tmp_path)
-    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["ENGINE"] == "leitai.core.sqlite3"
     assert database["NAME"] == str(tmp_path / "leitai.sqlite3")
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]

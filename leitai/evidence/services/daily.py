@@ -5,7 +5,7 @@ that puts it on the ledger; the values it replaced are deleted afterwards, a bat
 Why batches and not one transaction: a province's year is 32.4 M values. In one transaction
 SQLite's single write lock would be held for minutes and every judge's sheet and sign-in would
 wait behind it. Each batch here holds the lock for a fraction of a second, then pauses long enough
-for a waiting writer's busy handler to get in (see STAGE_PAUSE). On PostgreSQL inserts block no
+for a waiting writer to get in (see STAGE_PAUSE). On PostgreSQL inserts block no
 other writer; the batches are larger and go through COPY. The batches are written by a thread of
 their own while the caller goes on reading the file (`_Writer`), so the parse, the database's
 work and the pauses overlap.
@@ -42,11 +42,13 @@ DAILY_PREFIX = "daily"
 # load 8). PostgreSQL: rows per COPY transaction (inserts block no other writer).
 STAGE_ROWS_SQLITE = 5_000
 STAGE_GATHER = 50_000
-STAGE_HOLD = 0.3
+STAGE_HOLD = 0.2
 STAGE_ROWS_POSTGRES = 200_000
-# A pause after each batch on SQLite, longer than the longest sleep of a waiting writer's busy
-# handler (100 ms): back-to-back batches would otherwise keep retaking the lock while it sleeps.
-STAGE_PAUSE = 0.12
+# A pause after each batch on SQLite, so writers waiting for the lock get it before the next
+# batch: they try for it every 2 ms (leitai.core.sqlite3), so a short pause lets a burst of them
+# in (each then holds it a few milliseconds; the import's next BEGIN waits its turn among them).
+# It was 0.12 s while writers waited in SQLite's own busy handler, which sleeps up to 100 ms.
+STAGE_PAUSE = 0.05
 DELETE_ROWS = 20_000
 
 ValueRow = tuple[int, int, str, "int | Decimal"]  # unit id, period yyyymm, metric key, value
