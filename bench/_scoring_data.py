@@ -72,3 +72,24 @@ def machine() -> str:
     import platform
 
     return f"{os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}"
+
+
+def target_ratio(name: str, ours: float, floor: float, limit: float) -> bool:
+    ratio = ours / floor
+    met = ratio <= limit
+    print(
+        f"target {name}: ours {ours:.1f} ms, floor {floor:.1f} ms, ratio {ratio:.2f} "
+        f"(limit {limit:g}): {'met' if met else 'missed'}"
+    )
+    return met
+
+
+def target_limit(name: str, ours: float, floor: float, limit: float, unit: str) -> bool:
+    """An absolute limit, printed in the closing-line form beside the floor of the same run."""
+    met = ours < limit
+    verdict = "met" if met else "missed"
+    print(
+        f"target {name}: ours {ours:.2f} {unit}, floor {floor:.2f} {unit}, "
+        f"ratio {ours / floor:.2f} (limit {limit:g} {unit}): {verdict}"
+    )
+    return met

@@ -34,7 +34,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from bench._scoring_data import load, machine, timed
+from bench._scoring_data import load, machine, target_limit, target_ratio, timed
 from leitai.scoring.analysis.batch import MarkTable
 from leitai.scoring.analysis.selection_robustness import bootstrap_selection
 from leitai.scoring.quotas import plan_quotas
@@ -215,27 +215,6 @@ def robustness_floor(values, present, rows, top: int, samples: int, seed: int = 
     total = fixed[None, :] + 0.3 * reeval
     ranks = np.argsort(np.argsort(-total, axis=1), axis=1)
     return (ranks < top).mean(axis=0)
-
-
-def target_ratio(name: str, ours: float, floor: float, limit: float) -> bool:
-    ratio = ours / floor
-    met = ratio <= limit
-    print(
-        f"target {name}: ours {ours:.1f} ms, floor {floor:.1f} ms, ratio {ratio:.2f} "
-        f"(limit {limit:g}): {'met' if met else 'missed'}"
-    )
-    return met
-
-
-def target_limit(name: str, ours: float, floor: float, limit: float, unit: str) -> bool:
-    """An absolute limit, printed in the closing-line form beside the floor of the same run."""
-    met = ours < limit
-    verdict = "met" if met else "missed"
-    print(
-        f"target {name}: ours {ours:.2f} {unit}, floor {floor:.2f} {unit}, "
-        f"ratio {ours / floor:.2f} (limit {limit:g} {unit}): {verdict}"
-    )
-    return met
 
 
 def main(argv: list[str] | None = None) -> int:

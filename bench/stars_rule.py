@@ -27,7 +27,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from bench._scoring_data import load, machine, timed
+from bench._scoring_data import load, machine, target_ratio, timed
 from leitai.scoring.stars import REASONS, StarRule, UnitArrays, UnitValues, rate_arrays, rate_groups
 
 LIMIT_RATIO = 3
@@ -101,16 +101,6 @@ def check(u: UnitArrays, result, groups: list[int], rule: StarRule) -> None:
             assert (int(result.stars[i]) or None) == r.stars, i
             assert result.reason_of(i) is r.reason, i
             assert bool(result.tied[i]) == r.tied, i
-
-
-def target_ratio(name: str, ours: float, floor: float, limit: float) -> bool:
-    ratio = ours / floor
-    met = ratio <= limit
-    print(
-        f"target {name}: ours {ours:.1f} ms, floor {floor:.1f} ms, ratio {ratio:.2f} "
-        f"(limit {limit:g}): {'met' if met else 'missed'}"
-    )
-    return met
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from leitai.scoring.panel import Method, Mode, PanelRule
@@ -91,6 +92,34 @@ def whole_number(value: object, field: str, minimum: int, error: type[SettingErr
 
 
 _WHOLE = re.compile(r"\s*[+-]?\d+\s*")
+
+
+def exact_decimal(value: object, field: str, error: type[SettingError]) -> Decimal:
+    """A finite Decimal from a setting's value (a Decimal, an int or its decimal text; never a
+    float or a bool), or `error` naming the field and the value."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        number = Decimal("NaN")
+    if isinstance(value, float | bool) or not number.is_finite():
+        raise _not_exact(value, field, error)
+    return number
+
+
+def exact_fraction(value: object, field: str, error: type[SettingError]) -> Fraction:
+    """The exact Fraction of a value already read as a number (a finite Decimal, a Fraction or an
+    int; never a float or a bool), or `error` naming the field and the value."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | Fraction | int):
+        raise _not_exact(value, field, error)
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise _not_exact(value, field, error)
+    return Fraction(value)
+
+
+def _not_exact(value: object, field: str, error: type[SettingError]) -> SettingError:
+    return error(
+        gettext_noop("%(field)s: “%(value)s” is not an exact number."), field=field, value=value
+    )
 
 
 class RubricError(ValueError):

@@ -29,7 +29,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from leitai.scoring.codec import SettingError, gettext_noop, whole_number
+from leitai.scoring.codec import SettingError, exact_fraction, gettext_noop, whole_number
 
 Number = Fraction | Decimal | int
 
@@ -81,15 +81,7 @@ _whole_fraction = functools.lru_cache(maxsize=4096)(Fraction)
 def _fraction(value: object, field: str) -> Fraction:
     if type(value) is int and value >= 0:
         return _whole_fraction(value)
-    if isinstance(value, bool) or not isinstance(value, Fraction | Decimal | int):
-        raise QuotaError(
-            gettext_noop("%(field)s: “%(value)s” is not an exact number."), field=field, value=value
-        )
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise QuotaError(
-            gettext_noop("%(field)s: “%(value)s” is not an exact number."), field=field, value=value
-        )
-    number = Fraction(value)
+    number = exact_fraction(value, field, QuotaError)
     if number < 0:
         raise QuotaError(
             gettext_noop("%(field)s: “%(value)s” is less than %(minimum)s."),

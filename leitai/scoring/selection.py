@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import ClassVar
@@ -34,7 +34,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from leitai.scoring.codec import SettingError, gettext_noop
+from leitai.scoring.codec import SettingError, exact_decimal, gettext_noop
 from leitai.scoring.exact import IntArray, divide_half_up, fits_int64, plain, round_half_up
 
 COMPONENTS = ("arena", "reeval", "daily", "honours")
@@ -54,15 +54,7 @@ class SelectionError(SettingError):
 
 
 def _decimal(value: object, field: str) -> Decimal:
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        number = Decimal("NaN")
-    if isinstance(value, float | bool) or not number.is_finite():
-        raise SelectionError(
-            gettext_noop("%(field)s: “%(value)s” is not an exact number."), field=field, value=value
-        )
-    return number
+    return exact_decimal(value, field, SelectionError)
 
 
 @dataclass(frozen=True)

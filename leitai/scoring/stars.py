@@ -27,7 +27,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import ClassVar
@@ -35,7 +35,13 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from leitai.scoring.codec import SettingError, gettext_noop, whole_number
+from leitai.scoring.codec import (
+    SettingError,
+    exact_decimal,
+    exact_fraction,
+    gettext_noop,
+    whole_number,
+)
 from leitai.scoring.exact import IntArray, decimal_places, plain, round_half_up
 
 HUNDRED = 100
@@ -48,15 +54,7 @@ class StarError(SettingError):
 
 
 def _decimal(value: object, field: str) -> Decimal:
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        number = Decimal("NaN")
-    if isinstance(value, float | bool) or not number.is_finite():
-        raise StarError(
-            gettext_noop("%(field)s: “%(value)s” is not an exact number."), field=field, value=value
-        )
-    return number
+    return exact_decimal(value, field, StarError)
 
 
 def _within(value: Decimal, field: str, low: int, high: int | None, raw: object) -> Decimal:
@@ -264,15 +262,7 @@ class Rating:
 
 
 def _value(value: object, field: str, high: int | None) -> Fraction:
-    if isinstance(value, bool) or not isinstance(value, Decimal | Fraction | int):
-        raise StarError(
-            gettext_noop("%(field)s: “%(value)s” is not an exact number."), field=field, value=value
-        )
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise StarError(
-            gettext_noop("%(field)s: “%(value)s” is not an exact number."), field=field, value=value
-        )
-    number = Fraction(value)
+    number = exact_fraction(value, field, StarError)
     if number < 0 or (high is not None and number > high):
         raise StarError(
             gettext_noop("%(field)s: “%(value)s” is not from %(low)s to %(high)s.")
