@@ -14,10 +14,8 @@ from django.db import OperationalError, connection, transaction
 from leitai.core.busy import is_busy
 from leitai.orgs.models import Unit
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock"),
-]
+# SQLite's write lock has nothing to test on PostgreSQL: left out there (conftest), not skipped.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.sqlite_only]
 
 
 @contextmanager
